@@ -1,0 +1,41 @@
+// Three jest projects, by what a test needs: `unit` (pure logic, no I/O), `integration` (real Postgres and the
+// dev Kafka broker, in-process), `e2e` (real service processes). Select one with `--selectProjects`.
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+
+const swcrc = JSON.parse(readFileSync(path.join(__dirname, '.swcrc'), 'utf8'));
+const { paths } = JSON.parse(
+  readFileSync(path.join(__dirname, 'tsconfig.base.json'), 'utf8'),
+).compilerOptions;
+const moduleNameMapper = Object.fromEntries(
+  Object.entries(paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
+);
+
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  // NestJS 12 ships ESM only: let swc turn it into CommonJS along with our own sources.
+  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
+  moduleNameMapper,
+  setupFiles: ['reflect-metadata'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/tmp/'],
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int-spec.ts'],
+      testTimeout: 120000,
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/{apps,tools}/**/*.e2e-spec.ts', '<rootDir>/e2e/**/*.e2e-spec.ts'],
+      testTimeout: 180000,
+    },
+  ],
+};
