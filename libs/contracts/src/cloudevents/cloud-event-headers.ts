@@ -1,0 +1,87 @@
+/**
+ * CloudEvents 1.0, Kafka protocol binding, binary content mode: the event's attributes travel as `ce_*` headers and
+ * the Kafka value is the JSON payload alone. Extension attributes carry the stream position and the
+ * correlation/causation chain.
+ */
+export interface EventEnvelope {
+  /** Unique per event; consumers deduplicate on it. */
+  id: string;
+  /** `tandem.orders.<Name>.v<major>` */
+  type: string;
+  source: string;
+  /** The aggregate (stream) id; also the Kafka message key. */
+  subject: string;
+  /** ISO 8601 time the event was recorded. */
+  time: string;
+  /** Position of the event in its stream: 1, 2, 3… with no gaps. */
+  streamVersion: number;
+  correlationId: string;
+  causationId: string;
+}
+
+export const CE_HEADERS = {
+  specversion: 'ce_specversion',
+  id: 'ce_id',
+  type: 'ce_type',
+  source: 'ce_source',
+  subject: 'ce_subject',
+  time: 'ce_time',
+  streamVersion: 'ce_streamversion',
+  correlationId: 'ce_correlationid',
+  causationId: 'ce_causationid',
+  contentType: 'content-type',
+} as const;
+
+export const CLOUDEVENTS_SPEC_VERSION = '1.0';
+export const EVENT_CONTENT_TYPE = 'application/json';
+
+export function toKafkaHeaders(envelope: EventEnvelope): Record<string, string> {
+  return {
+    [CE_HEADERS.specversion]: CLOUDEVENTS_SPEC_VERSION,
+    [CE_HEADERS.id]: envelope.id,
+    [CE_HEADERS.type]: envelope.type,
+    [CE_HEADERS.source]: envelope.source,
+    [CE_HEADERS.subject]: envelope.subject,
+    [CE_HEADERS.time]: envelope.time,
+    [CE_HEADERS.streamVersion]: String(envelope.streamVersion),
+    [CE_HEADERS.correlationId]: envelope.correlationId,
+    [CE_HEADERS.causationId]: envelope.causationId,
+    [CE_HEADERS.contentType]: EVENT_CONTENT_TYPE,
+  };
+}
+
+export class InvalidEnvelopeError extends Error {
+  override readonly name = 'InvalidEnvelopeError';
+}
+
+type HeaderValue = Buffer | string | undefined | Array<Buffer | string>;
+
+/** Reads the envelope back from Kafka headers, refusing a message that lacks a required attribute. */
+export function fromKafkaHeaders(headers: Record<string, HeaderValue> | undefined): EventEnvelope {
+  const read = (name: string): string => {
+    const raw = headers?.[name];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (value === undefined || value.length === 0) throw new InvalidEnvelopeError(`missing header ${name}`);
+    return value.toString();
+  };
+  const specVersion = read(CE_HEADERS.specversion);
+  if (specVersion !== CLOUDEVENTS_SPEC_VERSION) {
+    throw new InvalidEnvelopeError(`unsupported ${CE_HEADERS.specversion} "${specVersion}"`);
+  }
+  const streamVersion = Number(read(CE_HEADERS.streamVersion));
+  if (!Number.isSafeInteger(streamVersion) || streamVersion < 1) {
+    throw new InvalidEnvelopeError(`${CE_HEADERS.streamVersion} must be a positive integer`);
+  }
+  const time = read(CE_HEADERS.time);
+  if (Number.isNaN(Date.parse(time))) throw new InvalidEnvelopeError(`${CE_HEADERS.time} is not a timestamp`);
+  return {
+    id: read(CE_HEADERS.id),
+    type: read(CE_HEADERS.type),
+    source: read(CE_HEADERS.source),
+    subject: read(CE_HEADERS.subject),
+    time,
+    streamVersion,
+    correlationId: read(CE_HEADERS.correlationId),
+    causationId: read(CE_HEADERS.causationId),
+  };
+}

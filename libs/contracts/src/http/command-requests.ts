@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { isKnownCurrency } from '../currencies';
+import { MinorUnits } from '../money';
+import { Sku } from '../events/order-line-added.event';
+
+/**
+ * Bodies of the gateway's command routes. They check shape only (types, ranges, formats): a request that fails
+ * them is a 400 naming each bad field. Business rules (credit limit, order status) are the domain's, answered 409.
+ */
+// A pragmatic address check (the HTML living standard's): one @, no spaces, a dotted domain.
+const EMAIL =
+  /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$/;
+
+export const RegisterCustomerRequest = z
+  .object({
+    name: z.string().trim().min(1, 'must not be empty').max(200),
+    email: z.string().trim().max(320).regex(EMAIL, 'must be a valid email address'),
+    currency: z.string().refine(isKnownCurrency, 'must be a known ISO 4217 currency code such as EUR'),
+    creditLimit: MinorUnits,
+  })
+  .strict();
+export type RegisterCustomerRequest = z.infer<typeof RegisterCustomerRequest>;
+
+export const ChangeCreditLimitRequest = z.object({ creditLimit: MinorUnits }).strict();
+export type ChangeCreditLimitRequest = z.infer<typeof ChangeCreditLimitRequest>;
+
+export const CreateOrderRequest = z.object({ customerId: z.uuid() }).strict();
+export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;
+
+export const AddOrderLineRequest = z
+  .object({
+    sku: Sku,
+    quantity: z.number().int().min(1).max(1_000_000),
+    unitPrice: MinorUnits,
+  })
+  .strict();
+export type AddOrderLineRequest = z.infer<typeof AddOrderLineRequest>;
+
+export const CancelOrderRequest = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+export type CancelOrderRequest = z.infer<typeof CancelOrderRequest>;
+
+/** What every accepted command answers. */
+export const CommandAccepted = z.object({
+  id: z.uuid(),
+  version: z.number().int().min(1),
+  consistencyToken: z.string(),
+});
+export type CommandAccepted = z.infer<typeof CommandAccepted>;
