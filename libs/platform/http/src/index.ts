@@ -1,1 +1,9 @@
-// placeholder: filled in by its issue
+// HTTP plumbing shared by every service: problem+json errors, body limits, validation, health probes, metrics.
+export * from './problem';
+export * from './problem-details.filter';
+export * from './body-parsing';
+export * from './zod-validation';
+export * from './health.module';
+export * from './metrics.controller';
+export * from './request-tracking';
+export * from './create-http-app';

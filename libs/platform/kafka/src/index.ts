@@ -1,1 +1,3 @@
-// placeholder: filled in by its issue
+// Kafka plumbing: kafkajs clients wired to the service logger, topic creation, and a readiness check.
+export * from './create-kafka';
+export * from './topics';

@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { histogram, runWithContext } from '@tandem/platform/observability';
+
+export const CORRELATION_ID_HEADER = 'x-correlation-id';
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Every request runs with a correlation id (the caller's `X-Correlation-Id` when it is sane, else a new one),
+ * echoed in the response and carried into logs, downstream calls and the events a command records.
+ */
+export function useRequestTracking(app: INestApplication): void {
+  const duration = histogram(
+    'http_request_duration_seconds',
+    'HTTP request duration by route and status',
+    ['method', 'route', 'status'],
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  );
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    const given = request.header(CORRELATION_ID_HEADER);
+    const correlationId = given && SAFE_ID.test(given) ? given : randomUUID();
+    response.setHeader(CORRELATION_ID_HEADER, correlationId);
+    const started = process.hrtime.bigint();
+    response.on('finish', () => {
+      const route = (request.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      duration.observe(
+        { method: request.method, route, status: String(response.statusCode) },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+    });
+    runWithContext({ correlationId }, next);
+  });
+}
