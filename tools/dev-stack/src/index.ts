@@ -1,1 +1,3 @@
-// placeholder: filled in by its issue
+// The development stack: starts the whole system (embedded Kafka and Postgres where none is given) for `npm start` and e2e tests.
+export { startStack, type Stack, type StackOptions } from './stack';
+export { freePort } from './free-port';
