@@ -41,14 +41,15 @@ function step(name, command, args) {
 
 function jest(project, workers) {
   const outputFile = path.join(outDir, `${project}.json`);
+  // Extra arguments first: --selectProjects takes every following word as a project name.
   const ok = step(`${project} tests`, bin('jest'), [
+    ...extra,
     '--selectProjects',
     project,
     `--maxWorkers=${workers}`,
     '--json',
     `--outputFile=${outputFile}`,
     '--passWithNoTests',
-    ...extra,
   ]);
   try {
     const report = JSON.parse(readFileSync(outputFile, 'utf8'));

@@ -16,3 +16,4 @@ export * from './events/event-catalog';
 export * from './cloudevents/cloud-event-headers';
 export * from './consistency-token';
 export * from './http/command-requests';
+export * from './json-schemas';
