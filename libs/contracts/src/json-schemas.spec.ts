@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { eventJsonSchemas } from './json-schemas';
 
@@ -14,8 +14,6 @@ describe('published event schemas', () => {
   const schemas = eventJsonSchemas();
 
   if (process.env['UPDATE_EVENT_SCHEMAS']) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { writeFileSync } = require('node:fs') as typeof import('node:fs');
     for (const [type, schema] of Object.entries(schemas)) {
       writeFileSync(path.join(DIR, `${type}.json`), `${JSON.stringify(schema, null, 2)}\n`);
     }
