@@ -1,0 +1,5 @@
+/** Ship a placed order. */
+export interface ShipOrder {
+  readonly type: 'ShipOrder';
+  readonly orderId: string;
+}
