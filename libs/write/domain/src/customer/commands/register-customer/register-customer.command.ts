@@ -1,0 +1,14 @@
+/**
+ * Register a customer. The handler looks up whether the email is taken (case-insensitively, see
+ * `emailUniquenessKey`) and passes the answer; its unique index on `lower(email)` still catches a race.
+ */
+export interface RegisterCustomer {
+  readonly type: 'RegisterCustomer';
+  readonly customerId: string;
+  readonly name: string;
+  readonly email: string;
+  readonly currency: string;
+  /** Minor units of `currency`. */
+  readonly creditLimit: number;
+  readonly emailAlreadyTaken: boolean;
+}
