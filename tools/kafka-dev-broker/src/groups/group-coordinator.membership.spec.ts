@@ -364,6 +364,23 @@ describe('GroupCoordinator membership', () => {
       expect(heartbeat(h, ids[0], 1)).toBe(UNKNOWN_MEMBER_ID);
     });
 
+    it('removes members that stay alive but never send SyncGroup within the rebalance timeout', async () => {
+      const ids = [await obtainMemberId(h.coordinator), await obtainMemberId(h.coordinator)];
+      const joins = ids.map((memberId) => h.coordinator.joinGroup(joinRequest({ memberId })));
+      await advance(200);
+      await Promise.all(joins);
+      const followerSync = track(sync(h, ids[1], 1));
+      for (let t = 0; t < 3; t++) {
+        await advance(500);
+        expect(heartbeat(h, ids[0], 1)).toBe(NONE);
+      }
+      expect(followerSync.settled).toBe(false);
+      await advance(500);
+      expect(followerSync.value.errorCode).toBe(REBALANCE_IN_PROGRESS);
+      expect(heartbeat(h, ids[0], 1)).toBe(UNKNOWN_MEMBER_ID);
+      expect(h.logs.some((l) => l.includes(ids[0]) && l.includes('SyncGroup'))).toBe(true);
+    });
+
     it('waits for a member that was told to come back with its id (79) until that id expires', async () => {
       const { memberIds } = await stableGroup(h.coordinator, 1);
       await obtainMemberId(h.coordinator, { sessionTimeoutMs: 400 });
@@ -393,6 +410,22 @@ describe('GroupCoordinator membership', () => {
       const [leader] = await Promise.all(joins);
       expect(leader.protocolName).toBe('roundrobin');
       expect(leader.members.map((m) => m.metadata.toString())).toEqual(['rr', 'rr', 'rr']);
+    });
+    it('breaks a tie in protocol votes by the preference of the oldest member', async () => {
+      const rr = { name: 'roundrobin', metadata: Buffer.from('rr') };
+      const range = { name: 'range', metadata: Buffer.from('range') };
+      const prefs = [
+        [range, rr],
+        [rr, range],
+      ];
+      const ids: string[] = [];
+      for (const protocols of prefs) ids.push(await obtainMemberId(h.coordinator, { protocols }));
+      const joins = ids.map((memberId, i) =>
+        h.coordinator.joinGroup(joinRequest({ memberId, protocols: prefs[i] })),
+      );
+      await advance(200);
+      const [leader] = await Promise.all(joins);
+      expect(leader.protocolName).toBe('range');
     });
   });
 
