@@ -91,6 +91,13 @@ describe('GroupCoordinator membership', () => {
       expect(join.leader).toBe(join.memberId);
     });
 
+    it('does not ask static members (group.instance.id) to come back with an id', async () => {
+      const join = await h.coordinator.joinGroup(joinRequest({ groupInstanceId: 'instance-1' }));
+      expect(join.errorCode).toBe(NONE);
+      expect(join.generationId).toBe(1);
+      expect(h.coordinator.describeGroups(['g'])[0].members[0].groupInstanceId).toBe('instance-1');
+    });
+
     it('answers JoinGroup v7+ errors with a null protocol name and older versions with ""', async () => {
       const v7 = await h.coordinator.joinGroup(joinRequest({ apiVersion: 7 }));
       expect(v7.protocolName).toBeNull();

@@ -145,9 +145,10 @@ export class GroupCoordinator {
 
     if (req.memberId === '') {
       const memberId = `${req.clientId}-${randomUUID()}`;
-      if (req.apiVersion >= 4) {
-        // KIP-394: the client must come back with this id, so a client that times out and retries does not
-        // leave a ghost member behind. Forget the id if it never comes back.
+      // KIP-394: the client must come back with this id, so a client that times out and retries does not
+      // leave a ghost member behind. Forget the id if it never comes back. Kafka exempts static members
+      // (group.instance.id); here they are otherwise treated as dynamic ones.
+      if (req.apiVersion >= 4 && req.groupInstanceId === null) {
         const target = group;
         group.pendingMembers.set(
           memberId,
