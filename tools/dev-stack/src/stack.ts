@@ -58,13 +58,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     cleanups.length = 0;
   };
   try {
-    let kafkaBrokers = options.kafkaBrokers;
-    if (!kafkaBrokers) {
-      const broker: DevBroker = await startDevBroker({ port: options.brokerPort ?? 9092 });
-      cleanups.push(() => broker.stop());
-      kafkaBrokers = broker.bootstrap;
-      output(`[dev-stack] development Kafka broker on ${kafkaBrokers}`);
-    }
+    const kafkaBrokers =
+      options.kafkaBrokers ?? (await embeddedBroker(options.brokerPort ?? 9092, cleanups, output));
     const writeDatabaseUrl = options.writeDatabaseUrl ?? (await embedded('write', cleanups, output));
     const readDatabaseUrl = options.readDatabaseUrl ?? (await embedded('read', cleanups, output));
 
@@ -155,6 +150,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await stopAll();
     throw error;
   }
+}
+
+async function embeddedBroker(
+  port: number,
+  cleanups: Array<() => Promise<void>>,
+  output: (line: string) => void,
+): Promise<string> {
+  const broker: DevBroker = await startDevBroker({ port });
+  cleanups.push(() => broker.stop());
+  output(`[dev-stack] development Kafka broker on ${broker.bootstrap}`);
+  return broker.bootstrap;
 }
 
 async function embedded(
