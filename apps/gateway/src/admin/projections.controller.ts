@@ -1,0 +1,38 @@
+import { All, Controller, Get, Req, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { schemaRef } from '../openapi/component-schemas';
+import { Upstreams } from '../upstream/upstreams';
+
+// The projection service serves its admin routes without the public `/api` prefix.
+const PROJECTION_PREFIX = { stripPrefix: '/api' };
+
+/** Operators' view of the projections, forwarded to the projection service under `/admin/projections`. */
+@ApiTags('admin')
+@Controller('api/admin/projections')
+export class ProjectionsController {
+  constructor(private readonly upstreams: Upstreams) {}
+
+  @Get()
+  @ApiOperation({
+    operationId: 'listProjections',
+    summary: 'Status of each projection: state, lag per partition, last event time, dead letters',
+    description:
+      'Everything under /api/admin/projections/ (rebuilds, dead letters) is forwarded to the projection ' +
+      'service as it is; see that service for the operations it offers.',
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'One entry per projection',
+    content: { 'application/json': { schema: schemaRef('ProjectionStatusList') } },
+  })
+  list(@Req() request: Request, @Res() response: Response): Promise<void> {
+    return this.upstreams.projection.forward(request, response, PROJECTION_PREFIX);
+  }
+
+  @All('*path')
+  @ApiExcludeEndpoint()
+  other(@Req() request: Request, @Res() response: Response): Promise<void> {
+    return this.upstreams.projection.forward(request, response, PROJECTION_PREFIX);
+  }
+}

@@ -1,0 +1,28 @@
+import { Module, type Type } from '@nestjs/common';
+import { HealthModule, MetricsController } from '@tandem/platform/http';
+import { ProjectionsController } from './admin/projections.controller';
+import type { GatewayConfig } from './config';
+import { CustomersController } from './customers/customers.controller';
+import { upstreamReadinessChecks } from './health/upstream-readiness';
+import { OrdersController } from './orders/orders.controller';
+import { ReportsController } from './reports/reports.controller';
+import { Upstreams, UpstreamsModule } from './upstream/upstreams';
+
+/** The gateway's module, for one configuration (tests build one per set of stand-in upstreams). */
+export function createAppModule(config: GatewayConfig): Type<unknown> {
+  @Module({
+    imports: [
+      UpstreamsModule.register(config),
+      HealthModule.register({ inject: [Upstreams], useFactory: upstreamReadinessChecks }),
+    ],
+    controllers: [
+      CustomersController,
+      OrdersController,
+      ReportsController,
+      ProjectionsController,
+      MetricsController,
+    ],
+  })
+  class AppModule {}
+  return AppModule;
+}

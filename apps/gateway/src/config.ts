@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { httpUrl, integer, loadConfigOrExit, logLevel, parseConfig, port } from '@tandem/platform/config';
+
+/**
+ * The gateway's environment: where the three services it fronts live, and how long it waits for them. Reads may
+ * legitimately wait up to 10 s for read-your-writes (`Prefer: wait=10`), so the default timeout leaves headroom.
+ */
+// `port()` and `integer()` with a default are typed `number | undefined`; the pipe states the default applied.
+export const GatewayConfigSchema = z.object({
+  PORT: z.pipe(port(3000), z.number()),
+  COMMAND_SERVICE_URL: httpUrl(),
+  QUERY_SERVICE_URL: httpUrl(),
+  PROJECTION_SERVICE_URL: httpUrl(),
+  UPSTREAM_TIMEOUT_MS: z.pipe(integer({ min: 100, max: 300_000, default: 15_000 }), z.number()),
+  LOG_LEVEL: logLevel(),
+});
+export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
+
+export const SERVICE_NAME = 'gateway';
+
+/** Parses an environment (tests pass their own); throws a `ConfigError` naming each bad variable. */
+export function parseGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
+  return parseConfig(SERVICE_NAME, GatewayConfigSchema, env);
+}
+
+/** The one place that reads `process.env`: a bad value stops the process with exit code 78, naming the variable. */
+export function loadGatewayConfig(): GatewayConfig {
+  return loadConfigOrExit(SERVICE_NAME, GatewayConfigSchema, process.env);
+}

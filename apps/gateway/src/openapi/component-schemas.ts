@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import {
+  AddOrderLineRequest,
+  CancelOrderRequest,
+  ChangeCreditLimitRequest,
+  CommandAccepted,
+  CreateOrderRequest,
+  CURRENCIES,
+  RegisterCustomerRequest,
+} from '@tandem/contracts';
+import type { SchemaObject } from '@nestjs/swagger';
+import {
+  Customer,
+  DailySalesReport,
+  DailySalesRow,
+  OrderLine,
+  OrderPage,
+  OrderStatus,
+  OrderSummary,
+  ProjectionStatus,
+  ProjectionStatusList,
+} from './read-model.schemas';
+
+/** RFC 9457 problem details, as every Tandem service answers errors (libs/platform/http). */
+export const ProblemDetails = z.looseObject({
+  type: z.string().describe('urn:tandem:problem:<code>'),
+  title: z.string().describe('Short human-readable summary; do not switch on it'),
+  status: z.number().int(),
+  detail: z.string().optional().describe('Human-readable explanation of this occurrence'),
+  instance: z.string().optional().describe('The request path'),
+  code: z.string().describe('Stable machine-readable code, e.g. order.no-lines; switch on this'),
+  errors: z
+    .array(z.object({ field: z.string(), message: z.string() }))
+    .optional()
+    .describe('On 400: each invalid field (dotted path, or a query/header name) and what is wrong with it'),
+});
+
+/**
+ * Every schema in `components.schemas`, from one zod definition each: command bodies and answers from
+ * `libs/contracts` (the same schemas the command service validates with), so docs and validation cannot drift.
+ */
+const REQUEST_SCHEMAS = {
+  RegisterCustomerRequest,
+  ChangeCreditLimitRequest,
+  CreateOrderRequest,
+  AddOrderLineRequest,
+  CancelOrderRequest,
+} as const;
+
+const RESPONSE_SCHEMAS = {
+  CommandAccepted,
+  ProblemDetails,
+  OrderStatus,
+  OrderLine,
+  OrderSummary,
+  OrderPage,
+  Customer,
+  DailySalesRow,
+  DailySalesReport,
+  ProjectionStatus,
+  ProjectionStatusList,
+} as const;
+
+export type SchemaName = keyof typeof REQUEST_SCHEMAS | keyof typeof RESPONSE_SCHEMAS;
+
+export function schemaRef(name: SchemaName): { $ref: string } {
+  return { $ref: `#/components/schemas/${name}` };
+}
+
+export function componentSchemas(): Record<string, SchemaObject> {
+  const schemas: Record<string, SchemaObject> = {};
+  for (const [name, schema] of Object.entries(REQUEST_SCHEMAS)) {
+    schemas[name] = toOpenApi(schema, 'input');
+  }
+  for (const [name, schema] of Object.entries(RESPONSE_SCHEMAS)) {
+    schemas[name] = toOpenApi(schema, 'output');
+  }
+  // The currency check is a refinement (a lookup), which JSON Schema cannot see: list the accepted codes.
+  const currency = schemas['RegisterCustomerRequest']?.properties?.['currency'];
+  if (currency && !('$ref' in currency)) {
+    currency.enum = Object.keys(CURRENCIES);
+    currency.description = 'ISO 4217 code of the currency the customer is billed in';
+  }
+  return schemas;
+}
+
+function toOpenApi(schema: z.ZodType, io: 'input' | 'output'): SchemaObject {
+  // zod's OpenAPI 3.0 target yields plain schema objects (nullable, no $schema), the dialect Nest's document uses.
+  return z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as SchemaObject;
+}

@@ -1,0 +1,61 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { componentSchemas } from './component-schemas';
+
+export const DOCS_PATH = 'api/docs';
+export const OPENAPI_JSON_PATH = 'api/openapi.json';
+
+const DESCRIPTION = `
+The one HTTP API of Tandem, an orders system built with CQRS: commands change state, reads come from read models
+that follow the commands a few milliseconds behind.
+
+**Idempotency keys.** Send \`Idempotency-Key: <uuid>\` with every command. Repeating a command with the same key and
+body returns the first answer and writes nothing again (safe to retry after a timeout or a dropped connection);
+the same key with a different body answers 422.
+
+**Optimistic concurrency.** Commands on an existing order or customer accept \`If-Match: <version>\`: if the
+aggregate has moved on since that version, the command answers 412 and writes nothing.
+
+**Consistency tokens.** Every command answers \`{ id, version, consistencyToken }\`. Send the token as
+\`X-Consistency-Token\` on a read to read your own write: the read waits (2 s by default, \`Prefer: wait=N\` up to
+10 s) until the read model has applied it, then answers with \`X-Consistency: reached\`, or \`behind\` if it ran out
+of time. It never passes stale data off as fresh.
+
+**Freshness.** Every read carries \`X-Data-As-Of\`, the time of the last event its read model applied. Single
+resources carry an \`ETag\`; send it in \`If-None-Match\` to get 304 when nothing changed.
+
+**Problems.** Errors are RFC 9457 \`application/problem+json\` with a stable \`code\` (and \`type\`
+\`urn:tandem:problem:<code>\`); switch on \`code\`, never on \`title\` or \`detail\`. 400 lists each bad field in
+\`errors\`. 502 \`upstream.unavailable\` and 504 \`upstream.timeout\` come from the gateway itself.
+
+**Pagination.** Lists answer \`{ items, nextCursor }\`; pass \`nextCursor\` back as \`cursor\` until it is null.
+`.trim();
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Tandem API')
+    .setVersion('1.0')
+    .setDescription(DESCRIPTION)
+    .addTag('customers')
+    .addTag('orders')
+    .addTag('reports')
+    .addTag('admin', 'Operators: projection status, rebuilds, dead letters')
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ...componentSchemas() },
+  };
+  return document;
+}
+
+/** Swagger UI at /api/docs and the document at /api/openapi.json (the document is built once, at start). */
+export function setupOpenApi(app: INestApplication): OpenAPIObject {
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup(DOCS_PATH, app, document, {
+    jsonDocumentUrl: OPENAPI_JSON_PATH,
+    raw: ['json'],
+    customSiteTitle: 'Tandem API',
+  });
+  return document;
+}

@@ -1,0 +1,229 @@
+import { applyDecorators } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiHeader,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiResponse,
+  type HeaderObject,
+  type SchemaObject,
+} from '@nestjs/swagger';
+import { PROBLEM_CONTENT_TYPE } from '@tandem/platform/http';
+import { schemaRef, type SchemaName } from './component-schemas';
+
+/**
+ * The OpenAPI description of each kind of route, in one place so that every command route documents the same
+ * headers and problems, and every read route the same freshness and consistency behaviour.
+ */
+
+const CORRELATION_HEADER: Record<string, HeaderObject> = {
+  'X-Correlation-Id': {
+    description: 'The id this request is logged under in every service (yours, if you sent a sane one).',
+    schema: { type: 'string' },
+  },
+};
+
+const FRESHNESS_HEADERS: Record<string, HeaderObject> = {
+  'X-Data-As-Of': {
+    description: 'Time of the last event the read model had applied when it answered (how fresh this is).',
+    schema: { type: 'string', format: 'date-time' },
+  },
+  'X-Consistency': {
+    description:
+      'Only when X-Consistency-Token was sent: `reached` if the read model had applied the token’s version, ' +
+      '`behind` if the wait ran out first (the answer is then older than your write).',
+    schema: { type: 'string', enum: ['reached', 'behind'] },
+  },
+  'Preference-Applied': {
+    description: 'Echoes the `Prefer: wait=N` that was honoured.',
+    schema: { type: 'string' },
+  },
+};
+
+const ETAG_HEADER: Record<string, HeaderObject> = {
+  ETag: {
+    description: 'Version of the resource; send it back in If-None-Match to get 304 when nothing changed.',
+    schema: { type: 'string' },
+  },
+};
+
+const PROBLEM_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input: `errors` names each bad field (body field, path or query parameter, header).',
+  404: 'No such resource (or no such route).',
+  409: 'A business rule refused the command; `code` names the rule (e.g. `order.no-lines`).',
+  412: 'If-Match named a version that is no longer current; nothing was written.',
+  413: 'The body is larger than 1 MB.',
+  415: 'The body is not `application/json`.',
+  422: 'The Idempotency-Key was already used with a different body.',
+  502: '`upstream.unavailable`: the service owning this route could not be reached.',
+  504: '`upstream.timeout`: the owning service did not answer in time (a command may have been applied).',
+};
+
+function problemResponse(status: number) {
+  return ApiResponse({
+    status,
+    description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem',
+    headers: CORRELATION_HEADER,
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: schemaRef('ProblemDetails') } },
+  });
+}
+
+export interface PathParam {
+  name: string;
+  description: string;
+  schema?: SchemaObject;
+}
+
+export const ORDER_ID: PathParam = {
+  name: 'id',
+  description: 'Order id',
+  schema: { type: 'string', format: 'uuid' },
+};
+export const CUSTOMER_ID: PathParam = {
+  name: 'id',
+  description: 'Customer id',
+  schema: { type: 'string', format: 'uuid' },
+};
+
+function pathParams(params: PathParam[]) {
+  return params.map((p) =>
+    ApiParam({ name: p.name, description: p.description, schema: p.schema ?? { type: 'string' } }),
+  );
+}
+
+export interface CommandRouteDoc {
+  operationId: string;
+  summary: string;
+  description?: string;
+  params?: PathParam[];
+  body?: SchemaName;
+  /** Creates an aggregate: 201 with Location instead of 200. */
+  creates?: boolean;
+}
+
+/** A command: idempotent with Idempotency-Key, guarded by If-Match when it acts on an existing aggregate. */
+export function CommandRoute(doc: CommandRouteDoc): MethodDecorator {
+  const params = doc.params ?? [];
+  const actsOnExisting = params.length > 0;
+  const decorators = [
+    ApiOperation({ operationId: doc.operationId, summary: doc.summary, description: doc.description }),
+    ...pathParams(params),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description:
+        'Client-chosen command id (a UUID is a good choice). A repeat with the same key and body returns the ' +
+        'first answer and writes nothing again; the same key with another body is a 422. Kept at least 24 h.',
+      schema: { type: 'string', maxLength: 200 },
+    }),
+  ];
+  if (actsOnExisting) {
+    decorators.push(
+      ApiHeader({
+        name: 'If-Match',
+        required: false,
+        description:
+          'The aggregate version you based this command on (the `version` of your last command answer). ' +
+          'If it is no longer current the command is refused with 412 and nothing is written.',
+        schema: { type: 'string' },
+      }),
+    );
+  }
+  if (doc.body) decorators.push(ApiBody({ required: true, schema: schemaRef(doc.body) }));
+  decorators.push(
+    ApiResponse({
+      status: doc.creates ? 201 : 200,
+      description: doc.creates
+        ? 'Created. `consistencyToken` lets a following read wait for this write (X-Consistency-Token).'
+        : 'Accepted and committed. `consistencyToken` lets a following read wait for this write.',
+      headers: doc.creates
+        ? {
+            Location: { description: 'Path of the created resource', schema: { type: 'string' } },
+            ...CORRELATION_HEADER,
+          }
+        : CORRELATION_HEADER,
+      content: { 'application/json': { schema: schemaRef('CommandAccepted') } },
+    }),
+  );
+  const statuses = [400, 404, 409, ...(actsOnExisting ? [412] : []), 413, 415, 422, 502, 504];
+  return applyDecorators(...decorators, ...statuses.map(problemResponse));
+}
+
+export interface QueryParam {
+  name: string;
+  description: string;
+  schema: SchemaObject;
+  required?: boolean;
+}
+
+export interface QueryRouteDoc {
+  operationId: string;
+  summary: string;
+  description?: string;
+  params?: PathParam[];
+  query?: QueryParam[];
+  response: SchemaName;
+  /** A single resource with an ETag: If-None-Match can answer 304. */
+  conditional?: boolean;
+  /** Which problems besides 400 the route can answer. */
+  notFound?: boolean;
+}
+
+/** A read from a read model: freshness headers, optional read-your-writes wait, ETag where there is one. */
+export function QueryRoute(doc: QueryRouteDoc): MethodDecorator {
+  const decorators = [
+    ApiOperation({ operationId: doc.operationId, summary: doc.summary, description: doc.description }),
+    ...pathParams(doc.params ?? []),
+    ...(doc.query ?? []).map((q) =>
+      ApiQuery({ name: q.name, description: q.description, required: q.required ?? false, schema: q.schema }),
+    ),
+    ApiHeader({
+      name: 'X-Consistency-Token',
+      required: false,
+      description:
+        'The `consistencyToken` of a command you sent: the read waits until the read model has applied that ' +
+        'write (2 s by default), then answers; X-Consistency says whether it got there.',
+      schema: { type: 'string' },
+    }),
+    ApiHeader({
+      name: 'Prefer',
+      required: false,
+      description: '`wait=N`: with X-Consistency-Token, wait up to N seconds (at most 10) instead of 2.',
+      schema: { type: 'string', example: 'wait=5' },
+    }),
+  ];
+  if (doc.conditional) {
+    decorators.push(
+      ApiHeader({
+        name: 'If-None-Match',
+        required: false,
+        description: 'An ETag from an earlier answer: 304 with no body if the resource has not changed.',
+        schema: { type: 'string' },
+      }),
+    );
+  }
+  decorators.push(
+    ApiResponse({
+      status: 200,
+      description: 'The read model’s answer, with how fresh it is.',
+      headers: {
+        ...FRESHNESS_HEADERS,
+        ...(doc.conditional ? ETAG_HEADER : {}),
+        ...CORRELATION_HEADER,
+      },
+      content: { 'application/json': { schema: schemaRef(doc.response) } },
+    }),
+  );
+  if (doc.conditional) {
+    decorators.push(
+      ApiResponse({
+        status: 304,
+        description: 'Not modified since the ETag sent in If-None-Match. No body.',
+        headers: { ...ETAG_HEADER, ...FRESHNESS_HEADERS, ...CORRELATION_HEADER },
+      }),
+    );
+  }
+  const statuses = [400, ...(doc.notFound ? [404] : []), 502, 504];
+  return applyDecorators(...decorators, ...statuses.map(problemResponse));
+}

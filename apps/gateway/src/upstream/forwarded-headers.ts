@@ -1,0 +1,24 @@
+/**
+ * The headers that cross the gateway, exactly as docs/services.md lists them. Anything else (cookies,
+ * authorization, hop-by-hop headers) stays on its side: the owning services see only what they need.
+ */
+export const FORWARDED_REQUEST_HEADERS = [
+  'idempotency-key',
+  'if-match',
+  'if-none-match',
+  'x-consistency-token',
+  'prefer',
+] as const;
+
+/** `X-Correlation-Id` is sent too, but from the request context, so the upstream logs the gateway's own id. */
+export const CORRELATION_ID_HEADER = 'x-correlation-id';
+
+export const RETURNED_RESPONSE_HEADERS = [
+  'content-type',
+  'location',
+  'etag',
+  'x-correlation-id',
+  'x-data-as-of',
+  'x-consistency',
+  'preference-applied',
+] as const;

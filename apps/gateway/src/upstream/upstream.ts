@@ -1,0 +1,184 @@
+import type { Request, Response } from 'express';
+import { ProblemException, problem } from '@tandem/platform/http';
+import { currentContext, histogram } from '@tandem/platform/observability';
+import {
+  CORRELATION_ID_HEADER,
+  FORWARDED_REQUEST_HEADERS,
+  RETURNED_RESPONSE_HEADERS,
+} from './forwarded-headers';
+
+export type UpstreamName = 'command-service' | 'query-service' | 'projection-service';
+
+const upstreamDuration = histogram(
+  'gateway_upstream_request_duration_seconds',
+  'Time from forwarding a request to an upstream service until its whole answer arrived',
+  ['service', 'outcome'],
+  [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
+);
+
+const METHODS_WITHOUT_BODY = new Set(['GET', 'HEAD']);
+const LIVENESS_TIMEOUT_MS = 2000;
+
+export interface ForwardOptions {
+  /** A prefix of the public path that the upstream does not use (`/api` for the projection service). */
+  stripPrefix?: string;
+}
+
+/**
+ * One service behind the gateway. `forward` replays a public request on it (method, path, query string, JSON
+ * body, the listed headers) and answers with what it answered (status, body, the listed headers), unchanged.
+ * Node's global fetch pools keep-alive connections per origin, so the hot path opens no connection per request.
+ */
+export class Upstream {
+  private readonly origin: string;
+
+  constructor(
+    readonly name: UpstreamName,
+    baseUrl: string,
+    private readonly timeoutMs: number,
+  ) {
+    this.origin = baseUrl.replace(/\/+$/, '');
+  }
+
+  async forward(request: Request, response: Response, options: ForwardOptions = {}): Promise<void> {
+    const target = this.origin + upstreamPath(request.originalUrl, options.stripPrefix);
+    const headers: Record<string, string> = {};
+    for (const name of FORWARDED_REQUEST_HEADERS) {
+      const value = request.headers[name];
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    const correlationId = currentContext()?.correlationId ?? response.getHeader(CORRELATION_ID_HEADER);
+    if (typeof correlationId === 'string') headers[CORRELATION_ID_HEADER] = correlationId;
+
+    let body: string | undefined;
+    // The platform's parser has already read and checked the JSON (400 malformed, 413 too large, 415 not JSON);
+    // `undefined` means the request had no body, which is forwarded as none.
+    if (!METHODS_WITHOUT_BODY.has(request.method) && request.body !== undefined) {
+      body = JSON.stringify(request.body);
+      headers['content-type'] = 'application/json';
+    }
+
+    const started = process.hrtime.bigint();
+    let status: number;
+    let answerHeaders: Headers;
+    let payload: Buffer;
+    try {
+      const answer = await fetch(target, {
+        method: request.method,
+        headers,
+        body,
+        redirect: 'manual',
+        // Covers the whole exchange, body included: a service that accepts the connection and then hangs is
+        // as unavailable to the caller as one that refuses it.
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      status = answer.status;
+      answerHeaders = answer.headers;
+      payload = Buffer.from(await answer.arrayBuffer());
+    } catch (error) {
+      const failure = this.failureOf(error);
+      upstreamDuration.observe({ service: this.name, outcome: failure.problem.code }, elapsed(started));
+      throw failure;
+    }
+    upstreamDuration.observe({ service: this.name, outcome: String(status) }, elapsed(started));
+
+    response.status(status);
+    for (const name of RETURNED_RESPONSE_HEADERS) {
+      const value = answerHeaders.get(name);
+      if (value === null) continue;
+      // A service that names itself absolutely must not leak its internal address to the public.
+      response.setHeader(
+        name,
+        name === 'location' && value.startsWith(this.origin) ? value.slice(this.origin.length) : value,
+      );
+    }
+    // `end`, not Express's `send`: send would compute its own ETag and answer 304 by itself.
+    if (status === 204 || status === 304 || payload.length === 0) response.end();
+    else response.end(payload);
+  }
+
+  /** Readiness: the service's liveness probe answers 2xx. */
+  async checkLive(): Promise<void> {
+    let answer: globalThis.Response;
+    try {
+      answer = await fetch(`${this.origin}/health/live`, {
+        signal: AbortSignal.timeout(LIVENESS_TIMEOUT_MS),
+      });
+      await answer.arrayBuffer();
+    } catch (error) {
+      throw new Error(`${this.name} /health/live did not answer${causeOf(error)}`, { cause: error });
+    }
+    if (!answer.ok) throw new Error(`${this.name} /health/live answered ${answer.status}`);
+  }
+
+  private failureOf(error: unknown): ProblemException {
+    if (isTimeout(error)) {
+      return new ProblemException(
+        problem(
+          504,
+          'upstream.timeout',
+          'Upstream service timed out',
+          `${this.name} did not answer within ${this.timeoutMs} ms. A command may or may not have been ` +
+            'applied: repeat it with the same Idempotency-Key to find out.',
+          { service: this.name },
+        ),
+      );
+    }
+    return new ProblemException(
+      problem(
+        502,
+        'upstream.unavailable',
+        'Upstream service unavailable',
+        `${this.name} could not be reached${causeOf(error)}.`,
+        { service: this.name },
+      ),
+    );
+  }
+}
+
+/**
+ * The upstream path: the public one as the client sent it (query string included), minus `stripPrefix`. A dot
+ * segment would be collapsed by URL parsing and reach a different route than the one matched here, so it is
+ * refused as an unknown route.
+ */
+export function upstreamPath(originalUrl: string, stripPrefix?: string): string {
+  const queryAt = originalUrl.indexOf('?');
+  const path = queryAt === -1 ? originalUrl : originalUrl.slice(0, queryAt);
+  const query = queryAt === -1 ? '' : originalUrl.slice(queryAt);
+  if (path.split('/').some(isDotSegment)) {
+    throw new ProblemException(
+      problem(404, 'route.not-found', 'No such route', `Cannot route ${path}: dot segments are not allowed.`),
+    );
+  }
+  const routed = stripPrefix && path.startsWith(stripPrefix) ? path.slice(stripPrefix.length) : path;
+  return routed + query;
+}
+
+function isDotSegment(segment: string): boolean {
+  const lowered = segment.toLowerCase().replace(/%2e/g, '.');
+  return lowered === '.' || lowered === '..';
+}
+
+// Errors are recognised by shape, not `instanceof`: fetch's errors and DOMExceptions may come from another realm.
+function isTimeout(error: unknown): boolean {
+  return propertyOf(error, 'name') === 'TimeoutError';
+}
+
+/** fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, "bad port") is in its cause. */
+function causeOf(error: unknown): string {
+  if (isTimeout(error)) return ' (timed out)';
+  const cause: unknown =
+    typeof error === 'object' && error !== null ? Reflect.get(error, 'cause') : undefined;
+  const reason = propertyOf(cause, 'code') ?? propertyOf(cause, 'message');
+  return reason ? ` (${reason})` : '';
+}
+
+function propertyOf(value: unknown, key: string): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const property: unknown = Reflect.get(value, key);
+  return typeof property === 'string' ? property : undefined;
+}
+
+function elapsed(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
