@@ -3,6 +3,7 @@
 export * from './topics';
 export * from './money';
 export * from './currencies';
+export * from './email';
 export * from './event-definition';
 export * from './events/customer-registered.event';
 export * from './events/customer-credit-limit-changed.event';
