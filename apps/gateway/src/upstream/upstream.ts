@@ -6,6 +6,7 @@ import {
   FORWARDED_REQUEST_HEADERS,
   RETURNED_RESPONSE_HEADERS,
 } from './forwarded-headers';
+import { HttpExchangeClient, type Exchange } from './http-exchange';
 
 export type UpstreamName = 'command-service' | 'query-service' | 'projection-service';
 
@@ -27,21 +28,21 @@ export interface ForwardOptions {
 /**
  * One service behind the gateway. `forward` replays a public request on it (method, path, query string, JSON
  * body, the listed headers) and answers with what it answered (status, body, the listed headers), unchanged.
- * Node's global fetch pools keep-alive connections per origin, so the hot path opens no connection per request.
+ * Connections are kept alive and pooled per upstream, so the hot path opens no connection per request.
  */
 export class Upstream {
-  private readonly origin: string;
+  private readonly client: HttpExchangeClient;
 
   constructor(
     readonly name: UpstreamName,
     baseUrl: string,
     private readonly timeoutMs: number,
   ) {
-    this.origin = baseUrl.replace(/\/+$/, '');
+    this.client = new HttpExchangeClient(baseUrl);
   }
 
   async forward(request: Request, response: Response, options: ForwardOptions = {}): Promise<void> {
-    const target = this.origin + upstreamPath(request.originalUrl, options.stripPrefix);
+    const path = upstreamPath(request.originalUrl, options.stripPrefix);
     const headers: Record<string, string> = {};
     for (const name of FORWARDED_REQUEST_HEADERS) {
       const value = request.headers[name];
@@ -59,56 +60,54 @@ export class Upstream {
     }
 
     const started = process.hrtime.bigint();
-    let status: number;
-    let answerHeaders: Headers;
-    let payload: Buffer;
+    let answer: Exchange;
     try {
-      const answer = await fetch(target, {
-        method: request.method,
-        headers,
-        body,
-        redirect: 'manual',
-        // Covers the whole exchange, body included: a service that accepts the connection and then hangs is
-        // as unavailable to the caller as one that refuses it.
-        signal: AbortSignal.timeout(this.timeoutMs),
+      answer = await this.client.exchange(request.method, path, headers, body, {
+        timeoutMs: this.timeoutMs,
+        retryable: METHODS_WITHOUT_BODY.has(request.method) || headers['idempotency-key'] !== undefined,
       });
-      status = answer.status;
-      answerHeaders = answer.headers;
-      payload = Buffer.from(await answer.arrayBuffer());
     } catch (error) {
       const failure = this.failureOf(error);
       upstreamDuration.observe({ service: this.name, outcome: failure.problem.code }, elapsed(started));
       throw failure;
     }
-    upstreamDuration.observe({ service: this.name, outcome: String(status) }, elapsed(started));
+    upstreamDuration.observe({ service: this.name, outcome: String(answer.status) }, elapsed(started));
 
-    response.status(status);
+    response.status(answer.status);
     for (const name of RETURNED_RESPONSE_HEADERS) {
-      const value = answerHeaders.get(name);
-      if (value === null) continue;
+      const value = answer.headers[name];
+      if (typeof value !== 'string') continue;
       // A service that names itself absolutely must not leak its internal address to the public.
+      const prefix = this.client.prefix;
       response.setHeader(
         name,
-        name === 'location' && value.startsWith(this.origin) ? value.slice(this.origin.length) : value,
+        name === 'location' && value.startsWith(prefix) ? value.slice(prefix.length) : value,
       );
     }
     // `end`, not Express's `send`: send would compute its own ETag and answer 304 by itself.
-    if (status === 204 || status === 304 || payload.length === 0) response.end();
-    else response.end(payload);
+    if (answer.status === 204 || answer.status === 304 || answer.body.length === 0) response.end();
+    else response.end(answer.body);
   }
 
   /** Readiness: the service's liveness probe answers 2xx. */
   async checkLive(): Promise<void> {
-    let answer: globalThis.Response;
+    let answer: Exchange;
     try {
-      answer = await fetch(`${this.origin}/health/live`, {
-        signal: AbortSignal.timeout(LIVENESS_TIMEOUT_MS),
+      answer = await this.client.exchange('GET', '/health/live', {}, undefined, {
+        timeoutMs: LIVENESS_TIMEOUT_MS,
+        retryable: true,
       });
-      await answer.arrayBuffer();
     } catch (error) {
       throw new Error(`${this.name} /health/live did not answer${causeOf(error)}`, { cause: error });
     }
-    if (!answer.ok) throw new Error(`${this.name} /health/live answered ${answer.status}`);
+    if (answer.status < 200 || answer.status > 299) {
+      throw new Error(`${this.name} /health/live answered ${answer.status}`);
+    }
+  }
+
+  /** Lets go of the pooled connections (at shutdown). */
+  close(): void {
+    this.client.close();
   }
 
   private failureOf(error: unknown): ProblemException {
@@ -159,17 +158,15 @@ function isDotSegment(segment: string): boolean {
   return lowered === '.' || lowered === '..';
 }
 
-// Errors are recognised by shape, not `instanceof`: fetch's errors and DOMExceptions may come from another realm.
+// Errors are recognised by shape, not `instanceof`: Node's own errors may come from another realm (under jest).
 function isTimeout(error: unknown): boolean {
   return propertyOf(error, 'name') === 'TimeoutError';
 }
 
-/** fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, "bad port") is in its cause. */
+/** The reason a connection failed, for people: ECONNREFUSED, ENOTFOUND, a timeout. */
 function causeOf(error: unknown): string {
   if (isTimeout(error)) return ' (timed out)';
-  const cause: unknown =
-    typeof error === 'object' && error !== null ? Reflect.get(error, 'cause') : undefined;
-  const reason = propertyOf(cause, 'code') ?? propertyOf(cause, 'message');
+  const reason = propertyOf(error, 'code') ?? propertyOf(error, 'message');
   return reason ? ` (${reason})` : '';
 }
 

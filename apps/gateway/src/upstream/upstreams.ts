@@ -1,9 +1,9 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { GatewayConfig } from '../config';
 import { Upstream } from './upstream';
 
 /** The three services the gateway fronts, built once from configuration and injected where routes need them. */
-export class Upstreams {
+export class Upstreams implements OnApplicationShutdown {
   readonly command: Upstream;
   readonly query: Upstream;
   readonly projection: Upstream;
@@ -20,6 +20,10 @@ export class Upstreams {
 
   all(): Upstream[] {
     return [this.command, this.query, this.projection];
+  }
+
+  onApplicationShutdown(): void {
+    for (const upstream of this.all()) upstream.close();
   }
 }
 
