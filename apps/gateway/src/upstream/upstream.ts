@@ -137,8 +137,8 @@ export class Upstream {
 
 /**
  * The upstream path: the public one as the client sent it (query string included), minus `stripPrefix`. A dot
- * segment would be collapsed by URL parsing and reach a different route than the one matched here, so it is
- * refused as an unknown route.
+ * segment (`..`, `%2e%2e`) would be collapsed by any URL normaliser on the way (a proxy, a framework) and reach a
+ * different route than the one matched here, so it is refused as an unknown route.
  */
 export function upstreamPath(originalUrl: string, stripPrefix?: string): string {
   const queryAt = originalUrl.indexOf('?');
