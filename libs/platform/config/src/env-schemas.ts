@@ -60,7 +60,10 @@ export function integer(options: { min?: number; max?: number; default?: number 
         .min(options.min ?? Number.MIN_SAFE_INTEGER)
         .max(options.max ?? Number.MAX_SAFE_INTEGER),
     );
-  return options.default === undefined ? schema : schema.optional().transform((v) => v ?? options.default);
+  const fallback = options.default;
+  if (fallback === undefined) return schema;
+  // Typed as number (not number | undefined) because the default fills every gap.
+  return schema.optional().transform((v): number => v ?? fallback);
 }
 
 export function port(defaultPort?: number) {
