@@ -23,12 +23,25 @@ export default [
             { sourceTag: 'scope:read', onlyDependOnLibsWithTags: ['scope:read', 'scope:shared'] },
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tooling'] },
+            // Tests, benchmarks and the dev stack are never deployed: they may reach any side to drive or inspect it.
+            {
+              sourceTag: 'scope:tooling',
+              onlyDependOnLibsWithTags: [
+                'scope:write',
+                'scope:read',
+                'scope:gateway',
+                'scope:shared',
+                'scope:tooling',
+              ],
+            },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:util'] },
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:util'] },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:util', 'type:tool'] },
+            {
+              sourceTag: 'type:tool',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:util', 'type:tool'],
+            },
           ],
         },
       ],

@@ -12,7 +12,6 @@ async function run(): Promise<void> {
     console.error(`usage: npm run bench -- <name> [args]\nbenchmarks: ${available.join(', ') || '(none)'}`);
     process.exit(2);
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const bench = require(path.join(__dirname, name, 'main.ts')) as { main: (args: string[]) => Promise<void> };
   await bench.main(args);
 }
