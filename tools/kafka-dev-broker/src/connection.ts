@@ -19,6 +19,12 @@ export interface ConnectionOptions {
   log: (line: string) => void;
 }
 
+interface Frame {
+  bytes: Buffer;
+  /** Assembled from several socket chunks into a buffer nothing else references. */
+  owned: boolean;
+}
+
 interface Outcome {
   correlationId: number;
   result: HandlerResult | Promise<HandlerResult>;
@@ -35,7 +41,7 @@ export class Connection {
   private buffered = 0;
   /** Size of the frame being received, once its prefix is in; -1 while waiting for a prefix. */
   private frameSize = -1;
-  private readonly queue: Buffer[] = [];
+  private readonly queue: Frame[] = [];
   private busy = false;
   private closed = false;
   /** A line about this connection's failure is out: the socket error or close that follows adds none. */
@@ -96,7 +102,7 @@ export class Connection {
     for (;;) {
       if (this.frameSize < 0) {
         if (this.buffered < 4) break;
-        const size = this.take(4).readInt32BE(0);
+        const size = this.take(4).bytes.readInt32BE(0);
         if (size < 0 || size > this.opts.maxFrameBytes) {
           this.refuse(`request size ${size} outside 0..${this.opts.maxFrameBytes} bytes`);
           return;
@@ -112,13 +118,13 @@ export class Connection {
   }
 
   /** Removes the next n buffered bytes; a view when they sit in one chunk, else one copy. */
-  private take(n: number): Buffer {
+  private take(n: number): Frame {
     this.buffered -= n;
     const first = this.chunks[0];
     if (first && first.length >= n) {
       if (first.length === n) this.chunks.shift();
       else this.chunks[0] = first.subarray(n);
-      return first.subarray(0, n);
+      return { bytes: first.subarray(0, n), owned: false };
     }
     const out = Buffer.allocUnsafe(n);
     let filled = 0;
@@ -131,7 +137,7 @@ export class Connection {
       if (k === chunk.length) this.chunks.shift();
       else this.chunks[0] = chunk.subarray(k);
     }
-    return out;
+    return { bytes: out, owned: true };
   }
 
   private pump(): void {
@@ -144,9 +150,10 @@ export class Connection {
         });
         return;
       }
-      const frame = this.queue.shift();
-      if (!frame) break;
-      const outcome = this.process(frame);
+      const next = this.queue.shift();
+      if (!next) break;
+      const frame = next.bytes;
+      const outcome = this.process(frame, next.owned);
       if (!outcome) continue;
       const { correlationId, result } = outcome;
       if (result instanceof Promise) {
@@ -184,7 +191,7 @@ export class Connection {
       );
   }
 
-  private process(frame: Buffer): Outcome | null {
+  private process(frame: Buffer, owned: boolean): Outcome | null {
     if (frame.length < MIN_HEADER_BYTES) {
       this.refuse(`request of ${frame.length} bytes is shorter than a request header`);
       return null;
@@ -215,17 +222,18 @@ export class Connection {
       const r = new Reader(frame, MIN_HEADER_BYTES);
       this.clientId = r.nullableString() ?? '';
       if (apiVersion >= range.firstFlexibleVersion) r.taggedFields();
-      return { correlationId, result: handler(this.context(apiVersion, range.name), r) };
+      return { correlationId, result: handler(this.context(apiVersion, range.name, owned), r) };
     } catch (err) {
       this.failRequest(frame, err);
       return null;
     }
   }
 
-  private context(apiVersion: number, apiName: string): RequestContext {
+  private context(apiVersion: number, apiName: string, ownsFrame: boolean): RequestContext {
     return {
       broker: this.opts.broker,
       apiVersion,
+      ownsFrame,
       clientId: this.clientId,
       clientHost: `/${this.socket.remoteAddress ?? ''}`,
       log: (line) => this.opts.log(`[${this.label()}] ${apiName} v${apiVersion}: ${line}`),

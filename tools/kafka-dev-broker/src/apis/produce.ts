@@ -34,7 +34,11 @@ interface Refusal {
 }
 
 /** Appends a partition's batches, or refuses all of them: a bad batch never leaves a partial write behind. */
-function appendAll(log: PartitionLog, records: Buffer | null): { baseOffset: number } | Refusal {
+function appendAll(
+  log: PartitionLog,
+  records: Buffer | null,
+  keepViews: boolean,
+): { baseOffset: number } | Refusal {
   if (records === null) return { errorCode: CORRUPT_MESSAGE, reason: 'null record set' };
   const split = splitBatches(records);
   if (!('batches' in split)) return split;
@@ -43,7 +47,7 @@ function appendAll(log: PartitionLog, records: Buffer | null): { baseOffset: num
     const pid = producerId(batch);
     // Producer id -1: not idempotent, no sequence bookkeeping.
     if (pid < 0n) {
-      const base = log.append(batch);
+      const base = log.append(batch, keepViews);
       if (first < 0) first = base;
       continue;
     }
@@ -57,7 +61,7 @@ function appendAll(log: PartitionLog, records: Buffer | null): { baseOffset: num
       if (first < 0) first = check.baseOffset;
       continue;
     }
-    const base = log.append(batch);
+    const base = log.append(batch, keepViews);
     log.producers.record(pid, epoch, firstSeq, lastSeq, base);
     if (first < 0) first = base;
   }
@@ -89,7 +93,7 @@ export const produce: ApiHandler = (ctx, r) => {
         if (acks !== 0 && acks !== 1 && acks !== -1) return refuse(INVALID_REQUIRED_ACKS, `acks=${acks}`);
         const log = topic?.partitions[p.index];
         if (!log) return refuse(UNKNOWN_TOPIC_OR_PARTITION, 'unknown topic or partition');
-        const outcome = appendAll(log, p.records);
+        const outcome = appendAll(log, p.records, ctx.ownsFrame);
         if ('reason' in outcome) return refuse(outcome.errorCode, outcome.reason);
         touched.add(log);
         return {

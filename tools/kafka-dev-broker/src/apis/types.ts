@@ -11,6 +11,11 @@ export type HandlerResult = ResponseBody | null;
 export interface RequestContext {
   readonly broker: Broker;
   readonly apiVersion: number;
+  /**
+   * The request's bytes sit in a buffer of their own, not shared with other requests: byte fields may be kept
+   * as views instead of copied (record batches of large produce requests).
+   */
+  readonly ownsFrame: boolean;
   readonly clientId: string;
   /** As Kafka shows it in DescribeGroups: "/" and the peer address. */
   readonly clientHost: string;

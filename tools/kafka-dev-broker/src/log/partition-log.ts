@@ -89,11 +89,17 @@ export class PartitionLog {
     return cut;
   }
 
-  /** Stores one validated batch at the log end and returns its base offset. The caller's buffer is not kept. */
-  append(batch: Buffer): number {
-    // A copy of exactly the batch: the request frame it came in may be much larger and must not stay alive.
-    const data = Buffer.allocUnsafe(batch.length);
-    batch.copy(data);
+  /**
+   * Stores one validated batch at the log end and returns its base offset. With `keepView` the batch is stored
+   * as it is (its buffer is the request's own and holds little else); otherwise it is copied, so that a small
+   * batch does not keep a large socket buffer alive.
+   */
+  append(batch: Buffer, keepView = false): number {
+    let data = batch;
+    if (!keepView) {
+      data = Buffer.allocUnsafe(batch.length);
+      batch.copy(data);
+    }
     const base = this.logEndOffset;
     setBaseOffset(data, base);
     const next = base + lastOffsetDelta(data) + 1;
