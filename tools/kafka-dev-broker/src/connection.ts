@@ -55,7 +55,7 @@ export class Connection {
   ) {
     this.peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('data', (chunk: Buffer) => this.guard(() => this.onData(chunk)));
     socket.on('error', (err: Error) => this.report(`connection failed: ${err.message}`));
     socket.on('close', () => this.onClose());
   }
@@ -75,6 +75,15 @@ export class Connection {
     this.report(`${reason}; closing connection`);
     this.closed = true;
     this.socket.destroy();
+  }
+
+  /** Runs an event handler; a bug in it closes this connection instead of crashing the whole broker. */
+  private guard(handler: () => void): void {
+    try {
+      handler();
+    } catch (err) {
+      this.refuse(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
   }
 
   destroy(): void {
@@ -144,10 +153,12 @@ export class Connection {
     while (!this.busy && !this.closed) {
       if (this.socket.writableLength > MAX_UNSENT_BYTES) {
         this.busy = true;
-        this.socket.once('drain', () => {
-          this.busy = false;
-          this.pump();
-        });
+        this.socket.once('drain', () =>
+          this.guard(() => {
+            this.busy = false;
+            this.pump();
+          }),
+        );
         return;
       }
       const next = this.queue.shift();
@@ -159,11 +170,12 @@ export class Connection {
       if (result instanceof Promise) {
         this.busy = true;
         result.then(
-          (body) => {
-            this.busy = false;
-            this.respond(correlationId, body);
-            this.pump();
-          },
+          (body) =>
+            this.guard(() => {
+              this.busy = false;
+              this.respond(correlationId, body);
+              this.pump();
+            }),
           (err: unknown) => {
             this.busy = false;
             this.failRequest(frame, err);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
@@ -6,6 +6,9 @@ import { type DevBroker, startDevBroker } from '../src';
 import { Cleanup } from './helpers/cleanup';
 import { kafkaClient } from './helpers/kafka';
 import { LogCapture } from './helpers/log-capture';
+import { RawClient } from './helpers/raw-client';
+import { buildRecordBatch } from './helpers/record-batch';
+import { batchesIn, createTopicV3, fetchV11, listOffsetsV2, produceV7 } from './helpers/requests';
 import { waitUntil } from './helpers/wait';
 
 jest.setTimeout(120_000);
@@ -90,5 +93,58 @@ describe('restart with a data dir', () => {
     expect(everything.sort((a, b) => a - b)).toEqual(Array.from({ length: 1600 }, (_, i) => i));
     const ends = await admin2.fetchTopicOffsets(TOPIC);
     expect(ends.reduce((sum, p) => sum + Number(p.high), 0)).toBe(1600);
+  });
+});
+
+describe('data dir storage', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kafka-dev-broker-segments-'));
+  const logs = new LogCapture();
+
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('reads batches back from disk once they leave memory, and cuts a torn batch at the end on restart', async () => {
+    // A memory bound far below the data: most fetches below are served from the segment file.
+    let broker = await startDevBroker({ port: 0, dataDir, maxBytesPerPartition: 4096, logger: logs.logger });
+    let client = await RawClient.connect(broker.port);
+    try {
+      await createTopicV3(client, 'disk', 1);
+      for (let i = 0; i < 20; i++) {
+        await produceV7(
+          client,
+          'disk',
+          0,
+          buildRecordBatch({ records: [{ value: `${i}:${'z'.repeat(1000)}` }] }),
+        );
+      }
+      expect((await listOffsetsV2(client, 'disk', 0, -2)).offset).toBe(0);
+      const [all] = await fetchV11(client, 'disk', [{ partition: 0, offset: 0 }]);
+      expect(batchesIn(all?.records ?? Buffer.alloc(0)).map((b) => b.baseOffset)).toEqual(
+        Array.from({ length: 20 }, (_, i) => i),
+      );
+    } finally {
+      await client.close();
+      await broker.stop();
+    }
+
+    // What a process killed in the middle of a write leaves behind.
+    const segment = join(dataDir, 'topics', 'disk', '0.log');
+    const whole = statSync(segment).size;
+    appendFileSync(segment, buildRecordBatch({ records: [{ value: 'torn' }] }).subarray(0, 40));
+
+    broker = await startDevBroker({ port: 0, dataDir, logger: logs.logger });
+    client = await RawClient.connect(broker.port);
+    try {
+      await logs.waitFor(/topic disk partition 0: cut 40 bytes of an incomplete batch/);
+      expect(statSync(segment).size).toBe(whole);
+      expect((await listOffsetsV2(client, 'disk', 0, -1)).offset).toBe(20);
+      expect(
+        (await produceV7(client, 'disk', 0, buildRecordBatch({ records: [{ value: 'after' }] }))).baseOffset,
+      ).toBe(20);
+      const [tail] = await fetchV11(client, 'disk', [{ partition: 0, offset: 18 }]);
+      expect(batchesIn(tail?.records ?? Buffer.alloc(0)).map((b) => b.baseOffset)).toEqual([18, 19, 20]);
+    } finally {
+      await client.close();
+      await broker.stop();
+    }
   });
 });

@@ -63,6 +63,7 @@ function collect(ctx: RequestContext, req: FetchRequest): Collected {
   let remaining = req.maxBytes;
   let total = 0;
   let hasError = false;
+  const outOfRange: string[] = [];
   const registry = ctx.broker.topics;
   const topics = req.topics.map((t) => ({
     name: t.name,
@@ -83,8 +84,8 @@ function collect(ctx: RequestContext, req: FetchRequest): Collected {
       const base = { index: p.index, highWatermark: log.logEndOffset, logStartOffset: log.logStartOffset };
       if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {
         hasError = true;
-        ctx.log(
-          `fetch ${t.name}-${p.index} at offset ${p.fetchOffset} outside [${log.logStartOffset}, ${log.logEndOffset}]: OFFSET_OUT_OF_RANGE`,
+        outOfRange.push(
+          `${t.name}-${p.index} at ${p.fetchOffset} outside [${log.logStartOffset}, ${log.logEndOffset}]`,
         );
         return { ...base, errorCode: OFFSET_OUT_OF_RANGE, chunks: [], bytes: 0 };
       }
@@ -96,6 +97,7 @@ function collect(ctx: RequestContext, req: FetchRequest): Collected {
       return { ...base, errorCode: NONE, chunks: read.chunks, bytes: read.bytes };
     }),
   }));
+  if (outOfRange.length > 0) ctx.log(`OFFSET_OUT_OF_RANGE: ${outOfRange.join('; ')}`);
   return { topics, bytes: total, hasError };
 }
 
@@ -131,7 +133,7 @@ export const fetch: ApiHandler = (ctx, r) => {
   if (first.hasError || first.bytes >= req.minBytes || req.maxWaitMs <= 0)
     return encode(version, first, NONE);
 
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let done = false;
     let scheduled = false;
     const unsubscribers: Array<() => void> = [];
@@ -142,16 +144,28 @@ export const fetch: ApiHandler = (ctx, r) => {
       for (const unsubscribe of unsubscribers) unsubscribe();
       resolve(result);
     };
-    const timer = setTimeout(() => finish(encode(version, collect(ctx, req), NONE)), req.maxWaitMs);
+    // Timer and wake-up callbacks run outside the request: an error there (a failed disk read) must fail this
+    // request, which closes its connection, not escape and stop the broker.
+    const attempt = (final: boolean): void => {
+      if (done) return;
+      try {
+        const again = collect(ctx, req);
+        if (final || again.hasError || again.bytes >= req.minBytes) finish(encode(version, again, NONE));
+      } catch (err) {
+        done = true;
+        clearTimeout(timer);
+        for (const unsubscribe of unsubscribers) unsubscribe();
+        reject(err);
+      }
+    };
+    const timer = setTimeout(() => attempt(true), req.maxWaitMs);
     const onAppend = (): void => {
       // One produce request may append to many partitions: look again once, after it is done.
       if (scheduled || done) return;
       scheduled = true;
       setImmediate(() => {
         scheduled = false;
-        if (done) return;
-        const again = collect(ctx, req);
-        if (again.hasError || again.bytes >= req.minBytes) finish(encode(version, again, NONE));
+        attempt(false);
       });
     };
     const logs = new Set<PartitionLog>();

@@ -25,6 +25,7 @@ export const listOffsets: ApiHandler = (ctx, r) => {
     }),
   }));
   const topics = ctx.broker.topics;
+  const unknown: string[] = [];
   const answers = request.map((t) => {
     const topic = topics.get(t.name);
     return {
@@ -32,7 +33,7 @@ export const listOffsets: ApiHandler = (ctx, r) => {
       partitions: t.partitions.map((p): PartitionAnswer => {
         const log = topic?.partitions[p.index];
         if (!log) {
-          ctx.log(`refused ListOffsets for unknown ${t.name}-${p.index}`);
+          unknown.push(`${t.name}-${p.index}`);
           return { index: p.index, errorCode: UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1, offset: -1 };
         }
         if (p.timestamp === LATEST)
@@ -47,6 +48,7 @@ export const listOffsets: ApiHandler = (ctx, r) => {
       }),
     };
   });
+  if (unknown.length > 0) ctx.log(`UNKNOWN_TOPIC_OR_PARTITION: ${unknown.join(', ')}`);
   return (w) => {
     if (version >= 2) w.int32(0);
     w.array(answers, (out, t) => {
