@@ -1,1 +1,14 @@
-// placeholder: filled in by its issue
+// The read database: its entities, its migrations, and the queries the query service runs against it.
+export * from './entities/order-summary.entity';
+export * from './entities/customer-orders.entity';
+export * from './entities/daily-sales.entity';
+export * from './entities/projection-checkpoint.entity';
+export * from './entities/projection-status.entity';
+export * from './entities/dead-letter.entity';
+export * from './migrations';
+export * from './read-data-source';
+export * from './read-tables';
+export * from './queries/order-summary.queries';
+export * from './queries/customer-orders.queries';
+export * from './queries/daily-sales.queries';
+export * from './queries/projection-progress.queries';

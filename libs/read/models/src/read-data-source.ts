@@ -1,0 +1,44 @@
+import { DataSource } from 'typeorm';
+import { CustomerOrdersEntity } from './entities/customer-orders.entity';
+import { DailySalesEntity } from './entities/daily-sales.entity';
+import { DeadLetterEntity } from './entities/dead-letter.entity';
+import { OrderSummaryEntity } from './entities/order-summary.entity';
+import { ProjectionCheckpointEntity } from './entities/projection-checkpoint.entity';
+import { ProjectionStatusEntity } from './entities/projection-status.entity';
+import { READ_MIGRATIONS } from './migrations';
+
+export const READ_ENTITIES = [
+  OrderSummaryEntity,
+  CustomerOrdersEntity,
+  DailySalesEntity,
+  ProjectionCheckpointEntity,
+  ProjectionStatusEntity,
+  DeadLetterEntity,
+];
+
+/** A TypeORM data source on the read database. Never synchronizes: the schema changes only through migrations. */
+export function createReadDataSource(options: {
+  url: string;
+  poolSize?: number;
+  applicationName?: string;
+}): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    entities: READ_ENTITIES,
+    migrations: READ_MIGRATIONS,
+    migrationsTableName: 'read_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    poolSize: options.poolSize ?? 10,
+    applicationName: options.applicationName ?? 'tandem-read',
+    // A dead server must fail a query quickly so the caller can retry, not hang on connect.
+    connectTimeoutMS: 5000,
+  });
+}
+
+/** Applies pending read-DB migrations (each in its own transaction) and returns their names. */
+export async function migrateReadDatabase(dataSource: DataSource): Promise<string[]> {
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  return applied.map((m) => m.name);
+}

@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { createReadDataSource, migrateReadDatabase } from '@tandem/read/models';
+import { createTestDatabase, type TestDatabase } from '@tandem/platform/testing';
+import { customerOrdersProjection } from '../customer-orders/customer-orders.projection';
+import { dailySalesProjection } from '../daily-sales/daily-sales.projection';
+import { orderSummaryProjection } from '../order-summary/order-summary.projection';
+import { eventMessage, orderStory, storyMessages } from '../testing/event-messages';
+import { BatchApplier } from './batch-applier';
+
+/**
+ * The runtime's core against a real read database (Postgres with TEST_POSTGRES_URL, else PGlite), without Kafka:
+ * a batch and its checkpoints commit together; duplicates change nothing; gaps wait; poison is dead-lettered.
+ */
+let database: TestDatabase;
+let dataSource: DataSource;
+let orders: BatchApplier;
+
+beforeAll(async () => {
+  database = await createTestDatabase('batch_applier');
+  dataSource = createReadDataSource({ url: database.url, poolSize: 2 });
+  await dataSource.initialize();
+  await migrateReadDatabase(dataSource);
+  orders = new BatchApplier(dataSource, orderSummaryProjection);
+}, 60_000);
+
+afterAll(async () => {
+  if (dataSource?.isInitialized) await dataSource.destroy();
+  await database?.drop();
+}, 60_000);
+
+async function summary(orderId: string) {
+  const rows: Array<Record<string, unknown>> = await dataSource.query(
+    `SELECT status, total::int AS total, line_count, version, lines FROM order_summary WHERE order_id = $1`,
+    [orderId],
+  );
+  return rows[0];
+}
+
+async function checkpoint(projection: string, streamId: string): Promise<number | undefined> {
+  const rows: Array<{ version: number }> = await dataSource.query(
+    `SELECT version FROM projection_checkpoints WHERE projection = $1 AND stream_id = $2`,
+    [projection, streamId],
+  );
+  return rows[0]?.version;
+}
+
+test('a batch applies an order’s events in order and moves its checkpoint in the same transaction', async () => {
+  const orderId = randomUUID();
+  const result = await orders.apply(
+    storyMessages(orderStory(orderId, randomUUID(), ['line', 'line', 'place'])),
+  );
+  expect(result).toMatchObject({ applied: 4, duplicates: 0, parked: 0, deadLettered: [] });
+  expect(await summary(orderId)).toMatchObject({ status: 'placed', total: 600, line_count: 2, version: 4 });
+  expect(await checkpoint('order-summary', orderId)).toBe(4);
+  const [status] = await dataSource.query(
+    `SELECT last_event_at FROM projection_status WHERE projection = 'order-summary'`,
+  );
+  expect(status.last_event_at).toEqual(new Date('2026-11-28T10:00:03Z'));
+});
+
+test('a redelivered batch, and a batch cut elsewhere that overlaps it, change nothing', async () => {
+  const orderId = randomUUID();
+  const messages = storyMessages(orderStory(orderId, randomUUID(), ['line', 'line', 'line', 'place']));
+  await orders.apply(messages.slice(0, 3));
+  const again = await orders.apply(messages);
+  expect(again).toMatchObject({ applied: 2, duplicates: 3 });
+  const once = await summary(orderId);
+  const thrice = await orders.apply(messages);
+  expect(thrice).toMatchObject({ applied: 0, duplicates: 5 });
+  expect(await summary(orderId)).toEqual(once);
+  expect(once).toMatchObject({ total: 900, line_count: 3, version: 5 });
+});
+
+test('a gap is never applied out of order: v3 waits for v2, then both apply', async () => {
+  const orderId = randomUUID();
+  const [v1, v2, v3] = storyMessages(orderStory(orderId, randomUUID(), ['line', 'line']));
+  expect(await orders.apply([v1!, v3!])).toMatchObject({ applied: 1, parked: 1 });
+  expect(await summary(orderId)).toMatchObject({ line_count: 0, version: 1 });
+  expect(await orders.apply([v3!])).toMatchObject({ applied: 0, duplicates: 1 });
+
+  expect(await orders.apply([v2!])).toMatchObject({ applied: 2, parked: 0 });
+  expect(await summary(orderId)).toMatchObject({ line_count: 2, version: 3, total: 600 });
+  const parked = await dataSource.query(`SELECT 1 FROM projection_parked_events WHERE stream_id = $1`, [
+    orderId,
+  ]);
+  expect(parked).toHaveLength(0);
+});
+
+test('poison is dead-lettered with its error and the rest of the batch applies', async () => {
+  const good = randomUUID();
+  const bad = randomUUID();
+  const goodMessages = storyMessages(orderStory(good, randomUUID(), ['line']));
+  const invalid = eventMessage(
+    { type: 'OrderCreated', data: { orderId: bad, customerId: randomUUID(), currency: 'EUR' } },
+    { streamVersion: 1 },
+  );
+  invalid.value = JSON.stringify({ orderId: bad, currency: 'euros' });
+  const noHeaders = { ...invalid, offset: String(Number(invalid.offset) + 1000), headers: {} };
+  const notJson = {
+    ...goodMessages[0]!,
+    offset: '999999',
+    value: '{not json',
+    headers: { ...goodMessages[0]!.headers },
+  };
+
+  const result = await orders.apply([goodMessages[0]!, invalid, noHeaders, goodMessages[1]!]);
+  expect(result.applied).toBe(2);
+  expect(result.deadLettered.map((d) => d.reason)).toEqual(['invalid-payload', 'invalid-envelope']);
+  expect(await summary(good)).toMatchObject({ line_count: 1 });
+  expect(await summary(bad)).toBeUndefined();
+  // A duplicate of an applied version is a duplicate, whatever its body: the checkpoint decides first.
+  expect(await orders.apply([notJson])).toMatchObject({ duplicates: 1, deadLettered: [] });
+
+  const letters: Array<{ reason: string; error: string; stream_id: string | null }> = await dataSource.query(
+    `SELECT reason, error, stream_id FROM dead_letters WHERE projection = 'order-summary' ORDER BY id`,
+  );
+  expect(letters).toEqual([
+    expect.objectContaining({
+      reason: 'invalid-payload',
+      stream_id: bad,
+      error: expect.stringContaining('customerId'),
+    }),
+    expect.objectContaining({
+      reason: 'invalid-envelope',
+      stream_id: null,
+      error: expect.stringContaining('ce_'),
+    }),
+  ]);
+  // Redelivering the poison records it once.
+  await orders.apply([invalid]);
+  const [{ count }] = await dataSource.query(
+    `SELECT count(*)::int AS count FROM dead_letters WHERE stream_id = $1`,
+    [bad],
+  );
+  expect(count).toBe(1);
+});
+
+test('a handler that rejects its event dead-letters that event only; the batch around it applies', async () => {
+  const orphan = randomUUID();
+  const fine = randomUUID();
+  const orphanLine = eventMessage(
+    { type: 'OrderLineAdded', data: { orderId: orphan, sku: 'A', quantity: 1, unitPrice: 1 } },
+    { streamVersion: 1 },
+  );
+  const result = await orders.apply([...storyMessages(orderStory(fine, randomUUID(), [])), orphanLine]);
+  expect(result.applied).toBe(1);
+  expect(result.deadLettered).toEqual([expect.objectContaining({ reason: 'handler-rejected' })]);
+  expect(await summary(fine)).toMatchObject({ status: 'draft' });
+  expect(await checkpoint('order-summary', orphan)).toBeUndefined();
+});
+
+test('customer-orders and daily-sales count each order once, whichever topic arrives first', async () => {
+  const customers = new BatchApplier(dataSource, customerOrdersProjection);
+  const sales = new BatchApplier(dataSource, dailySalesProjection);
+  const customerId = randomUUID();
+  const shipped = storyMessages(orderStory(randomUUID(), customerId, ['line', 'place', 'ship']));
+  const cancelled = storyMessages(orderStory(randomUUID(), customerId, ['line', 'place', 'cancel']));
+  const draft = storyMessages(orderStory(randomUUID(), customerId, ['line']));
+  await customers.apply([...shipped, ...cancelled]);
+  await customers.apply([...shipped, ...draft]);
+  await customers.apply([
+    eventMessage(
+      {
+        type: 'CustomerRegistered',
+        data: { customerId, name: 'Ada', email: 'ada@example.com', currency: 'EUR', creditLimit: 10_000 },
+      },
+      { streamVersion: 1 },
+    ),
+    eventMessage(
+      {
+        type: 'CustomerCreditLimitChanged',
+        data: { customerId, creditLimit: 20_000, previousCreditLimit: 10_000 },
+      },
+      { streamVersion: 2 },
+    ),
+  ]);
+  const [row] = await dataSource.query(
+    `SELECT name, credit_limit::int AS credit_limit, draft_count, placed_count, shipped_count, cancelled_count,
+            lifetime_value::int AS lifetime_value, version FROM customer_orders WHERE customer_id = $1`,
+    [customerId],
+  );
+  expect(row).toEqual({
+    name: 'Ada',
+    credit_limit: 20_000,
+    draft_count: 1,
+    placed_count: 0,
+    shipped_count: 1,
+    cancelled_count: 1,
+    lifetime_value: 300,
+    version: 2,
+  });
+
+  await sales.apply([...shipped, ...cancelled]);
+  await sales.apply(shipped);
+  const days = await dataSource.query(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, currency, placed_count, placed_total::int AS placed_total,
+            shipped_count, cancelled_count FROM daily_sales ORDER BY day`,
+  );
+  expect(days).toEqual([
+    {
+      day: '2026-11-28',
+      currency: 'EUR',
+      placed_count: 2,
+      placed_total: 600,
+      shipped_count: 1,
+      cancelled_count: 1,
+    },
+  ]);
+});

@@ -1,0 +1,320 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import { toKafkaHeaders, type EventEnvelope } from '@tandem/contracts';
+import type { IncomingMessage } from './incoming-message';
+import { decodeMessage, decodeParts, type DecodedMessage } from './message-decoder';
+import { ProjectionRejectedEvent, type Projection, type ProjectionContext } from './projection';
+import { isTransientError } from './transient-error';
+
+export interface DeadLetterRecord {
+  id: string;
+  projection: string;
+  message: IncomingMessage;
+  reason: string;
+  error: string;
+}
+
+export interface BatchResult {
+  applied: number;
+  duplicates: number;
+  parked: number;
+  deadLettered: DeadLetterRecord[];
+  lastEventAt: Date | null;
+}
+
+export interface BatchApplierOptions {
+  /** Name under which checkpoints, status and dead letters are kept. Default: the projection's name. */
+  namespace?: string;
+  /** Maps a table to the one actually written (a rebuild writes to copies). Default: the table itself. */
+  table?: (name: string) => string;
+}
+
+interface ParkedRow {
+  stream_id: string;
+  version: number;
+  topic: string;
+  partition: number;
+  offset: string;
+  envelope: EventEnvelope;
+  payload: string | null;
+}
+
+/**
+ * The heart of the projection runtime: applies a batch of messages to a read model in ONE transaction together
+ * with each stream's checkpoint, so that a crash anywhere leaves either all of the batch or none of it.
+ *
+ * Per message, by its stream version v against the stream's checkpoint c:
+ *  - v ≤ c: already applied (redelivery, duplicate): nothing changes;
+ *  - v = c + 1: applied, then any parked successors v+1, v+2… are applied in order;
+ *  - v > c + 1: a gap; the event is parked in the read DB so the partition keeps flowing, and waits for the
+ *    missing version (the status reports a stream that waits too long as stalled);
+ *  - poison (bad envelope, bad JSON, unknown type or major version, invalid payload, handler rejection): written
+ *    to the dead-letter table; its stream does not advance (later versions park behind it) until an operator
+ *    replays it, so a stream is never applied out of order.
+ *
+ * A transient failure (database unreachable, deadlock) propagates: the caller retries the whole batch. Any other
+ * failure is pinned on its event by re-running the batch with a savepoint around each event.
+ */
+export class BatchApplier {
+  readonly namespace: string;
+  private readonly table: (name: string) => string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    readonly projection: Projection,
+    options: BatchApplierOptions = {},
+  ) {
+    this.namespace = options.namespace ?? projection.name;
+    this.table = options.table ?? ((name) => name);
+  }
+
+  async apply(messages: IncomingMessage[]): Promise<BatchResult> {
+    const decoded = messages.map(decodeMessage);
+    try {
+      return await this.inTransaction((runner) => this.applyAll(runner, decoded, false));
+    } catch (error) {
+      if (isTransientError(error)) throw error;
+      return this.inTransaction((runner) => this.applyAll(runner, decoded, true));
+    }
+  }
+
+  /** Runs `work` in a read-DB transaction; exposed for the replay of dead letters, which reuses the batch logic. */
+  async inTransaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      const result = await work(runner);
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      // On a dead connection the rollback fails too; the server discards the transaction anyway.
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release().catch(() => undefined);
+    }
+  }
+
+  /** Applies decoded messages inside the caller's transaction. */
+  async applyAll(runner: QueryRunner, decoded: DecodedMessage[], isolateEach: boolean): Promise<BatchResult> {
+    const result: BatchResult = { applied: 0, duplicates: 0, parked: 0, deadLettered: [], lastEventAt: null };
+    await this.lockPartitions(runner, decoded);
+
+    const streams = [...new Set(decoded.flatMap((d) => (d.envelope ? [d.envelope.subject] : [])))];
+    const checkpoints = new Map<string, number>();
+    const parked = new Map<string, Map<number, ParkedRow>>();
+    if (streams.length > 0) {
+      const rows: Array<{ stream_id: string; version: number }> = await runner.query(
+        `SELECT stream_id, version FROM projection_checkpoints WHERE projection = $1 AND stream_id = ANY($2::text[])`,
+        [this.namespace, streams],
+      );
+      for (const row of rows) checkpoints.set(row.stream_id, row.version);
+      const waiting: ParkedRow[] = await runner.query(
+        `SELECT stream_id, version, topic, partition, "offset"::text AS "offset", envelope, payload
+           FROM projection_parked_events WHERE projection = $1 AND stream_id = ANY($2::text[])`,
+        [this.namespace, streams],
+      );
+      for (const row of waiting) parkedOf(parked, row.stream_id).set(row.version, row);
+    }
+    const moved = new Set<string>();
+
+    const applyInOrder = async (item: DecodedMessage): Promise<void> => {
+      const envelope = item.envelope;
+      if (!envelope) {
+        if (item.kind === 'poison') result.deadLettered.push(await this.deadLetter(runner, item));
+        return;
+      }
+      const stream = envelope.subject;
+      const version = envelope.streamVersion;
+      const checkpoint = checkpoints.get(stream) ?? 0;
+      if (version <= checkpoint || parked.get(stream)?.has(version)) {
+        result.duplicates += 1;
+        return;
+      }
+      if (version > checkpoint + 1) {
+        const row = await this.park(runner, item.message, envelope);
+        parkedOf(parked, stream).set(version, row);
+        result.parked += 1;
+        return;
+      }
+      let current: DecodedMessage | null = item;
+      while (current?.envelope) {
+        const applied = await this.applyOne(runner, current, isolateEach, result);
+        if (!applied) return;
+        const currentVersion = current.envelope.streamVersion;
+        checkpoints.set(stream, currentVersion);
+        moved.add(stream);
+        const next = parked.get(stream)?.get(currentVersion + 1);
+        if (!next) return;
+        parked.get(stream)?.delete(next.version);
+        await runner.query(
+          `DELETE FROM projection_parked_events WHERE projection = $1 AND stream_id = $2 AND version = $3`,
+          [this.namespace, stream, next.version],
+        );
+        current = decodeParts(
+          {
+            topic: next.topic,
+            partition: next.partition,
+            offset: next.offset,
+            key: stream,
+            value: next.payload,
+            headers: {},
+          },
+          next.envelope,
+          next.payload,
+        );
+      }
+    };
+
+    for (const item of decoded) await applyInOrder(item);
+
+    if (moved.size > 0) {
+      const ids = [...moved];
+      await runner.query(
+        `INSERT INTO projection_checkpoints (projection, stream_id, version, updated_at)
+         SELECT $1, s, v, now() FROM unnest($2::text[], $3::int[]) AS t(s, v)
+         ON CONFLICT (projection, stream_id) DO UPDATE SET version = EXCLUDED.version, updated_at = now()`,
+        [this.namespace, ids, ids.map((id) => checkpoints.get(id) ?? 0)],
+      );
+    }
+    await runner.query(
+      `INSERT INTO projection_status (projection, state, last_event_at, last_applied_at, events_applied, updated_at)
+       VALUES ($1, 'running', $2, now(), $3, now())
+       ON CONFLICT (projection) DO UPDATE SET
+         last_event_at = GREATEST(projection_status.last_event_at, EXCLUDED.last_event_at),
+         last_applied_at = now(),
+         events_applied = projection_status.events_applied + EXCLUDED.events_applied,
+         updated_at = now()`,
+      [this.namespace, result.lastEventAt, result.applied],
+    );
+    return result;
+  }
+
+  /** Applies one event (or dead-letters it); true when its stream may advance past it. */
+  private async applyOne(
+    runner: QueryRunner,
+    item: DecodedMessage,
+    isolate: boolean,
+    result: BatchResult,
+  ): Promise<boolean> {
+    if (item.kind === 'poison') {
+      result.deadLettered.push(await this.deadLetter(runner, item));
+      return false;
+    }
+    const context: ProjectionContext = {
+      query: async <Row>(sql: string, params: unknown[]) =>
+        (await runner.query(sql, params, true)).records as Row[],
+      table: this.table,
+    };
+    if (isolate) await runner.query('SAVEPOINT projection_event');
+    try {
+      await this.projection.apply({ envelope: item.envelope, event: item.event }, context);
+      if (isolate) await runner.query('RELEASE SAVEPOINT projection_event');
+    } catch (error) {
+      if (!isolate || isTransientError(error)) throw error;
+      await runner.query('ROLLBACK TO SAVEPOINT projection_event');
+      const message = error instanceof Error ? error.message : String(error);
+      const reason = error instanceof ProjectionRejectedEvent ? 'handler-rejected' : 'handler-failed';
+      result.deadLettered.push(
+        await this.deadLetter(
+          runner,
+          { ...item, kind: 'poison', reason: 'handler-rejected', error: message },
+          reason,
+        ),
+      );
+      return false;
+    }
+    result.applied += 1;
+    const time = new Date(item.envelope.time);
+    if (!result.lastEventAt || time > result.lastEventAt) result.lastEventAt = time;
+    return true;
+  }
+
+  private async park(
+    runner: QueryRunner,
+    message: IncomingMessage,
+    envelope: EventEnvelope,
+  ): Promise<ParkedRow> {
+    const payload = message.value === null ? null : message.value.toString();
+    await runner.query(
+      `INSERT INTO projection_parked_events (projection, stream_id, version, topic, partition, "offset", envelope, payload)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+      [
+        this.namespace,
+        envelope.subject,
+        envelope.streamVersion,
+        message.topic,
+        message.partition,
+        message.offset,
+        JSON.stringify(envelope),
+        payload,
+      ],
+    );
+    return {
+      stream_id: envelope.subject,
+      version: envelope.streamVersion,
+      topic: message.topic,
+      partition: message.partition,
+      offset: message.offset,
+      envelope,
+      payload,
+    };
+  }
+
+  private async deadLetter(
+    runner: QueryRunner,
+    item: Extract<DecodedMessage, { kind: 'poison' }>,
+    reason: string = item.reason,
+  ): Promise<DeadLetterRecord> {
+    const { message, envelope } = item;
+    const headers = Object.fromEntries(
+      Object.entries(message.headers).flatMap(([name, value]) => {
+        const first = Array.isArray(value) ? value[0] : value;
+        return first === undefined ? [] : [[name, first.toString()]];
+      }),
+    );
+    const inserted: Array<{ id: string }> = await runner.query(
+      `INSERT INTO dead_letters (projection, topic, partition, "offset", message_key, headers, payload,
+                                 stream_id, stream_version, event_type, reason, error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT (projection, topic, partition, "offset")
+         DO UPDATE SET error = EXCLUDED.error, reason = EXCLUDED.reason, replayed_at = NULL
+       RETURNING id::text AS id`,
+      [
+        this.namespace,
+        message.topic,
+        message.partition,
+        message.offset,
+        message.key === null ? null : message.key.toString(),
+        JSON.stringify(envelope ? { ...headers, ...toKafkaHeaders(envelope) } : headers),
+        message.value === null ? null : message.value.toString(),
+        envelope?.subject ?? null,
+        envelope?.streamVersion ?? null,
+        envelope?.type ?? null,
+        reason,
+        item.error,
+      ],
+    );
+    return { id: inserted[0]?.id ?? '', projection: this.namespace, message, reason, error: item.error };
+  }
+
+  /**
+   * During a rebalance two members can briefly both hold a partition; a transaction-scoped lock per partition
+   * makes the second wait, after which the checkpoints it reads make its batch a no-op.
+   */
+  private async lockPartitions(runner: QueryRunner, decoded: DecodedMessage[]): Promise<void> {
+    const partitions = [...new Set(decoded.map((d) => `${d.message.topic}:${d.message.partition}`))].sort();
+    for (const partition of partitions) {
+      await runner.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${this.namespace}/${partition}`]);
+    }
+  }
+}
+
+function parkedOf(parked: Map<string, Map<number, ParkedRow>>, stream: string): Map<number, ParkedRow> {
+  let forStream = parked.get(stream);
+  if (!forStream) {
+    forStream = new Map();
+    parked.set(stream, forStream);
+  }
+  return forStream;
+}

@@ -1,0 +1,31 @@
+import type { EventEnvelope, TandemEvent } from '@tandem/contracts';
+import type { ProjectionName } from '@tandem/read/models';
+
+/** What a projection handler may do inside the batch transaction. */
+export interface ProjectionContext {
+  /** Runs one statement in the batch's transaction; returns the rows it produced (`RETURNING`). */
+  query<Row = Record<string, unknown>>(sql: string, params: unknown[]): Promise<Row[]>;
+  /** The physical name of one of this projection's tables: a rebuild writes to copies of them. */
+  table(name: string): string;
+}
+
+export interface ProjectedEvent {
+  envelope: EventEnvelope;
+  event: TandemEvent;
+}
+
+/**
+ * One read model's projection: which topics feed it and how one event changes its tables. Handlers are called
+ * once per stream version, in stream order, inside a transaction that also moves the stream's checkpoint, so they
+ * need no idempotency of their own. Events they do not care about are simply ignored.
+ */
+export interface Projection {
+  readonly name: ProjectionName;
+  readonly topics: readonly string[];
+  apply(projected: ProjectedEvent, context: ProjectionContext): Promise<void>;
+}
+
+/** Thrown by a handler when the event cannot ever apply (the read model contradicts it): the event is dead-lettered. */
+export class ProjectionRejectedEvent extends Error {
+  override readonly name = 'ProjectionRejectedEvent';
+}
