@@ -10,3 +10,6 @@ export * from './order-summary/order-summary.projection';
 export * from './customer-orders/customer-orders.projection';
 export * from './daily-sales/daily-sales.projection';
 export * from './testing/event-messages';
+export * from './runtime/projection-consumer';
+export * from './runtime/dead-letter-replay';
+export * from './runtime/projection-status';

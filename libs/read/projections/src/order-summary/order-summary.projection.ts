@@ -16,10 +16,11 @@ export const orderSummaryProjection: Projection = {
     const { streamVersion: version, time } = envelope;
     let rows: unknown[];
     switch (event.type) {
+      // created_at is the list keyset: kept at millisecond precision so that a cursor (a JS Date) names it exactly.
       case 'OrderCreated':
         rows = await context.query(
           `INSERT INTO ${table} (order_id, customer_id, status, currency, lines, line_count, total, version, created_at, updated_at)
-           VALUES ($1, $2, 'draft', $3, '[]'::jsonb, 0, 0, $4, $5, $5) RETURNING order_id`,
+           VALUES ($1, $2, 'draft', $3, '[]'::jsonb, 0, 0, $4, date_trunc('milliseconds', $5::timestamptz), $5) RETURNING order_id`,
           [event.data.orderId, event.data.customerId, event.data.currency, version, time],
         );
         break;

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import {
+  boolean,
+  integer,
+  loadConfigOrExit,
+  logLevel,
+  parseConfig,
+  port,
+  postgresUrl,
+} from '@tandem/platform/config';
+
+/**
+ * The query service's environment. CURSOR_SECRET signs list cursors (HMAC): every replica must share it, or a
+ * cursor issued by one is refused by another; the development default is public, so set it in production.
+ */
+export const QueryServiceConfigSchema = z.object({
+  PORT: z.pipe(port(3002), z.number()),
+  READ_DATABASE_URL: postgresUrl(),
+  RUN_MIGRATIONS: boolean(false),
+  CURSOR_SECRET: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .default('tandem-development-cursor-secret'),
+  CONSISTENCY_WAIT_MS: z.pipe(integer({ min: 0, max: 10_000, default: 2_000 }), z.number()),
+  DB_POOL_SIZE: z.pipe(integer({ min: 1, max: 200, default: 20 }), z.number()),
+  LOG_LEVEL: logLevel(),
+});
+export type QueryServiceConfig = z.infer<typeof QueryServiceConfigSchema>;
+
+export const SERVICE_NAME = 'query-service';
+
+/** Parses an environment (tests pass their own); throws a `ConfigError` naming each bad variable. */
+export function parseQueryServiceConfig(env: NodeJS.ProcessEnv): QueryServiceConfig {
+  return parseConfig(SERVICE_NAME, QueryServiceConfigSchema, env);
+}
+
+/** The one place that reads `process.env`: a bad value stops the process with exit code 78, naming the variable. */
+export function loadQueryServiceConfig(): QueryServiceConfig {
+  return loadConfigOrExit(SERVICE_NAME, QueryServiceConfigSchema, process.env);
+}

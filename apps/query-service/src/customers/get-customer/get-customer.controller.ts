@@ -1,0 +1,38 @@
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { parseOrThrow } from '@tandem/platform/http';
+import { CUSTOMER_ORDERS_PROJECTION } from '@tandem/read/models';
+import { notModified } from '../../etag';
+import { ReadFreshness, type ReadSource } from '../../freshness/read-freshness';
+import type { CustomerView } from '../customer.view';
+import { GetCustomerQuery } from './get-customer.query';
+
+// The customer-orders projection checkpoints both customer streams and order streams (it counts orders).
+const SOURCE: ReadSource = { projection: CUSTOMER_ORDERS_PROJECTION, streams: ['customer', 'order'] };
+
+@Controller('api/customers')
+export class GetCustomerController {
+  constructor(
+    private readonly queryBus: QueryBus,
+    private readonly freshness: ReadFreshness,
+  ) {}
+
+  @Get(':id')
+  async get(
+    @Param('id') rawId: string,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CustomerView | undefined> {
+    const id = parseOrThrow(z.uuid('must be a UUID'), rawId, 'id');
+    await this.freshness.awaitToken(SOURCE, request, response);
+    await this.freshness.stamp(SOURCE, response);
+    const customer = await this.queryBus.execute(new GetCustomerQuery(id));
+    // The row also changes with the customer's orders, so its ETag covers the counts as well as the version.
+    const { draft, placed, shipped, cancelled } = customer.orderCounts;
+    const tag = `customer-${draft}.${placed}.${shipped}.${cancelled}`;
+    if (notModified(tag, customer.version, request, response)) return undefined;
+    return customer;
+  }
+}

@@ -1,0 +1,73 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { CONSISTENCY_TOKEN_HEADER, decodeConsistencyToken, type StreamKind } from '@tandem/contracts';
+import { validationProblem } from '@tandem/platform/http';
+import { ProjectionProgressQueries, type ProjectionName } from '@tandem/read/models';
+
+export const CONSISTENCY_WAIT = Symbol('CONSISTENCY_WAIT');
+export const MAX_CONSISTENCY_WAIT_MS = 10_000;
+const POLL_MS = 20;
+
+/** Which projection a read answers from, and which kinds of stream that projection checkpoints. */
+export interface ReadSource {
+  projection: ProjectionName;
+  streams: readonly StreamKind[];
+}
+
+/**
+ * Freshness and read-your-writes for every read. Each answer carries `X-Data-As-Of` (the time of the last event the
+ * projection applied). A request with `X-Consistency-Token` first waits, up to the default bound or `Prefer: wait=N`
+ * seconds (at most 10), until the projection's checkpoint of that stream reaches the token's version, and then says
+ * `X-Consistency: reached` or `behind`: it answers either way, never silently stale.
+ */
+@Injectable()
+export class ReadFreshness {
+  constructor(
+    private readonly progress: ProjectionProgressQueries,
+    @Inject(CONSISTENCY_WAIT) private readonly defaultWaitMs: number,
+  ) {}
+
+  /** Call before reading: validates and waits for the token, if any. */
+  async awaitToken(source: ReadSource, request: Request, response: Response): Promise<void> {
+    const raw = request.header(CONSISTENCY_TOKEN_HEADER);
+    if (raw === undefined) return;
+    const token = decodeConsistencyToken(raw.trim());
+    if ('error' in token) throw validationProblem([{ field: 'X-Consistency-Token', message: token.error }]);
+    const waitMs = this.waitOf(request, response);
+    // A projection that does not consume that kind of stream has nothing to wait for.
+    if (!source.streams.includes(token.kind)) {
+      response.setHeader('X-Consistency', 'reached');
+      return;
+    }
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const version = await this.progress.streamVersion(source.projection, token.streamId);
+      if (version >= token.version) {
+        response.setHeader('X-Consistency', 'reached');
+        return;
+      }
+      if (Date.now() >= deadline) {
+        response.setHeader('X-Consistency', 'behind');
+        return;
+      }
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(POLL_MS, Math.max(1, deadline - Date.now()))),
+      );
+    }
+  }
+
+  /** Sets `X-Data-As-Of`: the last event the projection applied (the Unix epoch before its first). */
+  async stamp(source: ReadSource, response: Response): Promise<void> {
+    const at = await this.progress.lastEventAt(source.projection);
+    response.setHeader('X-Data-As-Of', (at ?? new Date(0)).toISOString());
+  }
+
+  private waitOf(request: Request, response: Response): number {
+    const prefer = request.header('prefer');
+    const match = prefer ? /(?:^|[,;\s])wait\s*=\s*"?(\d{1,6})"?/i.exec(prefer) : null;
+    if (!match) return this.defaultWaitMs;
+    const seconds = Math.min(Number(match[1]), MAX_CONSISTENCY_WAIT_MS / 1000);
+    response.setHeader('Preference-Applied', `wait=${seconds}`);
+    return seconds * 1000;
+  }
+}

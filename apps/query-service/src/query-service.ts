@@ -1,0 +1,71 @@
+import { Module, type INestApplication, type Type } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { createHttpApp, HealthModule, MetricsController } from '@tandem/platform/http';
+import type { Logger } from '@tandem/platform/observability';
+import { createReadDataSource, migrateReadDatabase } from '@tandem/read/models';
+import type { DataSource } from 'typeorm';
+import type { QueryServiceConfig } from './config';
+import { GET_CUSTOMER } from './customers/get-customer';
+import { CONSISTENCY_WAIT, ReadFreshness } from './freshness/read-freshness';
+import { GET_ORDER } from './orders/get-order';
+import { LIST_ORDERS } from './orders/list-orders';
+import { READ_DATA_SOURCE, ReadDatabaseModule } from './read-database/read-database.module';
+import { GET_DAILY_SALES } from './reports/get-daily-sales';
+import { CURSOR_SECRET } from './orders/list-orders/order-cursor';
+
+// One entry per query folder: its controller and its handler.
+const SLICES: Array<{ controllers: Type<unknown>[]; handlers: Type<unknown>[] }> = [
+  GET_ORDER,
+  LIST_ORDERS,
+  GET_CUSTOMER,
+  GET_DAILY_SALES,
+];
+
+/**
+ * Builds the query service: `@nestjs/cqrs` query handlers over the read DB only, one folder per query. The read DB
+ * pool is opened here and closed with the app.
+ */
+export async function createQueryService(
+  config: QueryServiceConfig,
+  logger: Logger,
+): Promise<INestApplication> {
+  const dataSource = createReadDataSource({
+    url: config.READ_DATABASE_URL,
+    poolSize: config.DB_POOL_SIZE,
+    applicationName: 'query-service',
+  });
+  await dataSource.initialize();
+  if (config.RUN_MIGRATIONS) await migrateReadDatabase(dataSource);
+
+  @Module({
+    imports: [
+      CqrsModule.forRoot(),
+      ReadDatabaseModule.register(dataSource),
+      HealthModule.register({
+        inject: [READ_DATA_SOURCE],
+        useFactory: (db: DataSource) => [
+          { name: 'read-database', check: async () => void (await db.query('SELECT 1')) },
+        ],
+      }),
+    ],
+    controllers: [...SLICES.flatMap((s) => s.controllers), MetricsController],
+    providers: [
+      ...SLICES.flatMap((s) => s.handlers),
+      ReadFreshness,
+      { provide: CONSISTENCY_WAIT, useValue: config.CONSISTENCY_WAIT_MS },
+      { provide: CURSOR_SECRET, useValue: config.CURSOR_SECRET },
+    ],
+  })
+  class QueryServiceModule {
+    async onApplicationShutdown(): Promise<void> {
+      if (dataSource.isInitialized) await dataSource.destroy();
+    }
+  }
+
+  try {
+    return await createHttpApp(QueryServiceModule, logger);
+  } catch (error) {
+    await dataSource.destroy().catch(() => undefined);
+    throw error;
+  }
+}
