@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import {
+  boolean,
+  integer,
+  kafkaBrokers,
+  loadConfigOrExit,
+  logLevel,
+  parseConfig,
+  port,
+  postgresUrl,
+} from '@tandem/platform/config';
+import { PROJECTION_NAMES } from '@tandem/read/models';
+
+const projectionList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    value === undefined
+      ? [...PROJECTION_NAMES]
+      : value
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => name.length > 0),
+  )
+  .superRefine((names, ctx) => {
+    for (const name of names) {
+      if (!(PROJECTION_NAMES as readonly string[]).includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown projection "${name}"; known: ${PROJECTION_NAMES.join(', ')}`,
+        });
+      }
+    }
+  });
+
+/** The projection service's environment. Consumer groups are `<KAFKA_GROUP_PREFIX>.<projection>`. */
+export const ProjectionServiceConfigSchema = z.object({
+  PORT: z.pipe(port(3003), z.number()),
+  READ_DATABASE_URL: postgresUrl(),
+  KAFKA_BROKERS: kafkaBrokers(),
+  RUN_MIGRATIONS: boolean(true),
+  TOPIC_PARTITIONS: z.pipe(integer({ min: 1, max: 1000, default: 6 }), z.number()),
+  PROJECTIONS: projectionList,
+  KAFKA_GROUP_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be letters, digits, dots, dashes')
+    .default('tandem.projection'),
+  STALL_AFTER_MS: z.pipe(integer({ min: 1000, max: 3_600_000, default: 30_000 }), z.number()),
+  LOG_LEVEL: logLevel(),
+});
+export type ProjectionServiceConfig = z.infer<typeof ProjectionServiceConfigSchema>;
+
+export const SERVICE_NAME = 'projection-service';
+
+/** Parses an environment (tests pass their own); throws a `ConfigError` naming each bad variable. */
+export function parseProjectionServiceConfig(env: NodeJS.ProcessEnv): ProjectionServiceConfig {
+  return parseConfig(SERVICE_NAME, ProjectionServiceConfigSchema, env);
+}
+
+/** The one place that reads `process.env`: a bad value stops the process with exit code 78, naming the variable. */
+export function loadProjectionServiceConfig(): ProjectionServiceConfig {
+  return loadConfigOrExit(SERVICE_NAME, ProjectionServiceConfigSchema, process.env);
+}

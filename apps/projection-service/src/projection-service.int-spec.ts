@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { ORDER_TOPIC } from '@tandem/contracts';
+import { startDevBroker, type DevBroker } from '@tandem/kafka-dev-broker';
+import { createLogger } from '@tandem/platform/observability';
+import { createTestDatabase, isRealPostgres, waitFor, type TestDatabase } from '@tandem/platform/testing';
+import { eventMessage, orderStory, storyMessages, type IncomingMessage } from '@tandem/read/projections';
+import { CustomerOrdersQueries, OrderSummaryQueries } from '@tandem/read/models';
+import { parseProjectionServiceConfig } from './config';
+import { createProjectionService, type ProjectionService } from './projection-service';
+
+/**
+ * The read side end to end, in-process: CloudEvents messages produced with kafkajs to the dev broker, consumed by
+ * the projection service into a fresh read DB (the query service's HTTP side is tested in its own app).
+ */
+// Skipped on PGlite: its socket server multiplexes every connection into one session message by message, so two
+// services querying at once (extended protocol: Parse/Bind/Execute) interleave and fail with "unnamed prepared
+// statement does not exist". CI sets TEST_POSTGRES_URL, so this runs there against a real server.
+const describeOnServer = isRealPostgres() ? describe : describe.skip;
+
+describeOnServer('read side end to end over the dev broker (real Postgres only)', () => {
+  jest.setTimeout(60_000);
+
+  let broker: DevBroker;
+  let database: TestDatabase;
+  let projections: ProjectionService;
+  let projectionUrl: string;
+  let producer: Producer;
+  let dlqMessages: Array<{ value: string; headers: Record<string, string> }>;
+
+  beforeAll(async () => {
+    broker = await startDevBroker({ port: 0, initialRebalanceDelayMs: 0, logger: () => undefined });
+    database = await createTestDatabase('projection_service');
+    const logger = createLogger('projection-service', process.env['TEST_LOG_LEVEL'] ?? 'silent');
+    projections = await createProjectionService(
+      parseProjectionServiceConfig({
+        READ_DATABASE_URL: database.url,
+        KAFKA_BROKERS: broker.bootstrap,
+        TOPIC_PARTITIONS: '2',
+        STALL_AFTER_MS: '1000',
+      }),
+      logger,
+    );
+    await projections.app.listen(0, '127.0.0.1');
+    projectionUrl = (await projections.app.getUrl()).replace('[::1]', '127.0.0.1');
+
+    const kafka = new Kafka({ clientId: 'test', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+    producer = kafka.producer();
+    await producer.connect();
+    dlqMessages = [];
+    const dlq = kafka.consumer({ groupId: `dlq-reader-${randomUUID()}` });
+    await dlq.connect();
+    await dlq.subscribe({ topic: `${ORDER_TOPIC}.dlq`, fromBeginning: true });
+    await dlq.run({
+      eachMessage: async ({ message }) => {
+        const headers = Object.fromEntries(
+          Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]),
+        );
+        dlqMessages.push({ value: message.value?.toString() ?? '', headers });
+      },
+    });
+    afterAllStops.push(() => dlq.disconnect());
+  }, 120_000);
+
+  const afterAllStops: Array<() => Promise<void>> = [];
+
+  afterAll(async () => {
+    for (const stop of afterAllStops) await stop().catch(() => undefined);
+    await producer?.disconnect();
+    await projections?.app.close();
+    await broker?.stop();
+    await database?.drop();
+  }, 120_000);
+
+  async function produce(messages: IncomingMessage[]): Promise<void> {
+    for (const m of messages) {
+      await producer.send({
+        topic: m.topic,
+        messages: [{ key: m.key, value: m.value, headers: m.headers as Record<string, string> }],
+      });
+    }
+  }
+
+  const order = (id: string) => new OrderSummaryQueries(projections.runner.dataSource).findById(id);
+  const customer = (id: string) =>
+    new CustomerOrdersQueries(projections.runner.dataSource).findRegistered(id);
+
+  const getJson = async (url: string) => {
+    const response = await fetch(url);
+    return {
+      status: response.status,
+      body: (await response.json()) as Record<string, unknown>,
+      headers: response.headers,
+    };
+  };
+
+  test('events produced to Kafka are projected into every read model; status and readiness report it', async () => {
+    const customerId = randomUUID();
+    const orderId = randomUUID();
+    await produce([
+      eventMessage(
+        {
+          type: 'CustomerRegistered',
+          data: { customerId, name: 'Grace', email: 'grace@example.com', currency: 'EUR', creditLimit: 1000 },
+        },
+        { streamVersion: 1 },
+      ),
+      ...storyMessages(orderStory(orderId, customerId, ['line', 'place'])),
+    ]);
+    const placed = await waitFor(
+      async () => {
+        const row = await order(orderId);
+        return row?.status === 'placed' ? row : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the order to be projected' },
+    );
+    expect(placed).toMatchObject({ customerId, total: 300, version: 3 });
+    const registered = await waitFor(
+      async () => {
+        const row = await customer(customerId);
+        return row?.placedCount === 1 ? row : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the customer to be projected' },
+    );
+    expect(registered).toMatchObject({ name: 'Grace', lifetimeValue: 0, draftCount: 0 });
+
+    const status = await getJson(`${projectionUrl}/admin/projections`);
+    expect(status.status).toBe(200);
+    const list = status.body['projections'] as Array<{ name: string; state: string; lag: unknown[] }>;
+    expect(list.map((p) => p.name).sort()).toEqual(['customer-orders', 'daily-sales', 'order-summary']);
+    expect(list.every((p) => p.state === 'running')).toBe(true);
+    const ready = await fetch(`${projectionUrl}/health/ready`);
+    expect(ready.status).toBe(200);
+  });
+
+  test('poison goes to the dead-letter table and topic without stopping the flow, and replays after a fix', async () => {
+    const poisoned = randomUUID();
+    const after = randomUUID();
+    const [created] = storyMessages(orderStory(poisoned, randomUUID(), []));
+    const bad = { ...created!, value: JSON.stringify({ orderId: poisoned, currency: 'EUR' }) };
+    await produce([bad, ...storyMessages(orderStory(after, randomUUID(), []))]);
+    await waitFor(async () => (await order(after)) ?? undefined, {
+      timeoutMs: 20_000,
+      what: 'the event after the poison to be applied',
+    });
+    const letters = await waitFor(
+      async () => {
+        const answer = await getJson(`${projectionUrl}/admin/projections/order-summary/dead-letters`);
+        const items = answer.body['items'] as Array<{
+          id: string;
+          streamId: string;
+          reason: string;
+          error: string;
+        }>;
+        return items.find((i) => i.streamId === poisoned);
+      },
+      { timeoutMs: 10_000, what: 'the dead letter' },
+    );
+    expect(letters).toMatchObject({
+      reason: 'invalid-payload',
+      error: expect.stringContaining('customerId'),
+    });
+    await waitFor(() => dlqMessages.find((m) => m.headers['ce_subject'] === poisoned), {
+      timeoutMs: 10_000,
+      what: 'the dead-letter topic message',
+    });
+
+    const stillBad = await fetch(
+      `${projectionUrl}/admin/projections/order-summary/dead-letters/${letters.id}/replay`,
+      {
+        method: 'POST',
+      },
+    );
+    expect(stillBad.status).toBe(422);
+    const fixed = await fetch(
+      `${projectionUrl}/admin/projections/order-summary/dead-letters/${letters.id}/replay`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ payload: { orderId: poisoned, customerId: randomUUID(), currency: 'EUR' } }),
+      },
+    );
+    expect(fixed.status).toBe(200);
+    expect(await order(poisoned)).toMatchObject({ status: 'draft', version: 1 });
+  });
+
+  test('a version gap is held, reported as stalled, and applied in order once the missing event arrives', async () => {
+    const orderId = randomUUID();
+    const [v1, v2, v3] = storyMessages(orderStory(orderId, randomUUID(), ['line', 'line']));
+    await produce([v1!, v3!]);
+    const stalled = await waitFor(
+      async () => {
+        const answer = await getJson(`${projectionUrl}/admin/projections`);
+        const list = answer.body['projections'] as Array<{
+          name: string;
+          state: string;
+          parkedEvents: number;
+        }>;
+        return list.find((p) => p.name === 'order-summary' && p.state === 'stalled');
+      },
+      { timeoutMs: 20_000, what: 'order-summary to report the gap as stalled' },
+    );
+    expect(stalled.parkedEvents).toBe(1);
+    expect(await order(orderId)).toMatchObject({ version: 1 });
+    await produce([v2!]);
+    await waitFor(async () => (await order(orderId))?.version === 3, {
+      timeoutMs: 20_000,
+      what: 'v2 and v3 to apply',
+    });
+    expect(await order(orderId)).toMatchObject({ total: 600, lineCount: 2 });
+  });
+});

@@ -1,0 +1,141 @@
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { EVENT_TOPICS } from '@tandem/contracts';
+import { checkKafka, createKafka, ensureTopics } from '@tandem/platform/kafka';
+import type { Logger } from '@tandem/platform/observability';
+import type { ReadinessCheck } from '@tandem/platform/http';
+import { createReadDataSource, migrateReadDatabase, type ProjectionName } from '@tandem/read/models';
+import {
+  BatchApplier,
+  deadLetterTopic,
+  PROJECTIONS,
+  ProjectionConsumer,
+  ProjectionStatusReader,
+  replayDeadLetter,
+  type ProjectionStatusView,
+  type ReplayOutcome,
+} from '@tandem/read/projections';
+import type { ProjectionServiceConfig } from '../config';
+
+interface RunningProjection {
+  name: ProjectionName;
+  applier: BatchApplier;
+  consumer: ProjectionConsumer;
+}
+
+/**
+ * Owns the projection service's resources: the read-DB pool, the Kafka clients and one consumer group per
+ * projection. Started after the HTTP module is built, stopped on shutdown (consumers first, so the batch in
+ * flight commits before the pool closes).
+ */
+export class ProjectionRunner {
+  readonly dataSource: DataSource;
+  readonly kafka: Kafka;
+  private producer: Producer | null = null;
+  private admin: Admin | null = null;
+  private statusReader: ProjectionStatusReader | null = null;
+  private readonly running = new Map<ProjectionName, RunningProjection>();
+  private started = false;
+
+  constructor(
+    private readonly config: ProjectionServiceConfig,
+    private readonly logger: Logger,
+  ) {
+    this.dataSource = createReadDataSource({
+      url: config.READ_DATABASE_URL,
+      poolSize: 10,
+      applicationName: 'projection-service',
+    });
+    this.kafka = createKafka({ clientId: 'projection-service', brokers: config.KAFKA_BROKERS, logger });
+  }
+
+  /** Connects to the read DB and applies migrations (unless RUN_MIGRATIONS=false). */
+  async prepareDatabase(): Promise<void> {
+    await this.dataSource.initialize();
+    if (this.config.RUN_MIGRATIONS) {
+      const applied = await migrateReadDatabase(this.dataSource);
+      if (applied.length > 0) this.logger.info({ migrations: applied }, 'read database migrated');
+    }
+  }
+
+  async start(): Promise<void> {
+    await ensureTopics(this.kafka, [
+      ...EVENT_TOPICS.map((topic) => ({ topic, numPartitions: this.config.TOPIC_PARTITIONS })),
+      ...EVENT_TOPICS.map((topic) => ({ topic: deadLetterTopic(topic), numPartitions: 1 })),
+    ]).catch((error: unknown) => {
+      // Another service may create the same topics at the same moment; the subscribe below still needs them.
+      this.logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'ensuring topics failed',
+      );
+    });
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    this.admin = this.kafka.admin();
+    await this.admin.connect();
+    this.statusReader = new ProjectionStatusReader(this.dataSource, this.admin, this.config.STALL_AFTER_MS);
+    for (const name of this.config.PROJECTIONS as ProjectionName[]) {
+      const applier = new BatchApplier(this.dataSource, PROJECTIONS[name]);
+      const consumer = new ProjectionConsumer({
+        kafka: this.kafka,
+        applier,
+        groupId: `${this.config.KAFKA_GROUP_PREFIX}.${name}`,
+        logger: this.logger.child({ projection: name }),
+        producer: this.producer,
+      });
+      await consumer.start();
+      this.running.set(name, { name, applier, consumer });
+      this.logger.info({ projection: name, groupId: consumer.groupId }, 'projection consuming');
+    }
+    this.started = true;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.running.values()].map((p) => p.consumer.stop()));
+    this.running.clear();
+    await this.producer?.disconnect().catch(() => undefined);
+    await this.admin?.disconnect().catch(() => undefined);
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  readinessChecks(): ReadinessCheck[] {
+    return [
+      { name: 'read-database', check: async () => void (await this.dataSource.query('SELECT 1')) },
+      { name: 'kafka', check: () => checkKafka(this.kafka) },
+      {
+        name: 'projections',
+        check: async () => {
+          if (!this.started) throw new Error('projections are still starting');
+        },
+      },
+    ];
+  }
+
+  names(): ProjectionName[] {
+    return [...this.running.keys()];
+  }
+
+  async status(): Promise<ProjectionStatusView[]> {
+    const reader = this.statusReader;
+    if (!reader) return [];
+    return Promise.all(
+      [...this.running.values()].map((p) => reader.read(p.consumer, p.applier.projection.topics, false)),
+    );
+  }
+
+  async deadLetters(name: ProjectionName, limit: number): Promise<Array<Record<string, unknown>>> {
+    return this.dataSource.query(
+      `SELECT id::text AS id, topic, partition, "offset"::text AS "offset", stream_id AS "streamId",
+              stream_version AS "streamVersion", event_type AS "eventType", reason, error, payload,
+              created_at AS "createdAt"
+         FROM dead_letters WHERE projection = $1 AND replayed_at IS NULL ORDER BY id LIMIT $2`,
+      [name, limit],
+    );
+  }
+
+  async replay(name: ProjectionName, id: string, correctedPayload?: string): Promise<ReplayOutcome> {
+    const projection = this.running.get(name);
+    if (!projection) return { status: 'not-found' };
+    return replayDeadLetter(projection.applier, id, correctedPayload);
+  }
+}
