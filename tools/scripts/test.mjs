@@ -15,6 +15,8 @@ const env = {
   NX_DAEMON: 'false',
   NX_NO_CLOUD: 'true',
   FORCE_COLOR: process.env.FORCE_COLOR ?? '1',
+  // PGlite loads its WASM through a dynamic import, which jest's VM refuses without this flag.
+  NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules'].filter(Boolean).join(' '),
 };
 const extra = process.argv.slice(2);
 const totals = { passed: 0, failed: 0, skipped: 0 };
