@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   boolean,
+  httpUrl,
   integer,
   kafkaBrokers,
   loadConfigOrExit,
@@ -60,4 +61,13 @@ export function parseProjectionServiceConfig(env: NodeJS.ProcessEnv): Projection
 /** The one place that reads `process.env`: a bad value stops the process with exit code 78, naming the variable. */
 export function loadProjectionServiceConfig(): ProjectionServiceConfig {
   return loadConfigOrExit(SERVICE_NAME, ProjectionServiceConfigSchema, process.env);
+}
+
+/** `npm run projection:rebuild -- <name>` asks a running projection service; this is where it is. */
+export const RebuildCliConfigSchema = z.object({
+  PROJECTION_SERVICE_URL: httpUrl().default('http://127.0.0.1:3003'),
+});
+
+export function loadRebuildCliConfig(): z.infer<typeof RebuildCliConfigSchema> {
+  return loadConfigOrExit('projection:rebuild', RebuildCliConfigSchema, process.env);
 }

@@ -58,6 +58,25 @@ export class ProjectionsController {
     return { id, status: 'replayed', applied, parked, duplicates };
   }
 
+  /** Rebuilds a read model from offset 0 into new tables and swaps them in; 202 at once, progress in the status. */
+  @Post(':name/rebuild')
+  @HttpCode(202)
+  rebuild(@Param('name') rawName: string) {
+    const name = this.running(rawName);
+    const { started } = this.runner.startRebuild(name);
+    if (!started) {
+      throw new ProblemException(
+        problem(
+          409,
+          'projection.rebuild-in-progress',
+          'A rebuild is already running',
+          `${name} is being rebuilt`,
+        ),
+      );
+    }
+    return { name, state: 'rebuilding' };
+  }
+
   private running(rawName: string): ProjectionName {
     const name = parseOrThrow(Name, rawName, 'name');
     if (!this.runner.names().includes(name)) {

@@ -4,10 +4,18 @@ import { EVENT_TOPICS } from '@tandem/contracts';
 import { checkKafka, createKafka, ensureTopics } from '@tandem/platform/kafka';
 import type { Logger } from '@tandem/platform/observability';
 import type { ReadinessCheck } from '@tandem/platform/http';
-import { createReadDataSource, migrateReadDatabase, type ProjectionName } from '@tandem/read/models';
+import {
+  createReadDataSource,
+  migrateReadDatabase,
+  READ_MODEL_TABLES,
+  type ProjectionName,
+} from '@tandem/read/models';
 import {
   BatchApplier,
+  createRebuildTables,
   deadLetterTopic,
+  REBUILD_SUFFIX,
+  swapInRebuiltTables,
   PROJECTIONS,
   ProjectionConsumer,
   ProjectionStatusReader,
@@ -36,6 +44,8 @@ export class ProjectionRunner {
   private statusReader: ProjectionStatusReader | null = null;
   private readonly running = new Map<ProjectionName, RunningProjection>();
   private started = false;
+  private stopping = false;
+  private readonly rebuilding = new Map<ProjectionName, Promise<void>>();
 
   constructor(
     private readonly config: ProjectionServiceConfig,
@@ -75,22 +85,105 @@ export class ProjectionRunner {
     await this.admin.connect();
     this.statusReader = new ProjectionStatusReader(this.dataSource, this.admin, this.config.STALL_AFTER_MS);
     for (const name of this.config.PROJECTIONS as ProjectionName[]) {
-      const applier = new BatchApplier(this.dataSource, PROJECTIONS[name]);
-      const consumer = new ProjectionConsumer({
-        kafka: this.kafka,
-        applier,
-        groupId: `${this.config.KAFKA_GROUP_PREFIX}.${name}`,
-        logger: this.logger.child({ projection: name }),
-        producer: this.producer,
-      });
-      await consumer.start();
-      this.running.set(name, { name, applier, consumer });
-      this.logger.info({ projection: name, groupId: consumer.groupId }, 'projection consuming');
+      await this.startProjection(name, new BatchApplier(this.dataSource, PROJECTIONS[name]));
     }
     this.started = true;
   }
 
+  private async startProjection(name: ProjectionName, applier: BatchApplier): Promise<void> {
+    const consumer = new ProjectionConsumer({
+      kafka: this.kafka,
+      applier,
+      groupId: `${this.config.KAFKA_GROUP_PREFIX}.${name}`,
+      logger: this.logger.child({ projection: name }),
+      ...(this.producer ? { producer: this.producer } : {}),
+    });
+    await consumer.start();
+    this.running.set(name, { name, applier, consumer });
+    this.logger.info({ projection: name, groupId: consumer.groupId }, 'projection consuming');
+  }
+
+  isRebuilding(name: ProjectionName): boolean {
+    return this.rebuilding.has(name);
+  }
+
+  /**
+   * Starts a rebuild and returns at once; `status()` shows `rebuilding` until it is swapped in. Resolves the
+   * returned promise's `done` when finished (tests wait on it).
+   */
+  startRebuild(name: ProjectionName): { started: boolean; done: Promise<void> } {
+    const existing = this.rebuilding.get(name);
+    if (existing) return { started: false, done: existing };
+    const done = this.rebuild(name)
+      .catch((error: unknown) => {
+        this.logger.error(
+          { projection: name, err: error instanceof Error ? error.message : String(error) },
+          'rebuild failed',
+        );
+      })
+      .finally(() => this.rebuilding.delete(name));
+    this.rebuilding.set(name, done);
+    return { started: true, done };
+  }
+
+  /**
+   * Rebuild from offset 0 into copies of the projection's tables while the live ones keep serving and updating.
+   * Once the copy has caught up with the log, the live consumer is stopped, the copy catches up with what arrived
+   * meanwhile, and the tables and bookkeeping are swapped in one transaction. The live group then resumes from its
+   * own committed offsets: anything it re-reads is at or below the new checkpoints, so it changes nothing.
+   */
+  private async rebuild(name: ProjectionName): Promise<void> {
+    const live = this.running.get(name);
+    const admin = this.admin;
+    if (!live || !admin) throw new Error(`${name} is not running`);
+    const namespace = `${name}@rebuild`;
+    const tables = READ_MODEL_TABLES[name];
+    const logger = this.logger.child({ projection: name, rebuild: true });
+    await createRebuildTables(this.dataSource, tables, namespace);
+    const applier = new BatchApplier(this.dataSource, live.applier.projection, {
+      namespace,
+      table: (table) => `${table}${REBUILD_SUFFIX}`,
+    });
+    const groupId = `${this.config.KAFKA_GROUP_PREFIX}.${name}.rebuild.${Date.now()}`;
+    const copy = new ProjectionConsumer({ kafka: this.kafka, applier, groupId, logger });
+    logger.info({ groupId }, 'rebuild started');
+    await copy.start();
+    try {
+      await this.untilCaughtUp(groupId, live.applier.projection.topics);
+      await live.consumer.stop();
+      await this.untilCaughtUp(groupId, live.applier.projection.topics);
+    } finally {
+      await copy.stop();
+    }
+    await swapInRebuiltTables(this.dataSource, tables, name, namespace);
+    await this.startProjection(name, live.applier);
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    logger.info('rebuild swapped in');
+  }
+
+  private async untilCaughtUp(groupId: string, topics: readonly string[]): Promise<void> {
+    const admin = this.admin;
+    if (!admin) return;
+    for (;;) {
+      if (this.stopping) throw new Error('the service is stopping: rebuild abandoned, the live tables stay');
+      const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+      let behind = false;
+      for (const topic of topics) {
+        const ofTopic = committed.find((c) => c.topic === topic)?.partitions ?? [];
+        for (const end of await admin.fetchTopicOffsets(topic)) {
+          const at = ofTopic.find((p) => p.partition === end.partition)?.offset ?? '-1';
+          const position = at === '-1' ? BigInt(end.low) : BigInt(at);
+          if (position < BigInt(end.high)) behind = true;
+        }
+      }
+      if (!behind) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
   async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.rebuilding.values()]);
     await Promise.all([...this.running.values()].map((p) => p.consumer.stop()));
     this.running.clear();
     await this.producer?.disconnect().catch(() => undefined);
@@ -119,7 +212,9 @@ export class ProjectionRunner {
     const reader = this.statusReader;
     if (!reader) return [];
     return Promise.all(
-      [...this.running.values()].map((p) => reader.read(p.consumer, p.applier.projection.topics, false)),
+      [...this.running.values()].map((p) =>
+        reader.read(p.consumer, p.applier.projection.topics, this.rebuilding.has(p.name)),
+      ),
     );
   }
 

@@ -13,3 +13,4 @@ export * from './testing/event-messages';
 export * from './runtime/projection-consumer';
 export * from './runtime/dead-letter-replay';
 export * from './runtime/projection-status';
+export * from './runtime/table-swap';
