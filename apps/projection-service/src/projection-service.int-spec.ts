@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Client } from 'pg';
 import { ORDER_TOPIC } from '@tandem/contracts';
 import { startDevBroker, type DevBroker } from '@tandem/kafka-dev-broker';
 import { createLogger } from '@tandem/platform/observability';
@@ -286,5 +287,58 @@ describeOnServer('read side end to end over the dev broker (real Postgres only)'
       timeoutMs: 20_000,
       what: 'an order after the swap',
     });
+  });
+
+  test('the read DB unreachable for 10 s under a steady flow: nothing lost, the projection catches up', async () => {
+    const admin = new Client({ connectionString: process.env['TEST_POSTGRES_URL'] });
+    await admin.connect();
+    const dbName = new URL(database.url).pathname.slice(1);
+    const ids: string[] = [];
+    let producing = true;
+    const flow = (async () => {
+      while (producing) {
+        const id = randomUUID();
+        ids.push(id);
+        await produce(storyMessages(orderStory(id, randomUUID(), ['line'])));
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    })();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Refuse new connections and kill the open ones, again and again, for 10 seconds.
+      await admin.query(`ALTER DATABASE "${dbName}" WITH ALLOW_CONNECTIONS false`);
+      const outageEnds = Date.now() + 10_000;
+      while (Date.now() < outageEnds) {
+        await admin.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+          [dbName],
+        );
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await admin.query(`ALTER DATABASE "${dbName}" WITH ALLOW_CONNECTIONS true`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      producing = false;
+      await flow;
+    } finally {
+      producing = false;
+      await admin.query(`ALTER DATABASE "${dbName}" WITH ALLOW_CONNECTIONS true`).catch(() => undefined);
+      await admin.end();
+    }
+    expect(ids.length).toBeGreaterThan(100);
+    await waitFor(
+      async () => {
+        const [row] = await projections.runner.dataSource.query(
+          `SELECT count(*)::int AS n FROM order_summary WHERE order_id = ANY($1::uuid[]) AND version = 2`,
+          [ids],
+        );
+        return row.n === ids.length;
+      },
+      { timeoutMs: 60_000, what: 'every order produced during the outage to be projected' },
+    );
+    const [letters] = await projections.runner.dataSource.query(
+      `SELECT count(*)::int AS n FROM dead_letters WHERE stream_id = ANY($1::text[])`,
+      [ids],
+    );
+    expect(letters.n).toBe(0);
   });
 });

@@ -153,7 +153,6 @@ export class ProjectionConsumer {
         this.lastError = message;
         retries.inc({ projection: this.name });
         const fields = {
-          projection: this.name,
           partition: payload.batch.partition,
           err: message,
           retryInMs: delay,

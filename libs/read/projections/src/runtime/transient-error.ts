@@ -12,7 +12,7 @@ export function isTransientError(error: unknown): boolean {
   }
   const driverError = (error as Error & { driverError?: unknown }).driverError;
   if (driverError && driverError !== error && isTransientError(driverError)) return true;
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|Connection is not established|ECONNREFUSED|ECONNRESET/i.test(
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|Connection is not established|is not currently accepting connections|ECONNREFUSED|ECONNRESET/i.test(
     error.message,
   );
 }
