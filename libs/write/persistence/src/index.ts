@@ -1,1 +1,22 @@
-// placeholder: filled in by its issue
+// Tandem's write-side persistence: the Order event store, the Customer table, idempotent command transactions and
+// the transactional outbox with its relay to Kafka.
+export { createWriteDataSource, migrateWriteDatabase } from './write-data-source';
+export { WRITE_MIGRATIONS } from './migrations';
+export type { OrderStore } from './stores/order-store';
+export type { CustomerStore } from './stores/customer-store';
+export {
+  COMMAND_TRANSACTIONS,
+  type CommandOptions,
+  type CommandOrigin,
+  type CommandResponse,
+  type CommandTransactions,
+  type WriteUnit,
+} from './transactions/command-transactions';
+export { PostgresCommandTransactions } from './transactions/postgres-command-transactions';
+export { WriteConflict } from './errors/write-conflict.error';
+export { VersionMismatch } from './errors/version-mismatch.error';
+export { IdempotencyKeyReused } from './errors/idempotency-key-reused.error';
+export { EVENT_SOURCE } from './outbox/outbox-writer';
+export type { OutboxMessage, OutboxPublisher } from './outbox/outbox-message';
+export { KafkaOutboxPublisher, InvalidOutboxEvent } from './outbox/kafka-outbox-publisher';
+export { OutboxRelay, RELAY_LOCK_KEY, OUTBOX_CHANNEL, type OutboxRelayOptions } from './outbox/outbox-relay';

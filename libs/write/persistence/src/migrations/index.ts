@@ -1,0 +1,4 @@
+import { WriteSchema1764400000000 } from './1764400000000-write-schema.migration';
+
+/** Every write-DB migration, in order. Listed explicitly: the apps are bundled, so globs find nothing. */
+export const WRITE_MIGRATIONS = [WriteSchema1764400000000];

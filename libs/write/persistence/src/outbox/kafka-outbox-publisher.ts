@@ -1,0 +1,58 @@
+import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
+import { parseEvent, toKafkaHeaders } from '@tandem/contracts';
+import type { OutboxMessage, OutboxPublisher } from './outbox-message';
+
+/** An outbox row whose payload breaks its contract: a bug that must stop the relay rather than be skipped. */
+export class InvalidOutboxEvent extends Error {
+  constructor(position: string, reason: string) {
+    super(`outbox position ${position} cannot be published: ${reason}`);
+    this.name = 'InvalidOutboxEvent';
+  }
+}
+
+/**
+ * Publishes outbox messages with kafkajs's idempotent producer. One request in flight and acks from all in-sync
+ * replicas: a retried batch can neither be duplicated by the broker nor overtake the one before it.
+ */
+export class KafkaOutboxPublisher implements OutboxPublisher {
+  private readonly producer: Producer;
+  private connected: Promise<void> | undefined;
+
+  constructor(kafka: Kafka) {
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  async publish(messages: readonly OutboxMessage[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const message of messages) {
+      // Validated here, at the last moment, against the same schema consumers use.
+      const parsed = parseEvent(message.envelope.type, message.payload);
+      if (!parsed.ok) throw new InvalidOutboxEvent(message.position, parsed.message);
+      const list = byTopic.get(message.topic) ?? [];
+      list.push({
+        key: message.key,
+        value: JSON.stringify(message.payload),
+        headers: toKafkaHeaders(message.envelope),
+      });
+      byTopic.set(message.topic, list);
+    }
+    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, list]) => ({ topic, messages: list }));
+    this.connected ??= this.producer.connect();
+    try {
+      await this.connected;
+    } catch (error) {
+      this.connected = undefined;
+      throw error;
+    }
+    await this.producer.sendBatch({ topicMessages, acks: -1 });
+  }
+
+  async close(): Promise<void> {
+    if (this.connected) await this.producer.disconnect();
+    this.connected = undefined;
+  }
+}

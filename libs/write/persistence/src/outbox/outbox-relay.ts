@@ -1,0 +1,211 @@
+import { Client } from 'pg';
+import type { EventEnvelope } from '@tandem/contracts';
+import { counter, gauge, type Logger } from '@tandem/platform/observability';
+import type { OutboxMessage, OutboxPublisher } from './outbox-message';
+
+/** The advisory lock that makes one relay per write DB active ("tandem" as a number). */
+export const RELAY_LOCK_KEY = 7_461_646_101;
+export const OUTBOX_CHANNEL = 'outbox_inserted';
+
+export interface OutboxRelayOptions {
+  databaseUrl: string;
+  publisher: OutboxPublisher;
+  logger: Logger;
+  /** Polling fallback when no notification arrives. Default 250 ms. */
+  pollIntervalMs?: number;
+  /** Rows per batch. Default 500. */
+  batchSize?: number;
+  /** How often a standby replica tries to take the lock. Default 1000 ms. */
+  standbyRetryMs?: number;
+  /** Idempotency keys are deleted after this long. Default 25 h (the API promises at least 24). */
+  idempotencyRetentionMs?: number;
+  /** Test seam: runs after Kafka acknowledged a batch and before it is marked published. */
+  afterPublish?: (messages: readonly OutboxMessage[]) => Promise<void>;
+}
+
+interface OutboxRow {
+  position: string;
+  topic: string;
+  message_key: string;
+  envelope: EventEnvelope;
+  payload: unknown;
+}
+
+const HOUSEKEEPING_EVERY_MS = 60_000;
+
+/**
+ * Publishes committed outbox rows to Kafka, in position order, at least once. Runs in every command-service replica
+ * but is active in one: the one holding a session advisory lock on its own connection. When that connection dies
+ * (process killed, network lost) Postgres releases the lock and a standby takes over within `standbyRetryMs`.
+ */
+export class OutboxRelay {
+  private stopping = false;
+  private leader = false;
+  private notified = false;
+  private wakeUp: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private lastHousekeeping = 0;
+  private readonly published = counter(
+    'outbox_relay_published_total',
+    'Events published by the outbox relay',
+  );
+  private readonly leaderGauge = gauge('outbox_relay_active', '1 while this replica is the active relay');
+
+  constructor(private readonly options: OutboxRelayOptions) {}
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  private wake(): void {
+    const wakeUp = this.wakeUp;
+    this.wakeUp = undefined;
+    wakeUp?.();
+  }
+
+  private pause(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        if (this.wakeUp === done) this.wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+
+  private async run(): Promise<void> {
+    const { logger } = this.options;
+    while (!this.stopping) {
+      let lost = false;
+      const client = new Client({
+        connectionString: this.options.databaseUrl,
+        application_name: 'tandem-outbox-relay',
+        keepAlive: true,
+      });
+      client.on('error', (error) => {
+        lost = true;
+        logger.warn({ err: error }, 'outbox relay lost its database connection');
+        this.wake();
+      });
+      client.on('end', () => {
+        lost = true;
+        this.wake();
+      });
+      client.on('notification', () => {
+        this.notified = true;
+        this.wake();
+      });
+      try {
+        await client.connect();
+        while (!this.stopping && !lost && !(await this.tryLock(client))) {
+          await this.pause(this.options.standbyRetryMs ?? 1000);
+        }
+        if (this.stopping || lost) continue;
+        await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+        this.setLeader(true);
+        logger.info('outbox relay is active on this replica');
+        await this.relayWhileLeader(client, () => lost);
+      } catch (error) {
+        if (!this.stopping) logger.warn({ err: error }, 'outbox relay failed; reconnecting');
+      } finally {
+        this.setLeader(false);
+        // Ending the session releases the advisory lock, so a standby can take over at once.
+        await client.end().catch(() => undefined);
+      }
+      if (!this.stopping) await this.pause(500);
+    }
+  }
+
+  private async tryLock(client: Client): Promise<boolean> {
+    const result = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock($1) AS locked`, [
+      RELAY_LOCK_KEY,
+    ]);
+    return result.rows[0]?.locked === true;
+  }
+
+  private async relayWhileLeader(client: Client, isLost: () => boolean): Promise<void> {
+    const batchSize = this.options.batchSize ?? 500;
+    let failures = 0;
+    while (!this.stopping && !isLost()) {
+      this.notified = false;
+      let count: number;
+      try {
+        count = await this.relayBatch(client, batchSize);
+        failures = 0;
+      } catch (error) {
+        if (isLost()) return;
+        failures++;
+        this.options.logger.error({ err: error, failures }, 'outbox relay could not publish; will retry');
+        await this.pause(Math.min(5000, 100 * 2 ** failures));
+        continue;
+      }
+      if (count === batchSize) continue;
+      await this.housekeeping(client);
+      if (!this.notified) await this.pause(this.options.pollIntervalMs ?? 250);
+    }
+  }
+
+  /** Publishes one batch and marks it; returns how many rows it published. */
+  async relayBatch(client: Client, batchSize: number): Promise<number> {
+    // Positions are handed out before commit, so a lower position can become visible after a higher one was
+    // already published. The relay therefore keeps no "published up to" cursor: each row carries its own
+    // published_at, and a row that commits late is simply found unpublished by the next batch, never skipped.
+    // Per aggregate, position order is version order and a visible row's predecessors are visible too: the next
+    // version of a stream (or customer row) can only be written after the previous one committed, because the
+    // unique (stream_id, version) index and the row lock make the second writer wait for the first.
+    const { rows } = await client.query<OutboxRow>(
+      `SELECT position::text AS position, topic, message_key, envelope, payload
+         FROM outbox
+        WHERE published_at IS NULL
+        ORDER BY position
+        LIMIT $1`,
+      [batchSize],
+    );
+    if (rows.length === 0) return 0;
+    const messages: OutboxMessage[] = rows.map((row) => ({
+      position: row.position,
+      topic: row.topic,
+      key: row.message_key,
+      envelope: row.envelope,
+      payload: row.payload,
+    }));
+    await this.options.publisher.publish(messages);
+    await this.options.afterPublish?.(messages);
+    // A crash before this update republishes the batch: at least once, never lost. Consumers dedupe on ce_id.
+    await client.query(`UPDATE outbox SET published_at = now() WHERE position = ANY($1::bigint[])`, [
+      messages.map((m) => m.position),
+    ]);
+    this.published.inc(messages.length);
+    return messages.length;
+  }
+
+  private async housekeeping(client: Client): Promise<void> {
+    if (Date.now() - this.lastHousekeeping < HOUSEKEEPING_EVERY_MS) return;
+    this.lastHousekeeping = Date.now();
+    const retentionMs = this.options.idempotencyRetentionMs ?? 25 * 3600_000;
+    await client.query(
+      `DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1::double precision)`,
+      [retentionMs / 1000],
+    );
+  }
+
+  private setLeader(leader: boolean): void {
+    this.leader = leader;
+    this.leaderGauge.set(leader ? 1 : 0);
+  }
+}

@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { definitionOf, type EventEnvelope, type TandemEvent } from '@tandem/contracts';
+import type { CommandOrigin } from '../transactions/command-transactions';
+import type { Sql } from '../transactions/sql';
+
+/** CloudEvents `source` of every event the write side records. */
+export const EVENT_SOURCE = '/tandem/command-service';
+
+export interface RecordedEvent {
+  eventId: string;
+  streamVersion: number;
+  envelope: EventEnvelope;
+}
+
+/** Builds the envelope of each event: ids, versions and the request chain it came from. */
+export function envelopeEvents(
+  streamId: string,
+  firstVersion: number,
+  events: readonly TandemEvent[],
+  origin: CommandOrigin,
+): Array<RecordedEvent & { event: TandemEvent }> {
+  const time = new Date().toISOString();
+  return events.map((event, index) => {
+    const eventId = randomUUID();
+    const streamVersion = firstVersion + index;
+    return {
+      event,
+      eventId,
+      streamVersion,
+      envelope: {
+        id: eventId,
+        type: definitionOf(event.type).type,
+        source: EVENT_SOURCE,
+        subject: streamId,
+        time,
+        streamVersion,
+        correlationId: origin.correlationId,
+        causationId: origin.commandId,
+      },
+    };
+  });
+}
+
+/**
+ * Enqueues events in the outbox inside the caller's transaction: they reach Kafka only if that transaction
+ * commits, and the relay sends them later, never the handler.
+ */
+export async function enqueueInOutbox(
+  sql: Sql,
+  recorded: ReadonlyArray<RecordedEvent & { event: TandemEvent }>,
+): Promise<void> {
+  for (const { event, eventId, envelope } of recorded) {
+    await sql.rows(
+      `INSERT INTO outbox (event_id, topic, message_key, envelope, payload) VALUES ($1, $2, $3, $4, $5)`,
+      [
+        eventId,
+        definitionOf(event.type).topic,
+        envelope.subject,
+        JSON.stringify(envelope),
+        JSON.stringify(event.data),
+      ],
+    );
+  }
+}

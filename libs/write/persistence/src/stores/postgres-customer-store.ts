@@ -1,0 +1,70 @@
+import type { CustomerEvent } from '@tandem/contracts';
+import { emailUniquenessKey, type CustomerState } from '@tandem/write/domain';
+import { envelopeEvents, enqueueInOutbox } from '../outbox/outbox-writer';
+import type { CommandOrigin } from '../transactions/command-transactions';
+import type { Sql } from '../transactions/sql';
+import type { CustomerStore } from './customer-store';
+import { StaleWrite } from '../errors/stale-write.error';
+
+interface CustomerRow {
+  customer_id: string;
+  name: string;
+  email: string;
+  currency: string;
+  credit_limit: string;
+  version: number;
+}
+
+export class PostgresCustomerStore implements CustomerStore {
+  constructor(
+    private readonly sql: Sql,
+    private readonly origin: CommandOrigin,
+  ) {}
+
+  async load(customerId: string): Promise<CustomerState | null> {
+    const [row] = await this.sql.rows<CustomerRow>(
+      `SELECT customer_id, name, email, currency, credit_limit, version FROM customers WHERE customer_id = $1`,
+      [customerId],
+    );
+    if (!row) return null;
+    return {
+      customerId: row.customer_id,
+      name: row.name,
+      email: row.email,
+      currency: row.currency,
+      creditLimit: Number(row.credit_limit),
+      version: row.version,
+    };
+  }
+
+  async isEmailTaken(email: string): Promise<boolean> {
+    const rows = await this.sql.rows(`SELECT 1 FROM customers WHERE lower(email) = $1`, [
+      emailUniquenessKey(email),
+    ]);
+    return rows.length > 0;
+  }
+
+  async save(
+    previous: CustomerState | null,
+    next: CustomerState,
+    events: readonly CustomerEvent[],
+  ): Promise<void> {
+    if (previous === null) {
+      // A racing registration of the same id or email fails here with a unique violation and is retried.
+      await this.sql.rows(
+        `INSERT INTO customers (customer_id, name, email, currency, credit_limit, version)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [next.customerId, next.name, next.email, next.currency, next.creditLimit, next.version],
+      );
+    } else {
+      const changed = await this.sql.affected(
+        `UPDATE customers SET name = $2, email = $3, credit_limit = $4, version = $5, updated_at = now()
+         WHERE customer_id = $1 AND version = $6`,
+        [next.customerId, next.name, next.email, next.creditLimit, next.version, previous.version],
+      );
+      if (changed !== 1) throw new StaleWrite(`customer ${next.customerId} changed since it was loaded`);
+    }
+    const firstVersion = next.version - events.length + 1;
+    await enqueueInOutbox(this.sql, envelopeEvents(next.customerId, firstVersion, events, this.origin));
+  }
+}

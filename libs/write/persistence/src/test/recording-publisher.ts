@@ -1,0 +1,19 @@
+import type { OutboxMessage, OutboxPublisher } from '../outbox/outbox-message';
+
+/** Keeps what it was asked to publish; can be told to fail, as a broker that is down would. */
+export class RecordingPublisher implements OutboxPublisher {
+  readonly messages: OutboxMessage[] = [];
+  failuresLeft = 0;
+
+  async publish(messages: readonly OutboxMessage[]): Promise<void> {
+    if (this.failuresLeft > 0) {
+      this.failuresLeft--;
+      throw new Error('broker unavailable');
+    }
+    this.messages.push(...messages);
+  }
+
+  versionsOf(key: string): number[] {
+    return this.messages.filter((m) => m.key === key).map((m) => m.envelope.streamVersion);
+  }
+}

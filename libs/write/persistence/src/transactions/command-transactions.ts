@@ -1,0 +1,43 @@
+import type { CommandAccepted } from '@tandem/contracts';
+import type { CustomerStore } from '../stores/customer-store';
+import type { OrderStore } from '../stores/order-store';
+
+/** Who asked for a command, carried into every event it records. */
+export interface CommandOrigin {
+  /** The request's `X-Correlation-Id`. */
+  correlationId: string;
+  /** The command's id: its `Idempotency-Key` when the client sent one, else a fresh id. */
+  commandId: string;
+}
+
+export interface CommandOptions extends CommandOrigin {
+  /** The client's `Idempotency-Key` and a fingerprint of what it asked (method, path, body). */
+  idempotency?: { key: string; fingerprint: string };
+  /** The aggregate the command writes: retries after a version conflict queue on it instead of racing again. */
+  aggregateId?: string;
+}
+
+/** The answer of an accepted command, stored with its idempotency key so that a repeat gets it back unchanged. */
+export interface CommandResponse {
+  status: 200 | 201;
+  location?: string;
+  body: CommandAccepted;
+  /** True when this is the stored answer of an earlier request with the same idempotency key. */
+  replayed?: boolean;
+}
+
+/** The stores of one write transaction. */
+export interface WriteUnit {
+  orders: OrderStore;
+  customers: CustomerStore;
+}
+
+/**
+ * Runs a command's work in one write-DB transaction: loads, decides and writes through the unit's stores, records
+ * the answer under the idempotency key, commits. A version conflict re-runs the work (bounded) on fresh state.
+ */
+export interface CommandTransactions {
+  run(options: CommandOptions, work: (unit: WriteUnit) => Promise<CommandResponse>): Promise<CommandResponse>;
+}
+
+export const COMMAND_TRANSACTIONS = Symbol('CommandTransactions');
