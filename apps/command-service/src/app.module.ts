@@ -1,0 +1,68 @@
+import { Inject, Module, type OnApplicationShutdown, type Type } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { Kafka } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { HealthModule, MetricsController } from '@tandem/platform/http';
+import { checkKafka } from '@tandem/platform/kafka';
+import {
+  COMMAND_TRANSACTIONS,
+  PostgresCommandTransactions,
+  type KafkaOutboxPublisher,
+  type OutboxRelay,
+} from '@tandem/write/persistence';
+import { CUSTOMER_COMMAND_HANDLERS, CUSTOMER_CONTROLLERS } from './customers';
+import { ORDER_COMMAND_HANDLERS, ORDER_CONTROLLERS } from './orders';
+
+/** What the app runs on, created (and connected) by `createCommandService` before Nest starts. */
+export interface CommandServiceInfrastructure {
+  dataSource: DataSource;
+  kafka: Kafka;
+  publisher: KafkaOutboxPublisher;
+  relay: OutboxRelay | undefined;
+}
+
+const INFRASTRUCTURE = Symbol('CommandServiceInfrastructure');
+
+/** Stops the relay first (so nothing is half-published), then closes the producer and the pool. */
+class InfrastructureShutdown implements OnApplicationShutdown {
+  constructor(@Inject(INFRASTRUCTURE) private readonly infrastructure: CommandServiceInfrastructure) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    const { relay, publisher, dataSource } = this.infrastructure;
+    await relay?.stop();
+    await publisher.close();
+    if (dataSource.isInitialized) await dataSource.destroy();
+  }
+}
+
+/** The command service's module over its infrastructure (tests build one per test database). */
+export function createAppModule(infrastructure: CommandServiceInfrastructure): Type<unknown> {
+  @Module({
+    imports: [
+      CqrsModule.forRoot(),
+      HealthModule.register({
+        inject: [],
+        useFactory: () => [
+          {
+            name: 'write-db',
+            check: async () => void (await infrastructure.dataSource.query('SELECT 1')),
+          },
+          { name: 'kafka', check: () => checkKafka(infrastructure.kafka) },
+        ],
+      }),
+    ],
+    controllers: [...CUSTOMER_CONTROLLERS, ...ORDER_CONTROLLERS, MetricsController],
+    providers: [
+      { provide: INFRASTRUCTURE, useValue: infrastructure },
+      {
+        provide: COMMAND_TRANSACTIONS,
+        useValue: new PostgresCommandTransactions(infrastructure.dataSource),
+      },
+      InfrastructureShutdown,
+      ...CUSTOMER_COMMAND_HANDLERS,
+      ...ORDER_COMMAND_HANDLERS,
+    ],
+  })
+  class AppModule {}
+  return AppModule;
+}

@@ -1,0 +1,69 @@
+import type { INestApplication } from '@nestjs/common';
+import { EVENT_TOPICS } from '@tandem/contracts';
+import { createHttpApp } from '@tandem/platform/http';
+import { createKafka, ensureTopics } from '@tandem/platform/kafka';
+import type { Logger } from '@tandem/platform/observability';
+import {
+  createWriteDataSource,
+  KafkaOutboxPublisher,
+  migrateWriteDatabase,
+  OutboxRelay,
+  type OutboxRelayOptions,
+} from '@tandem/write/persistence';
+import { createAppModule } from './app.module';
+import { SERVICE_NAME, type CommandServiceConfig } from './config';
+
+export interface CommandService {
+  app: INestApplication;
+  relay: OutboxRelay | undefined;
+}
+
+/**
+ * Builds the command service: connects the write DB (applying migrations unless told not to), makes sure the
+ * event topics exist, starts the outbox relay and returns the Nest app, ready to listen. `app.close()` (or SIGTERM)
+ * stops the relay, closes the producer and the pool.
+ */
+export async function createCommandService(
+  config: CommandServiceConfig,
+  logger: Logger,
+  relayOverrides: Partial<Pick<OutboxRelayOptions, 'pollIntervalMs' | 'standbyRetryMs'>> = {},
+): Promise<CommandService> {
+  const dataSource = createWriteDataSource({
+    url: config.WRITE_DATABASE_URL,
+    poolSize: config.WRITE_DATABASE_POOL_SIZE,
+    applicationName: SERVICE_NAME,
+  });
+  await dataSource.initialize();
+  try {
+    if (config.RUN_MIGRATIONS) {
+      const applied = await migrateWriteDatabase(dataSource);
+      if (applied.length > 0) logger.info({ applied }, 'write database migrated');
+    }
+    const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger });
+    await ensureTopics(
+      kafka,
+      EVENT_TOPICS.map((topic) => ({ topic, numPartitions: config.TOPIC_PARTITIONS })),
+    );
+    const publisher = new KafkaOutboxPublisher(kafka);
+    const relay = config.RELAY_ENABLED
+      ? new OutboxRelay({ databaseUrl: config.WRITE_DATABASE_URL, publisher, logger, ...relayOverrides })
+      : undefined;
+    const app = await createHttpApp(createAppModule({ dataSource, kafka, publisher, relay }), logger);
+    relay?.start();
+    return { app, relay };
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+}
+
+/** `main.js migrate`: applies the write DB's migrations and returns their names. */
+export async function migrateOnly(url: string): Promise<string[]> {
+  const dataSource = createWriteDataSource({ url, poolSize: 1, applicationName: `${SERVICE_NAME}-migrate` });
+  await dataSource.initialize();
+  try {
+    return await migrateWriteDatabase(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+}

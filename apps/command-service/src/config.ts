@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import {
+  boolean,
+  integer,
+  kafkaBrokers,
+  loadConfigOrExit,
+  logLevel,
+  parseConfig,
+  port,
+  postgresUrl,
+} from '@tandem/platform/config';
+
+/** The command service's environment (see docs/services.md). */
+export const CommandServiceConfigSchema = z.object({
+  PORT: z.pipe(port(3001), z.number()),
+  WRITE_DATABASE_URL: postgresUrl(),
+  WRITE_DATABASE_POOL_SIZE: z.pipe(integer({ min: 1, max: 500, default: 20 }), z.number()),
+  KAFKA_BROKERS: kafkaBrokers(),
+  TOPIC_PARTITIONS: z.pipe(integer({ min: 1, max: 10_000, default: 6 }), z.number()),
+  RELAY_ENABLED: boolean(true),
+  RUN_MIGRATIONS: boolean(true),
+  LOG_LEVEL: logLevel(),
+});
+export type CommandServiceConfig = z.infer<typeof CommandServiceConfigSchema>;
+
+/** `main.js migrate` needs the database alone, so a migration job does not have to know about Kafka. */
+export const MigrateConfigSchema = CommandServiceConfigSchema.pick({
+  WRITE_DATABASE_URL: true,
+  LOG_LEVEL: true,
+});
+export type MigrateConfig = z.infer<typeof MigrateConfigSchema>;
+
+export const SERVICE_NAME = 'command-service';
+
+export function parseCommandServiceConfig(env: NodeJS.ProcessEnv): CommandServiceConfig {
+  return parseConfig(SERVICE_NAME, CommandServiceConfigSchema, env);
+}
+
+/** The one place that reads `process.env`: a bad value stops the process with exit code 78, naming the variable. */
+export function loadCommandServiceConfig(): CommandServiceConfig {
+  return loadConfigOrExit(SERVICE_NAME, CommandServiceConfigSchema, process.env);
+}
+
+export function loadMigrateConfig(): MigrateConfig {
+  return loadConfigOrExit(SERVICE_NAME, MigrateConfigSchema, process.env);
+}

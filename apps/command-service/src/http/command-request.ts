@@ -1,0 +1,57 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import { validationProblem } from '@tandem/platform/http';
+import { currentContext } from '@tandem/platform/observability';
+import type { CommandOptions } from '@tandem/write/persistence';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * What a command needs to know of its HTTP request: the correlation id, the client's `Idempotency-Key` (which is
+ * the command id) with a fingerprint of the request it stands for, and the aggregate it writes.
+ */
+export function commandOptions(request: Request, aggregateId?: string): CommandOptions {
+  const correlationId = currentContext()?.correlationId ?? randomUUID();
+  const key = request.header('idempotency-key');
+  if (key === undefined)
+    return { correlationId, commandId: randomUUID(), ...(aggregateId ? { aggregateId } : {}) };
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw validationProblem([
+      { field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' },
+    ]);
+  }
+  return {
+    correlationId,
+    commandId: key,
+    idempotency: { key, fingerprint: fingerprint(request) },
+    ...(aggregateId ? { aggregateId } : {}),
+  };
+}
+
+/** Same method, path and JSON body (whatever the key order) give the same fingerprint. */
+function fingerprint(request: Request): string {
+  const path = request.originalUrl.split('?')[0] ?? request.originalUrl;
+  return createHash('sha256')
+    .update(`${request.method} ${path}\n${canonicalJson(request.body)}`)
+    .digest('base64url');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** `If-Match: "3"` (or `3`, or `W/"3"`) → 3; absent → undefined; anything else is a 400. */
+export function expectedVersion(request: Request): number | undefined {
+  const raw = request.header('if-match');
+  if (raw === undefined) return undefined;
+  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(raw.trim());
+  if (!match) {
+    throw validationProblem([{ field: 'If-Match', message: 'must be the version to update, e.g. "3"' }]);
+  }
+  return Number(match[1]);
+}

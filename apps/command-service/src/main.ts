@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { createLogger, initMetrics } from '@tandem/platform/observability';
+import { createCommandService, migrateOnly } from './command-service';
+import { loadCommandServiceConfig, loadMigrateConfig, SERVICE_NAME } from './config';
+
+async function migrate(): Promise<void> {
+  const config = loadMigrateConfig();
+  const logger = createLogger(SERVICE_NAME, config.LOG_LEVEL);
+  const applied = await migrateOnly(config.WRITE_DATABASE_URL);
+  logger.info({ applied }, `write database migrated (${applied.length} applied)`);
+}
+
+async function serve(): Promise<void> {
+  const config = loadCommandServiceConfig();
+  const logger = createLogger(SERVICE_NAME, config.LOG_LEVEL);
+  initMetrics(SERVICE_NAME);
+  const { app } = await createCommandService(config, logger);
+  await app.listen(config.PORT, '0.0.0.0');
+  const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
+  logger.info({ url, relay: config.RELAY_ENABLED }, `command-service listening on ${url}`);
+}
+
+const mode = process.argv[2];
+(mode === 'migrate' ? migrate() : serve()).then(
+  () => {
+    if (mode === 'migrate') process.exit(0);
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `${SERVICE_NAME} failed to ${mode === 'migrate' ? 'migrate' : 'start'}: ${
+        error instanceof Error ? (error.stack ?? error.message) : String(error)
+      }\n`,
+    );
+    process.exit(1);
+  },
+);
