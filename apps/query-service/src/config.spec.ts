@@ -1,0 +1,28 @@
+import { ConfigError } from '@tandem/platform/config';
+import { parseQueryServiceConfig } from './config';
+
+describe('query-service configuration', () => {
+  test('defaults every optional variable', () => {
+    expect(parseQueryServiceConfig({ READ_DATABASE_URL: 'postgres://u@db:5432/read' })).toMatchObject({
+      PORT: 3002,
+      RUN_MIGRATIONS: false,
+      CONSISTENCY_WAIT_MS: 2000,
+      DB_POOL_SIZE: 20,
+    });
+  });
+
+  test('names each missing or bad variable', () => {
+    let error: unknown;
+    try {
+      parseQueryServiceConfig({ CURSOR_SECRET: 'short', CONSISTENCY_WAIT_MS: '60000' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual([
+      'CONSISTENCY_WAIT_MS',
+      'CURSOR_SECRET',
+      'READ_DATABASE_URL',
+    ]);
+  });
+});
