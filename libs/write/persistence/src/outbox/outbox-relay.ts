@@ -172,7 +172,7 @@ export class OutboxRelay {
       `SELECT position::text AS position, topic, message_key, envelope, payload
          FROM outbox
         WHERE published_at IS NULL
-        ORDER BY position
+        ORDER BY outbox.position -- the column, not the text alias: '10' sorts before '9'
         LIMIT $1`,
       [batchSize],
     );
