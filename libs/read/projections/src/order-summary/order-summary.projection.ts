@@ -1,5 +1,6 @@
 import { ORDER_TOPIC } from '@tandem/contracts';
 import { ORDER_SUMMARY_PROJECTION } from '@tandem/read/models';
+import { foldOrderSummaries } from './order-summary.fold';
 import {
   ProjectionRejectedEvent,
   type Projection,
@@ -11,6 +12,7 @@ import {
 export const orderSummaryProjection: Projection = {
   name: ORDER_SUMMARY_PROJECTION,
   topics: [ORDER_TOPIC],
+  applyMany: foldOrderSummaries,
   async apply({ envelope, event }: ProjectedEvent, context: ProjectionContext): Promise<void> {
     const table = context.table('order_summary');
     const { streamVersion: version, time } = envelope;

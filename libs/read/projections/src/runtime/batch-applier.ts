@@ -2,7 +2,12 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { toKafkaHeaders, type EventEnvelope } from '@tandem/contracts';
 import type { IncomingMessage } from './incoming-message';
 import { decodeMessage, decodeParts, type DecodedMessage } from './message-decoder';
-import { ProjectionRejectedEvent, type Projection, type ProjectionContext } from './projection';
+import {
+  ProjectionRejectedEvent,
+  type ProjectedEvent,
+  type Projection,
+  type ProjectionContext,
+} from './projection';
 import { isTransientError } from './transient-error';
 
 export interface DeadLetterRecord {
@@ -117,6 +122,7 @@ export class BatchApplier {
       for (const row of waiting) parkedOf(parked, row.stream_id).set(row.version, row);
     }
     const moved = new Set<string>();
+    const deferred: ProjectedEvent[] | null = !isolateEach && this.projection.applyMany ? [] : null;
 
     const applyInOrder = async (item: DecodedMessage): Promise<void> => {
       const envelope = item.envelope;
@@ -139,7 +145,7 @@ export class BatchApplier {
       }
       let current: DecodedMessage | null = item;
       while (current?.envelope) {
-        const applied = await this.applyOne(runner, current, isolateEach, result);
+        const applied = await this.applyOne(runner, current, isolateEach, result, deferred);
         if (!applied) return;
         const currentVersion = current.envelope.streamVersion;
         checkpoints.set(stream, currentVersion);
@@ -167,6 +173,7 @@ export class BatchApplier {
     };
 
     for (const item of decoded) await applyInOrder(item);
+    if (deferred && deferred.length > 0) await this.projection.applyMany?.(deferred, this.context(runner));
 
     if (moved.size > 0) {
       const ids = [...moved];
@@ -196,19 +203,16 @@ export class BatchApplier {
     item: DecodedMessage,
     isolate: boolean,
     result: BatchResult,
+    deferred: ProjectedEvent[] | null,
   ): Promise<boolean> {
     if (item.kind === 'poison') {
       result.deadLettered.push(await this.deadLetter(runner, item));
       return false;
     }
-    const context: ProjectionContext = {
-      query: async <Row>(sql: string, params: unknown[]) =>
-        (await runner.query(sql, params, true)).records as Row[],
-      table: this.table,
-    };
     if (isolate) await runner.query('SAVEPOINT projection_event');
     try {
-      await this.projection.apply({ envelope: item.envelope, event: item.event }, context);
+      if (deferred) deferred.push({ envelope: item.envelope, event: item.event });
+      else await this.projection.apply({ envelope: item.envelope, event: item.event }, this.context(runner));
       if (isolate) await runner.query('RELEASE SAVEPOINT projection_event');
     } catch (error) {
       if (!isolate || isTransientError(error)) throw error;
@@ -228,6 +232,14 @@ export class BatchApplier {
     const time = new Date(item.envelope.time);
     if (!result.lastEventAt || time > result.lastEventAt) result.lastEventAt = time;
     return true;
+  }
+
+  private context(runner: QueryRunner): ProjectionContext {
+    return {
+      query: async <Row>(sql: string, params: unknown[]) =>
+        (await runner.query(sql, params, true)).records as Row[],
+      table: this.table,
+    };
   }
 
   private async park(

@@ -23,6 +23,11 @@ export interface Projection {
   readonly name: ProjectionName;
   readonly topics: readonly string[];
   apply(projected: ProjectedEvent, context: ProjectionContext): Promise<void>;
+  /**
+   * Optional fast path: the same effect as `apply` for each event in order, in a few statements for the whole batch.
+   * Any error sends the batch back through `apply`, one event at a time, so anomalies are handled in one place.
+   */
+  applyMany?(events: ProjectedEvent[], context: ProjectionContext): Promise<void>;
 }
 
 /** Thrown by a handler when the event cannot ever apply (the read model contradicts it): the event is dead-lettered. */
