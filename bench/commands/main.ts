@@ -1,0 +1,259 @@
+// AddOrderLine throughput through the gateway and the command service (separate processes, real Postgres, the dev
+// Kafka broker with the relay running), against a raw ceiling: plain `pg` doing the same SQL per command (load the
+// stream, append the event and its outbox row, commit) at the same concurrency, on distinct orders.
+// Usage: BENCH_POSTGRES_URL=postgres://... npm run bench -- commands [--commands N] [--connections N]
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { Client, Pool } from 'pg';
+import { startDevBroker } from '@tandem/kafka-dev-broker';
+
+const ROOT = path.resolve(__dirname, '../..');
+const LINES_PER_ORDER = 90;
+
+function option(args: string[], flag: string, fallback: number): number {
+  const i = args.indexOf(flag);
+  if (i < 0) return fallback;
+  const value = Number(args[i + 1]);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${flag} needs a positive whole number`);
+  return value;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function start(app: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [`dist/apps/${app}/main.js`], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function waitReady(url: string, probe = 'ready'): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/health/${probe}`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not become ready`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+interface Run {
+  commands: number;
+  seconds: number;
+  latenciesMs: number[];
+}
+
+/** `connections` workers; worker w sends its share of commands, moving to a fresh order every LINES_PER_ORDER. */
+async function drive(
+  commands: number,
+  connections: number,
+  orderFor: (worker: number, index: number) => string,
+  send: (orderId: string, sku: string) => Promise<void>,
+): Promise<Run> {
+  const latenciesMs: number[] = [];
+  const perWorker = Math.ceil(commands / connections);
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: connections }, async (_, worker) => {
+      for (let i = 0; i < perWorker; i++) {
+        const t0 = process.hrtime.bigint();
+        await send(orderFor(worker, Math.floor(i / LINES_PER_ORDER)), `SKU-${i}`);
+        latenciesMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { commands: perWorker * connections, seconds, latenciesMs };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+export async function main(args: string[]): Promise<void> {
+  const serverUrl = process.env['BENCH_POSTGRES_URL'];
+  if (!serverUrl) throw new Error('set BENCH_POSTGRES_URL (a real PostgreSQL server) to run this benchmark');
+  const commands = option(args, '--commands', 9600);
+  const connections = option(args, '--connections', 32);
+  const ordersPerWorker = Math.ceil(commands / connections / LINES_PER_ORDER);
+
+  execFileSync(process.execPath, ['tools/build/build.mjs', 'command-service'], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
+  execFileSync(process.execPath, ['tools/build/build.mjs', 'gateway'], { cwd: ROOT, stdio: 'ignore' });
+  const dbName = `tandem_bench_commands_${randomUUID().slice(0, 8)}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  const dbUrl = new URL(serverUrl);
+  dbUrl.pathname = `/${dbName}`;
+  const broker = await startDevBroker({ port: 0, logger: () => undefined });
+  const children: ChildProcess[] = [];
+  try {
+    const commandPort = await freePort();
+    const gatewayPort = await freePort();
+    children.push(
+      start('command-service', {
+        PORT: String(commandPort),
+        WRITE_DATABASE_URL: dbUrl.toString(),
+        WRITE_DATABASE_POOL_SIZE: String(connections),
+        KAFKA_BROKERS: broker.bootstrap,
+        TOPIC_PARTITIONS: '6',
+      }),
+    );
+    const commandUrl = `http://127.0.0.1:${commandPort}`;
+    await waitReady(commandUrl);
+    children.push(
+      start('gateway', {
+        PORT: String(gatewayPort),
+        COMMAND_SERVICE_URL: commandUrl,
+        // Only command routes are driven; the read services are not started.
+        QUERY_SERVICE_URL: 'http://127.0.0.1:9',
+        PROJECTION_SERVICE_URL: 'http://127.0.0.1:9',
+      }),
+    );
+    const api = `http://127.0.0.1:${gatewayPort}/api`;
+    await waitReady(`http://127.0.0.1:${gatewayPort}`, 'live');
+
+    const post = async (url: string, body: unknown): Promise<{ id: string }> => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (response.status >= 300) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as { id: string };
+    };
+    const customer = await post(`${api}/customers`, {
+      name: 'Bench',
+      email: `bench-${randomUUID()}@example.com`,
+      currency: 'EUR',
+      creditLimit: 1_000_000_000,
+    });
+    const orders: string[][] = [];
+    for (let w = 0; w < connections; w++) {
+      const mine: string[] = [];
+      for (let o = 0; o < ordersPerWorker; o++)
+        mine.push((await post(`${api}/orders`, { customerId: customer.id })).id);
+      orders.push(mine);
+    }
+    const full = await drive(
+      commands,
+      connections,
+      (w, o) => orders[w]?.[o] ?? '',
+      async (orderId, sku) => {
+        await post(`${api}/orders/${orderId}/lines`, { sku, quantity: 1, unitPrice: 100 });
+      },
+    );
+
+    // Raw ceiling: the same statements per command, straight from a pg pool.
+    const pool = new Pool({ connectionString: dbUrl.toString(), max: connections });
+    const rawOrders: string[][] = [];
+    for (let w = 0; w < connections; w++) {
+      const mine: string[] = [];
+      for (let o = 0; o < ordersPerWorker; o++) {
+        const orderId = randomUUID();
+        await pool.query(
+          `INSERT INTO events (stream_id, stream_type, version, event_id, type, data, metadata)
+           VALUES ($1, 'order', 1, $2, 'OrderCreated', $3, '{}')`,
+          [orderId, randomUUID(), JSON.stringify({ orderId, customerId: customer.id, currency: 'EUR' })],
+        );
+        mine.push(orderId);
+      }
+      rawOrders.push(mine);
+    }
+    const raw = await drive(
+      commands,
+      connections,
+      (w, o) => rawOrders[w]?.[o] ?? '',
+      async (orderId, sku) => {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const stream = await client.query(
+            `SELECT type, data FROM events WHERE stream_id = $1 AND stream_type = 'order' ORDER BY version`,
+            [orderId],
+          );
+          const version = stream.rows.length + 1;
+          const eventId = randomUUID();
+          const data = JSON.stringify({ orderId, sku, quantity: 1, unitPrice: 100 });
+          await client.query(
+            `INSERT INTO events (stream_id, stream_type, version, event_id, type, data, metadata)
+             VALUES ($1, 'order', $2, $3, 'OrderLineAdded', $4, '{}')`,
+            [orderId, version, eventId, data],
+          );
+          await client.query(
+            `INSERT INTO outbox (event_id, topic, message_key, envelope, payload) VALUES ($1, 'orders.order.v1', $2, '{}', $3)`,
+            [eventId, orderId, data],
+          );
+          await client.query('COMMIT');
+        } finally {
+          client.release();
+        }
+      },
+    );
+    // The raw rows have no envelope the relay could publish; keep it from trying.
+    await pool.query(`UPDATE outbox SET published_at = now() WHERE published_at IS NULL AND envelope = '{}'`);
+    await pool.end();
+
+    const rate = (run: Run) => Math.round(run.commands / run.seconds);
+    const rows = [
+      [
+        'gateway → command-service',
+        rate(full),
+        percentile(full.latenciesMs, 50),
+        percentile(full.latenciesMs, 99),
+      ],
+      ['raw pg ceiling', rate(raw), percentile(raw.latenciesMs, 50), percentile(raw.latenciesMs, 99)],
+    ] as const;
+    console.log(`\nAddOrderLine, ${full.commands} commands on distinct orders, ${connections} connections\n`);
+    console.log('| path                      | commands/s | p50 ms | p99 ms |');
+    console.log('| ------------------------- | ---------: | -----: | -----: |');
+    for (const [name, perSecond, p50, p99] of rows) {
+      console.log(
+        `| ${name.padEnd(25)} | ${String(perSecond).padStart(10)} | ${p50.toFixed(1).padStart(6)} | ${p99.toFixed(1).padStart(6)} |`,
+      );
+    }
+    const ratio = Math.round((rate(full) / rate(raw)) * 1000) / 1000;
+    console.log(`\nratio to the raw ceiling: ${ratio} (target ≥ 0.35)`);
+    console.log(
+      `RESULT ${JSON.stringify({
+        commands: full.commands,
+        connections,
+        commandsPerSecond: rate(full),
+        p50Ms: Math.round(percentile(full.latenciesMs, 50) * 10) / 10,
+        p99Ms: Math.round(percentile(full.latenciesMs, 99) * 10) / 10,
+        rawCeilingPerSecond: rate(raw),
+        ratioToCeiling: ratio,
+      })}`,
+    );
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(
+      children.map(
+        (c) => new Promise((resolve) => (c.exitCode === null ? c.once('exit', resolve) : resolve(null))),
+      ),
+    );
+    await broker.stop();
+    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
