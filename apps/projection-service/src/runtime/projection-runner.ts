@@ -148,15 +148,19 @@ export class ProjectionRunner {
     const copy = new ProjectionConsumer({ kafka: this.kafka, applier, groupId, logger });
     logger.info({ groupId }, 'rebuild started');
     await copy.start();
+    let liveStopped = false;
     try {
       await this.untilCaughtUp(groupId, live.applier.projection.topics);
       await live.consumer.stop();
+      liveStopped = true;
       await this.untilCaughtUp(groupId, live.applier.projection.topics);
+      await copy.stop();
+      await swapInRebuiltTables(this.dataSource, tables, name, namespace);
     } finally {
       await copy.stop();
+      // Whether the swap happened or the rebuild failed, the live projection consumes again.
+      if (liveStopped && !this.stopping) await this.startProjection(name, live.applier);
     }
-    await swapInRebuiltTables(this.dataSource, tables, name, namespace);
-    await this.startProjection(name, live.applier);
     await admin.deleteGroups([groupId]).catch(() => undefined);
     logger.info('rebuild swapped in');
   }
