@@ -32,8 +32,14 @@ const refused: Array<[string, string, string]> = [
   ],
   ['the gateway importing the write domain', 'apps/gateway/src/probe.ts', '@tandem/write/domain'],
   ['the gateway importing read models', 'apps/gateway/src/probe.ts', '@tandem/read/models'],
-  ['contracts importing the write domain', 'libs/contracts/src/probe.ts', '@tandem/write/domain'],
-  ['the pure domain importing persistence', 'libs/write/domain/src/probe.ts', '@tandem/write/persistence'],
+  // Probes must not close a dependency cycle: the rule reports a cycle instead of the tag it breaks.
+  ['platform code importing the write domain', 'libs/platform/http/src/probe.ts', '@tandem/write/domain'],
+  ['contracts importing read models', 'libs/contracts/src/probe.ts', '@tandem/read/models'],
+];
+const impure: Array<[string, string, string]> = [
+  ['the pure domain importing TypeORM', 'libs/write/domain/src/probe.ts', 'typeorm'],
+  ['the pure domain importing NestJS', 'libs/write/domain/src/probe.ts', '@nestjs/common'],
+  ['the pure domain importing kafkajs', 'libs/write/domain/src/probe.ts', 'kafkajs'],
 ];
 const allowed: Array<[string, string, string]> = [
   ['the read side importing contracts', 'libs/read/projections/src/probe.ts', '@tandem/contracts'],
@@ -46,7 +52,7 @@ describe('module boundaries', () => {
   let messages: string[][] = [];
 
   beforeAll(() => {
-    const probes = [...refused, ...allowed].map(([, file, imports]) => ({ file, imports }));
+    const probes = [...refused, ...allowed, ...impure].map(([, file, imports]) => ({ file, imports }));
     const out = execFileSync(process.execPath, [path.join(ROOT, 'tools/architecture/lint-probes.mjs')], {
       cwd: ROOT,
       input: JSON.stringify(probes),
@@ -65,6 +71,14 @@ describe('module boundaries', () => {
     'allows %s',
     (_case, _file, _alias, index) => {
       expect(messages[index]).toEqual([]);
+    },
+  );
+
+  it.each(impure.map((c, i) => [...c, refused.length + allowed.length + i] as const))(
+    'refuses %s',
+    (_case, _file, _alias, index) => {
+      expect(messages[index]).toHaveLength(1);
+      expect(messages[index]?.[0]).toMatch(/write domain is pure TypeScript/);
     },
   );
 });
