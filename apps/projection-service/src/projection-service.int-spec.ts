@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { ORDER_TOPIC } from '@tandem/contracts';
+import { ORDER_TOPIC, ProjectionStatus, ProjectionStatusList } from '@tandem/contracts';
 import { startDevBroker, type DevBroker } from '@tandem/kafka-dev-broker';
 import { createLogger } from '@tandem/platform/observability';
 import { createTestDatabase, isRealPostgres, waitFor, type TestDatabase } from '@tandem/platform/testing';
@@ -130,6 +130,11 @@ describeOnServer('read side end to end over the dev broker (real Postgres only)'
     const list = status.body['projections'] as Array<{ name: string; state: string; lag: unknown[] }>;
     expect(list.map((p) => p.name).sort()).toEqual(['customer-orders', 'daily-sales', 'order-summary']);
     expect(list.every((p) => p.state === 'running')).toBe(true);
+    // The answer is the ProjectionStatusList the gateway's OpenAPI document shows, with no field it does not name.
+    expect(() => ProjectionStatusList.parse(status.body)).not.toThrow();
+    for (const projection of list) {
+      expect(Object.keys(ProjectionStatus.shape)).toEqual(expect.arrayContaining(Object.keys(projection)));
+    }
     const ready = await fetch(`${projectionUrl}/health/ready`);
     expect(ready.status).toBe(200);
   });

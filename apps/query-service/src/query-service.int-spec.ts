@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { encodeConsistencyToken } from '@tandem/contracts';
+import { z } from 'zod';
+import {
+  Customer,
+  DailySalesReport,
+  DailySalesRow,
+  encodeConsistencyToken,
+  OrderLine,
+  OrderPage,
+  OrderSummary,
+} from '@tandem/contracts';
 import { eventMessage, orderStory, storyMessages } from '@tandem/read/projections';
 import { startQueryService, type QueryServiceUnderTest } from './test/query-service-under-test';
 
@@ -233,5 +242,33 @@ describe('GET /api/reports/daily-sales', () => {
     const response = await get(`/api/reports/daily-sales?${query}`);
     expect(response.status).toBe(400);
     expect((await problemOf(response)).errors?.map((e) => e.field)).toContain(field);
+  });
+});
+
+describe('answers match the read-model schemas the OpenAPI document is generated from', () => {
+  /** Every key the schema names is there, nothing the schema does not name, and every value parses. */
+  function expectExactly(schema: z.ZodObject, value: unknown) {
+    expect(Object.keys(value as object).sort()).toEqual(Object.keys(schema.shape).sort());
+    expect(() => schema.parse(value)).not.toThrow();
+  }
+
+  test('order summary, order page, customer and daily sales', async () => {
+    const order = await (await get(`/api/orders/${placedOrder}`)).json();
+    expectExactly(OrderSummary, order);
+    for (const line of (order as { lines: unknown[] }).lines) expectExactly(OrderLine, line);
+
+    const page = (await (await get(`/api/orders?customerId=${customerId}`)).json()) as { items: unknown[] };
+    expectExactly(OrderPage, page);
+    expect(page.items.length).toBeGreaterThanOrEqual(2);
+    for (const item of page.items) expectExactly(OrderSummary, item);
+
+    expectExactly(Customer, await (await get(`/api/customers/${customerId}`)).json());
+
+    const report = (await (await get('/api/reports/daily-sales?from=2026-11-28&to=2026-11-28')).json()) as {
+      items: unknown[];
+    };
+    expectExactly(DailySalesReport, report);
+    expect(report.items).toHaveLength(1);
+    for (const row of report.items) expectExactly(DailySalesRow, row);
   });
 });

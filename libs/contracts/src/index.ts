@@ -18,3 +18,4 @@ export * from './cloudevents/cloud-event-headers';
 export * from './consistency-token';
 export * from './http/command-requests';
 export * from './json-schemas';
+export * from './http/read-models';

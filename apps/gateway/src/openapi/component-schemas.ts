@@ -6,10 +6,6 @@ import {
   CommandAccepted,
   CreateOrderRequest,
   CURRENCIES,
-  RegisterCustomerRequest,
-} from '@tandem/contracts';
-import type { SchemaObject } from '@nestjs/swagger';
-import {
   Customer,
   DailySalesReport,
   DailySalesRow,
@@ -19,7 +15,9 @@ import {
   OrderSummary,
   ProjectionStatus,
   ProjectionStatusList,
-} from './read-model.schemas';
+  RegisterCustomerRequest,
+} from '@tandem/contracts';
+import type { SchemaObject } from '@nestjs/swagger';
 
 /** RFC 9457 problem details, as every Tandem service answers errors (libs/platform/http). */
 export const ProblemDetails = z.looseObject({

@@ -1,18 +1,8 @@
+import type { Customer } from '@tandem/contracts';
 import type { CustomerOrdersEntity } from '@tandem/read/models';
 
-/** The customer dashboard as the API shows it (see the gateway's Customer schema). */
-export interface CustomerView {
-  id: string;
-  name: string;
-  email: string;
-  currency: string;
-  creditLimit: number;
-  version: number;
-  orderCounts: { draft: number; placed: number; shipped: number; cancelled: number };
-  lifetimeValue: number;
-  registeredAt: string | null;
-  updatedAt: string;
-}
+/** The customer dashboard as the API shows it: the `Customer` schema of libs/contracts. */
+export type CustomerView = Customer;
 
 export function toCustomerView(row: CustomerOrdersEntity): CustomerView {
   return {

@@ -1,22 +1,8 @@
+import type { OrderSummary } from '@tandem/contracts';
 import type { OrderSummaryEntity } from '@tandem/read/models';
 
-/** The order as the API shows it (see the gateway's OrderSummary schema). */
-export interface OrderView {
-  id: string;
-  customerId: string;
-  status: OrderSummaryEntity['status'];
-  currency: string;
-  lines: OrderSummaryEntity['lines'];
-  lineCount: number;
-  total: number;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  placedAt: string | null;
-  shippedAt: string | null;
-  cancelledAt: string | null;
-  cancelReason: string | null;
-}
+/** The order as the API shows it: the `OrderSummary` schema of libs/contracts, which the OpenAPI document shows. */
+export type OrderView = OrderSummary;
 
 export function toOrderView(row: OrderSummaryEntity): OrderView {
   return {
@@ -24,7 +10,7 @@ export function toOrderView(row: OrderSummaryEntity): OrderView {
     customerId: row.customerId,
     status: row.status,
     currency: row.currency,
-    lines: row.lines,
+    lines: row.lines.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
     lineCount: row.lineCount,
     total: row.total,
     version: row.version,

@@ -1,15 +1,8 @@
+import type { DailySalesRow } from '@tandem/contracts';
 import { Query } from '@nestjs/cqrs';
 
-export interface DailySalesRowView {
-  day: string;
-  currency: string;
-  placedCount: number;
-  placedTotal: number;
-  shippedCount: number;
-  shippedTotal: number;
-  cancelledCount: number;
-  cancelledTotal: number;
-}
+/** One day and currency of the report: the `DailySalesRow` schema of libs/contracts. */
+export type DailySalesRowView = DailySalesRow;
 
 /** Days `from` to `to`, both inclusive, as YYYY-MM-DD (UTC). */
 export class GetDailySalesQuery extends Query<DailySalesRowView[]> {

@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import { CurrencyCode, MinorUnits } from '@tandem/contracts';
+import { CurrencyCode, MinorUnits } from '../money';
 
 /**
- * The read side's answers, as the gateway documents them. The query and projection services own these shapes;
- * they are written down here from the read-side issue until the read side publishes its own schemas in
- * `libs/contracts`, at which point these should be replaced by imports. Objects are open (`looseObject`) so
- * that a field the read side adds is not a contract break. See docs/api.md: these shapes may still move.
+ * What the read side answers, as one zod definition each: the query service's views are typed from these, the
+ * gateway's OpenAPI document is generated from them, and the query service's tests check its real answers against
+ * them key by key. Objects are open (`looseObject`): a field the read side adds is not a contract break, a field
+ * it removes or retypes is.
  */
 export const OrderStatus = z.enum(['draft', 'placed', 'shipped', 'cancelled']);
+export type OrderStatus = z.infer<typeof OrderStatus>;
 
 const Timestamp = z.iso.datetime({ offset: true });
 
@@ -22,12 +23,18 @@ export const OrderSummary = z.looseObject({
   customerId: z.uuid(),
   status: OrderStatus,
   currency: CurrencyCode,
-  lines: z.array(OrderLine),
+  lines: z.array(OrderLine).describe('The lines in the order they were added'),
+  lineCount: z.number().int().min(0),
   total: MinorUnits.describe('Sum of quantity × unitPrice over the lines, in minor units'),
   version: z.number().int().min(1).describe('Version of the order stream this summary reflects'),
   createdAt: Timestamp,
-  updatedAt: Timestamp,
+  updatedAt: Timestamp.describe('Time of the last event applied to this order'),
+  placedAt: Timestamp.nullable(),
+  shippedAt: Timestamp.nullable(),
+  cancelledAt: Timestamp.nullable(),
+  cancelReason: z.string().nullable(),
 });
+export type OrderSummary = z.infer<typeof OrderSummary>;
 
 export const OrderPage = z.object({
   items: z.array(OrderSummary),
@@ -43,7 +50,7 @@ export const Customer = z.looseObject({
   email: z.string(),
   currency: CurrencyCode,
   creditLimit: MinorUnits,
-  version: z.number().int().min(1),
+  version: z.number().int().min(1).describe('Version of the customer stream this view reflects'),
   orderCounts: z
     .looseObject({
       draft: z.number().int().min(0),
@@ -53,7 +60,10 @@ export const Customer = z.looseObject({
     })
     .describe("Number of the customer's orders in each status"),
   lifetimeValue: MinorUnits.describe('Total of shipped orders, in minor units of the customer currency'),
+  registeredAt: Timestamp.nullable(),
+  updatedAt: Timestamp,
 });
+export type Customer = z.infer<typeof Customer>;
 
 export const DailySalesRow = z.looseObject({
   day: z.iso.date(),
@@ -65,6 +75,7 @@ export const DailySalesRow = z.looseObject({
   cancelledCount: z.number().int().min(0),
   cancelledTotal: MinorUnits,
 });
+export type DailySalesRow = z.infer<typeof DailySalesRow>;
 
 export const DailySalesReport = z.object({ items: z.array(DailySalesRow) });
 
@@ -73,13 +84,23 @@ export const ProjectionStatus = z.looseObject({
   state: z.enum(['running', 'rebuilding', 'stalled']),
   lag: z.array(
     z.looseObject({
+      topic: z.string(),
       partition: z.number().int().min(0),
-      messages: z.number().int().min(0),
-      seconds: z.number().min(0),
+      messages: z
+        .number()
+        .int()
+        .min(0)
+        .describe("Log end offset minus the projection group's committed offset"),
+      seconds: z.number().min(0).describe('How far the last applied event is behind now, when there is lag'),
     }),
   ),
   lastEventAt: Timestamp.nullable(),
-  deadLetters: z.number().int().min(0),
+  deadLetters: z.number().int().min(0).describe('Dead letters not yet replayed'),
+  parkedEvents: z.number().int().min(0).describe('Events held back waiting for a missing earlier version'),
+  oldestParkedAt: Timestamp.nullable(),
+  eventsApplied: z.number().int().min(0),
+  stalledBecause: z.string().optional().describe('Why the projection is stalled, when it is'),
 });
+export type ProjectionStatus = z.infer<typeof ProjectionStatus>;
 
 export const ProjectionStatusList = z.object({ projections: z.array(ProjectionStatus) });
