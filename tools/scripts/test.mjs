@@ -51,7 +51,9 @@ function jest(project, workers) {
     `--maxWorkers=${workers}`,
     '--json',
     `--outputFile=${outputFile}`,
-    '--passWithNoTests',
+    // A full run that finds no tests is broken (a bad match pattern, a wrong root), not green; with filters given,
+    // a project the filter leaves empty is fine.
+    ...(extra.length > 0 ? ['--passWithNoTests'] : []),
   ]);
   try {
     const report = JSON.parse(readFileSync(outputFile, 'utf8'));

@@ -1,0 +1,3 @@
+// Jest 30 ignores `testTimeout` inside a `projects` entry (tests and hooks still time out at 5 s), so the
+// integration project sets it here.
+jest.setTimeout(120_000);
