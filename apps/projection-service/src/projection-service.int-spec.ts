@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { ORDER_TOPIC, ProjectionStatus, ProjectionStatusList } from '@tandem/contracts';
@@ -8,6 +10,21 @@ import { createTestDatabase, isRealPostgres, waitFor, type TestDatabase } from '
 import { eventMessage, orderStory, storyMessages, type IncomingMessage } from '@tandem/read/projections';
 import { CustomerOrdersQueries, OrderSummaryQueries } from '@tandem/read/models';
 import { parseProjectionServiceConfig } from './config';
+
+/** Runs the `projection:rebuild` command as npm does, in a child process. */
+function runRebuildCli(args: string[], env: Record<string, string>) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      ['-r', '@swc-node/register', path.join(__dirname, 'rebuild-cli.ts'), ...args],
+      { env: { ...process.env, ...env, NODE_OPTIONS: '' }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') reject(error);
+        else resolve({ code: child.exitCode, stdout, stderr });
+      },
+    );
+  });
+}
 import { createProjectionService, type ProjectionService } from './projection-service';
 
 /**
@@ -292,6 +309,22 @@ describeOnServer('read side end to end over the dev broker (real Postgres only)'
       timeoutMs: 20_000,
       what: 'an order after the swap',
     });
+    const after = await getJson(`${projectionUrl}/admin/projections`);
+    expect(
+      (after.body['projections'] as Array<{ name: string; lastRebuild: unknown }>).find(
+        (p) => p.name === 'order-summary',
+      )?.lastRebuild,
+    ).toMatchObject({ outcome: 'swapped', error: null, finishedAt: expect.any(String) });
+  });
+
+  test('npm run projection:rebuild asks the service for a rebuild and exits 0 once it is swapped in', async () => {
+    const cli = await runRebuildCli(['customer-orders'], { PROJECTION_SERVICE_URL: projectionUrl });
+    expect(cli.stderr).toBe('');
+    expect(cli.stdout).toContain('customer-orders rebuilt and swapped in');
+    expect(cli.code).toBe(0);
+    const unknown = await runRebuildCli(['no-such-projection'], { PROJECTION_SERVICE_URL: projectionUrl });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/rebuild refused \(400\)/);
   });
 
   test('the read DB unreachable for 10 s under a steady flow: nothing lost, the projection catches up', async () => {

@@ -18,16 +18,30 @@ async function main(): Promise<void> {
     process.stderr.write(`rebuild refused (${started.status}): ${await started.text()}\n`);
     process.exit(1);
   }
-  process.stdout.write(`rebuilding ${name}…\n`);
+  const { startedAt } = (await started.json()) as { startedAt: string };
+  process.stdout.write(`rebuilding ${name} (started ${startedAt})…\n`);
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const answer = (await (await fetch(`${base}/admin/projections`)).json()) as {
-      projections: Array<{ name: string; state: string; eventsApplied: number }>;
+      projections: Array<{
+        name: string;
+        eventsApplied: number;
+        lastRebuild: { startedAt: string; outcome: string; error: string | null } | null;
+      }>;
     };
-    const status = answer.projections.find((p) => p.name === name);
-    if (status && status.state !== 'rebuilding') {
-      process.stdout.write(`${name} rebuilt and swapped in (state ${status.state})\n`);
+    const rebuild = answer.projections.find((p) => p.name === name)?.lastRebuild;
+    if (!rebuild || rebuild.startedAt !== startedAt) {
+      // The service restarted (and forgot this rebuild) or another one began: we cannot know how ours ended.
+      throw new Error(`the projection service no longer reports the rebuild started at ${startedAt}`);
+    }
+    if (rebuild.outcome === 'swapped') {
+      process.stdout.write(`${name} rebuilt and swapped in\n`);
       return;
+    }
+    if (rebuild.outcome === 'failed') {
+      throw new Error(
+        `the rebuild of ${name} failed, the live tables were kept: ${rebuild.error ?? 'unknown'}`,
+      );
     }
   }
 }

@@ -63,7 +63,7 @@ export class ProjectionsController {
   @HttpCode(202)
   rebuild(@Param('name') rawName: string) {
     const name = this.running(rawName);
-    const { started } = this.runner.startRebuild(name);
+    const { started, record } = this.runner.startRebuild(name);
     if (!started) {
       throw new ProblemException(
         problem(
@@ -74,7 +74,7 @@ export class ProjectionsController {
         ),
       );
     }
-    return { name, state: 'rebuilding' };
+    return { name, state: 'rebuilding', startedAt: record.startedAt };
   }
 
   private running(rawName: string): ProjectionName {

@@ -25,6 +25,14 @@ import {
 } from '@tandem/read/projections';
 import type { ProjectionServiceConfig } from '../config';
 
+/** The last rebuild of a projection since the service started: what `npm run projection:rebuild` waits on. */
+export interface RebuildRecord {
+  startedAt: string;
+  finishedAt: string | null;
+  outcome: 'running' | 'swapped' | 'failed';
+  error: string | null;
+}
+
 interface RunningProjection {
   name: ProjectionName;
   applier: BatchApplier;
@@ -46,6 +54,7 @@ export class ProjectionRunner {
   private started = false;
   private stopping = false;
   private readonly rebuilding = new Map<ProjectionName, Promise<void>>();
+  private readonly lastRebuild = new Map<ProjectionName, RebuildRecord>();
 
   constructor(
     private readonly config: ProjectionServiceConfig,
@@ -111,19 +120,32 @@ export class ProjectionRunner {
    * Starts a rebuild and returns at once; `status()` shows `rebuilding` until it is swapped in. Resolves the
    * returned promise's `done` when finished (tests wait on it).
    */
-  startRebuild(name: ProjectionName): { started: boolean; done: Promise<void> } {
+  startRebuild(name: ProjectionName): { started: boolean; done: Promise<void>; record: RebuildRecord } {
     const existing = this.rebuilding.get(name);
-    if (existing) return { started: false, done: existing };
+    const current = this.lastRebuild.get(name);
+    if (existing && current) return { started: false, done: existing, record: current };
+    const record: RebuildRecord = {
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      outcome: 'running',
+      error: null,
+    };
+    this.lastRebuild.set(name, record);
     const done = this.rebuild(name)
-      .catch((error: unknown) => {
-        this.logger.error(
-          { projection: name, err: error instanceof Error ? error.message : String(error) },
-          'rebuild failed',
-        );
+      .then(() => {
+        record.outcome = 'swapped';
       })
-      .finally(() => this.rebuilding.delete(name));
+      .catch((error: unknown) => {
+        record.outcome = 'failed';
+        record.error = error instanceof Error ? error.message : String(error);
+        this.logger.error({ projection: name, err: record.error }, 'rebuild failed');
+      })
+      .finally(() => {
+        record.finishedAt = new Date().toISOString();
+        this.rebuilding.delete(name);
+      });
     this.rebuilding.set(name, done);
-    return { started: true, done };
+    return { started: true, done, record };
   }
 
   /**
@@ -212,13 +234,14 @@ export class ProjectionRunner {
     return [...this.running.keys()];
   }
 
-  async status(): Promise<ProjectionStatusView[]> {
+  async status(): Promise<Array<ProjectionStatusView & { lastRebuild: RebuildRecord | null }>> {
     const reader = this.statusReader;
     if (!reader) return [];
     return Promise.all(
-      [...this.running.values()].map((p) =>
-        reader.read(p.consumer, p.applier.projection.topics, this.rebuilding.has(p.name)),
-      ),
+      [...this.running.values()].map(async (p) => ({
+        ...(await reader.read(p.consumer, p.applier.projection.topics, this.rebuilding.has(p.name))),
+        lastRebuild: this.lastRebuild.get(p.name) ?? null,
+      })),
     );
   }
 

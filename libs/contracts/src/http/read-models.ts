@@ -100,6 +100,15 @@ export const ProjectionStatus = z.looseObject({
   oldestParkedAt: Timestamp.nullable(),
   eventsApplied: z.number().int().min(0),
   stalledBecause: z.string().optional().describe('Why the projection is stalled, when it is'),
+  lastRebuild: z
+    .looseObject({
+      startedAt: Timestamp,
+      finishedAt: Timestamp.nullable(),
+      outcome: z.enum(['running', 'swapped', 'failed']),
+      error: z.string().nullable().describe('Why the rebuild failed; the live tables were kept'),
+    })
+    .nullable()
+    .describe('The last rebuild since the projection service started, null if none'),
 });
 export type ProjectionStatus = z.infer<typeof ProjectionStatus>;
 
