@@ -109,17 +109,40 @@ export class BatchApplier {
     const checkpoints = new Map<string, number>();
     const parked = new Map<string, Map<number, ParkedRow>>();
     if (streams.length > 0) {
-      const rows: Array<{ stream_id: string; version: number }> = await runner.query(
-        `SELECT stream_id, version FROM projection_checkpoints WHERE projection = $1 AND stream_id = ANY($2::text[])`,
+      // One statement reads the batch's bookkeeping: each stream's checkpoint and the events parked behind it. Each
+      // stream is its own primary-key lookup: a LATERAL subquery with LIMIT or OFFSET is not flattened into a join.
+      // The plain `projection = $1 AND stream_id = ANY($2)` was planned, on a checkpoint table whose statistics lag
+      // behind (a catch-up from offset 0 fills it faster than autovacuum analyzes it), as a scan of the projection's
+      // whole key range filtered by stream: every checkpoint read on every batch, so catch-up slowed as it grew.
+      const rows: Array<
+        { stream_id: string; checkpoint: number | null } & { [K in keyof ParkedRow]: ParkedRow[K] | null }
+      > = await runner.query(
+        `SELECT s.id AS stream_id, c.version AS checkpoint,
+                  p.version, p.topic, p.partition, p."offset"::text AS "offset", p.envelope, p.payload
+             FROM unnest($2::text[]) AS s(id)
+             LEFT JOIN LATERAL (SELECT version FROM projection_checkpoints
+                                 WHERE projection = $1 AND stream_id = s.id LIMIT 1) c ON true
+             LEFT JOIN LATERAL (SELECT version, topic, partition, "offset", envelope, payload
+                                  FROM projection_parked_events
+                                 WHERE projection = $1 AND stream_id = s.id OFFSET 0) p ON true`,
         [this.namespace, streams],
       );
-      for (const row of rows) checkpoints.set(row.stream_id, row.version);
-      const waiting: ParkedRow[] = await runner.query(
-        `SELECT stream_id, version, topic, partition, "offset"::text AS "offset", envelope, payload
-           FROM projection_parked_events WHERE projection = $1 AND stream_id = ANY($2::text[])`,
-        [this.namespace, streams],
-      );
-      for (const row of waiting) parkedOf(parked, row.stream_id).set(row.version, row);
+      for (const row of rows) {
+        if (row.checkpoint !== null) checkpoints.set(row.stream_id, row.checkpoint);
+        const { version, topic, partition, offset, envelope } = row;
+        if (version === null || topic === null || partition === null || offset === null || envelope === null)
+          continue;
+        const waiting = {
+          stream_id: row.stream_id,
+          version,
+          topic,
+          partition,
+          offset,
+          envelope,
+          payload: row.payload,
+        };
+        parkedOf(parked, row.stream_id).set(version, waiting);
+      }
     }
     const moved = new Set<string>();
     const deferred: ProjectedEvent[] | null = !isolateEach && this.projection.applyMany ? [] : null;
@@ -175,24 +198,22 @@ export class BatchApplier {
     for (const item of decoded) await applyInOrder(item);
     if (deferred && deferred.length > 0) await this.projection.applyMany?.(deferred, this.context(runner));
 
-    if (moved.size > 0) {
-      const ids = [...moved];
-      await runner.query(
-        `INSERT INTO projection_checkpoints (projection, stream_id, version, updated_at)
-         SELECT $1, s, v, now() FROM unnest($2::text[], $3::int[]) AS t(s, v)
-         ON CONFLICT (projection, stream_id) DO UPDATE SET version = EXCLUDED.version, updated_at = now()`,
-        [this.namespace, ids, ids.map((id) => checkpoints.get(id) ?? 0)],
-      );
-    }
+    // The checkpoints of the streams that moved and the status, in one statement (both always run: a data-modifying
+    // WITH runs to completion whether or not its output is read).
+    const ids = [...moved];
     await runner.query(
-      `INSERT INTO projection_status (projection, state, last_event_at, last_applied_at, events_applied, updated_at)
-       VALUES ($1, 'running', $2, now(), $3, now())
+      `WITH checkpoints AS (
+         INSERT INTO projection_checkpoints (projection, stream_id, version, updated_at)
+         SELECT $1, s, v, now() FROM unnest($2::text[], $3::int[]) AS t(s, v)
+         ON CONFLICT (projection, stream_id) DO UPDATE SET version = EXCLUDED.version, updated_at = now())
+       INSERT INTO projection_status (projection, state, last_event_at, last_applied_at, events_applied, updated_at)
+       VALUES ($1, 'running', $4, now(), $5, now())
        ON CONFLICT (projection) DO UPDATE SET
          last_event_at = GREATEST(projection_status.last_event_at, EXCLUDED.last_event_at),
          last_applied_at = now(),
          events_applied = projection_status.events_applied + EXCLUDED.events_applied,
          updated_at = now()`,
-      [this.namespace, result.lastEventAt, result.applied],
+      [this.namespace, ids, ids.map((id) => checkpoints.get(id) ?? 0), result.lastEventAt, result.applied],
     );
     return result;
   }
