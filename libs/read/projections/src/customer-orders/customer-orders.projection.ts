@@ -12,6 +12,7 @@ type Counter = 'draft_count' | 'placed_count' | 'shipped_count' | 'cancelled_cou
 export const customerOrdersProjection: Projection = {
   name: CUSTOMER_ORDERS_PROJECTION,
   topics: [CUSTOMER_TOPIC, ORDER_TOPIC],
+  applyMany: applyCustomerOrdersBatch,
   async apply({ envelope, event }: ProjectedEvent, context: ProjectionContext): Promise<void> {
     const table = context.table('customer_orders');
     const { streamVersion: version, time } = envelope;
@@ -77,3 +78,81 @@ export const customerOrdersProjection: Projection = {
     }
   },
 };
+
+/**
+ * The batch path. Order events only add to counters (and move updated_at to the latest time), which commutes, so
+ * they are summed per customer by PostgreSQL and written with one multi-row upsert, with no read. Customer events
+ * (a registration, a credit limit change: a few per customer's life) set columns the order events never touch, and go
+ * through `apply` one by one after it. The order of the two does not matter: a credit limit change only applies after
+ * its stream's registration, which always leaves a row behind.
+ */
+async function applyCustomerOrdersBatch(events: ProjectedEvent[], context: ProjectionContext): Promise<void> {
+  const customers: string[] = [];
+  const times: string[] = [];
+  const deltas: Record<Counter | 'lifetime_value', number[]> = {
+    draft_count: [],
+    placed_count: [],
+    shipped_count: [],
+    cancelled_count: [],
+    lifetime_value: [],
+  };
+  const bump = (
+    customerId: string,
+    time: string,
+    changes: Partial<Record<Counter | 'lifetime_value', number>>,
+  ): void => {
+    customers.push(customerId);
+    times.push(time);
+    for (const column of Object.keys(deltas) as Array<Counter | 'lifetime_value'>) {
+      deltas[column].push(changes[column] ?? 0);
+    }
+  };
+  const customerEvents: ProjectedEvent[] = [];
+  for (const projected of events) {
+    const { envelope, event } = projected;
+    switch (event.type) {
+      case 'CustomerRegistered':
+      case 'CustomerCreditLimitChanged':
+        customerEvents.push(projected);
+        break;
+      case 'OrderCreated':
+        bump(event.data.customerId, envelope.time, { draft_count: 1 });
+        break;
+      case 'OrderPlaced':
+        bump(event.data.customerId, envelope.time, { draft_count: -1, placed_count: 1 });
+        break;
+      case 'OrderShipped':
+        bump(event.data.customerId, envelope.time, {
+          placed_count: -1,
+          shipped_count: 1,
+          lifetime_value: event.data.total,
+        });
+        break;
+      case 'OrderCancelled':
+        bump(event.data.customerId, envelope.time, {
+          [event.data.previousStatus === 'draft' ? 'draft_count' : 'placed_count']: -1,
+          cancelled_count: 1,
+        });
+        break;
+      default:
+        break;
+    }
+  }
+  if (customers.length > 0) {
+    const table = context.table('customer_orders');
+    const columns = Object.keys(deltas) as Array<Counter | 'lifetime_value'>;
+    await context.query(
+      `INSERT INTO ${table} AS t (customer_id, ${columns.join(', ')}, updated_at)
+       SELECT customer_id, ${columns.map((c) => `sum(${c})`).join(', ')}, max(at)
+         FROM unnest($1::uuid[], $2::timestamptz[], ${columns
+           .map((c, i) => `$${i + 3}::${c === 'lifetime_value' ? 'bigint' : 'int'}[]`)
+           .join(', ')}) AS e(customer_id, at, ${columns.join(', ')})
+        GROUP BY customer_id
+       ON CONFLICT (customer_id) DO UPDATE SET
+         ${columns.map((c) => `${c} = t.${c} + EXCLUDED.${c}`).join(', ')},
+         updated_at = GREATEST(t.updated_at, EXCLUDED.updated_at)`,
+      [customers, times, ...columns.map((c) => deltas[c])],
+    );
+  }
+  for (const projected of customerEvents) await customerOrdersProjection.apply(projected, context);
+}

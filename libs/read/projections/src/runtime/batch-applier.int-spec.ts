@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import type { TandemEvent } from '@tandem/contracts';
 import { createReadDataSource, migrateReadDatabase } from '@tandem/read/models';
 import { createTestDatabase, type TestDatabase } from '@tandem/platform/testing';
 import { customerOrdersProjection } from '../customer-orders/customer-orders.projection';
@@ -7,6 +8,7 @@ import { dailySalesProjection } from '../daily-sales/daily-sales.projection';
 import { orderSummaryProjection } from '../order-summary/order-summary.projection';
 import { eventMessage, orderStory, storyMessages } from '../testing/event-messages';
 import { BatchApplier } from './batch-applier';
+import type { IncomingMessage } from './incoming-message';
 
 /**
  * The runtime's core against a real read database (Postgres with TEST_POSTGRES_URL, else PGlite), without Kafka:
@@ -207,4 +209,129 @@ test('customer-orders and daily-sales count each order once, whichever topic arr
       cancelled_count: 1,
     },
   ]);
+});
+
+test('customer-orders and daily-sales: the batch path leaves the same rows as the per-event path, row by row', async () => {
+  const customerIds = [randomUUID(), randomUUID(), randomUUID()];
+  const messages: IncomingMessage[] = [];
+  // Registrations and credit limit changes interleaved with orders; one customer is registered only after its
+  // orders were counted; orders in two currencies, across a UTC midnight; cancelled from draft and from placed.
+  const start = Date.parse('2026-11-28T23:30:00Z');
+  let offset = 0;
+  let minute = 0;
+  const at = () => new Date(start + minute++ * 60_000).toISOString();
+  const customerVersion = new Map<string, number>();
+  const customerEvent = (event: TandemEvent, customerId: string, time = at()) => {
+    const version = (customerVersion.get(customerId) ?? 0) + 1;
+    customerVersion.set(customerId, version);
+    messages.push(eventMessage(event, { streamVersion: version, time, offset: offset++ }));
+  };
+  // Each customer has its own mix, so that no two mistakes can cancel out.
+  const mixes: Array<Array<Array<'line' | 'place' | 'ship' | 'cancel'>>> = [
+    [
+      ['line', 'place', 'ship'],
+      ['line', 'cancel'],
+      ['line', 'cancel'],
+      ['line', 'line'],
+      ['line', 'place'],
+    ],
+    [['line', 'place', 'cancel'], ['line', 'place', 'ship'], ['line', 'place', 'ship'], ['line']],
+    [
+      ['line', 'place'],
+      ['line', 'place', 'cancel'],
+      ['line', 'cancel'],
+      ['line', 'place', 'ship'],
+    ],
+  ];
+  const orders = customerIds.flatMap((customerId, n) =>
+    (mixes[n] ?? []).map((steps) => {
+      const story = orderStory(randomUUID(), customerId, steps);
+      // The third customer pays in USD.
+      return n === 2
+        ? story.map((e) => ('currency' in e.data ? { ...e, data: { ...e.data, currency: 'USD' } } : e))
+        : story;
+    }),
+  ) as TandemEvent[][];
+  const registered = (customerId: string, creditLimit: number, time?: string) =>
+    customerEvent(
+      {
+        type: 'CustomerRegistered',
+        data: { customerId, name: 'N', email: 'n@example.com', currency: 'EUR', creditLimit },
+      },
+      customerId,
+      time,
+    );
+  registered(customerIds[0]!, 1_000);
+  // The topics are not ordered relative to each other: this one is seen first but stamped later than the orders.
+  registered(customerIds[1]!, 2_000, '2026-11-29T06:00:00.000Z');
+  const next = orders.map(() => 0);
+  for (let round = 0; next.some((v, i) => v < (orders[i]?.length ?? 0)); round++) {
+    orders.forEach((story, i) => {
+      const version = next[i] ?? 0;
+      const event = story[version];
+      if (!event || (round + i) % 3 === 0) return;
+      next[i] = version + 1;
+      messages.push(eventMessage(event, { streamVersion: version + 1, time: at(), offset: offset++ }));
+    });
+    if (round === 2) {
+      customerEvent(
+        {
+          type: 'CustomerCreditLimitChanged',
+          data: { customerId: customerIds[0]!, creditLimit: 5_000, previousCreditLimit: 1_000 },
+        },
+        customerIds[0]!,
+      );
+    }
+  }
+  registered(customerIds[2]!, 3_000);
+
+  for (const projection of [customerOrdersProjection, dailySalesProjection]) {
+    const table = projection === customerOrdersProjection ? 'customer_orders' : 'daily_sales';
+    for (const copy of [`${table}_batch`, `${table}_each`]) {
+      await dataSource.query(`CREATE TABLE ${copy} (LIKE ${table} INCLUDING ALL)`);
+    }
+    let batchPathRuns = 0;
+    const batchPath = projection.applyMany;
+    expect(batchPath).toBeDefined();
+    const batched = new BatchApplier(
+      dataSource,
+      {
+        ...projection,
+        applyMany: async (events, context) => {
+          await batchPath!(events, context);
+          batchPathRuns += 1;
+        },
+        // The batch path must not fall back to the per-event one here: that would hide a broken batch path.
+        apply: () => Promise.reject(new Error('per-event path used')),
+      },
+      { namespace: `${projection.name}@batch`, table: (t) => `${t}_batch` },
+    );
+    const { applyMany: _batchPath, ...eventByEvent } = projection;
+    const each = new BatchApplier(dataSource, eventByEvent, {
+      namespace: `${projection.name}@each`,
+      table: (t) => `${t}_each`,
+    });
+    const relevant = messages.filter((m) => projection.topics.includes(m.topic));
+    // Cut into uneven batches, one of them redelivered.
+    for (const [from, to] of [
+      [0, 7],
+      [7, 30],
+      [20, 31],
+      [31, relevant.length],
+    ] as const) {
+      const result = await batched.apply(relevant.slice(from, to));
+      expect(result.deadLettered).toEqual([]);
+    }
+    expect(batchPathRuns).toBe(4);
+    await each.apply(relevant);
+    const key = table === 'daily_sales' ? 'day, currency' : 'customer_id';
+    const rows = (t: string) => dataSource.query(`SELECT * FROM ${t} ORDER BY ${key}`);
+    const built = await rows(`${table}_batch`);
+    expect(built.length).toBeGreaterThan(1);
+    if (table === 'daily_sales') {
+      // Placed orders on both sides of the UTC midnight.
+      expect(new Set(built.map((r: { day: Date }) => r.day.toISOString())).size).toBe(2);
+    }
+    expect(built).toEqual(await rows(`${table}_each`));
+  }
 });
