@@ -296,7 +296,15 @@ describe('the relay', () => {
   it('publishes to Kafka with key = aggregate id, CloudEvents headers and the JSON payload', async () => {
     const customerId = await registerCustomer();
     const orderId = await createOrder(customerId);
-    await call('POST', `/api/orders/${orderId}/lines`, { sku: 'K-1', quantity: 3, unitPrice: 250 });
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const traced = await call(
+      'POST',
+      `/api/orders/${orderId}/lines`,
+      { sku: 'K-1', quantity: 3, unitPrice: 250 },
+      { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    );
+    const commandSpan = traced.headers.get('traceresponse');
+    expect(commandSpan).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
 
     const kafka = new Kafka({
       clientId: 'relay-test',
@@ -346,6 +354,10 @@ describe('the relay', () => {
     ]);
     expect(order[1]?.value).toEqual({ orderId, sku: 'K-1', quantity: 3, unitPrice: 250 });
     expect(order[0]?.headers.source).toBe('/tandem/command-service');
+    // The event continues the trace of the request that caused it: its parent is the command service's span.
+    expect(order[1]?.headers.traceparent).toBe(commandSpan);
+    expect(order[0]?.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(order[0]?.headers.traceparent?.slice(3, 35)).not.toBe(traceId);
     const customer = seen.find((m) => m.key === customerId);
     expect(customer?.topic).toBe('orders.customer.v1');
     expect(customer?.headers.streamVersion).toBe(1);

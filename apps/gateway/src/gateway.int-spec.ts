@@ -140,6 +140,31 @@ describe('forwarding a command', () => {
     expect(received.headers['content-type']).toBeUndefined();
   });
 
+  it('joins the caller’s W3C trace: the upstream gets the trace with the gateway’s span as parent', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const answer = await fetch(`${gateway.url}/api/orders/${ORDER_ID}/place`, {
+      method: 'POST',
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, tracestate: 'vendor=opaque' },
+    });
+    const gatewaySpan = answer.headers.get('traceresponse');
+    expect(gatewaySpan).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    expect(gatewaySpan).not.toContain('00f067aa0ba902b7');
+    const received = only(command);
+    expect(received.headers['traceparent']).toBe(gatewaySpan);
+    expect(received.headers['tracestate']).toBe('vendor=opaque');
+  });
+
+  it.each([
+    ['missing', {}],
+    ['invalid', { traceparent: '00-zzz-bad-01' }],
+  ])('starts a new trace when the caller’s traceparent is %s', async (_case, headers) => {
+    const answer = await fetch(`${gateway.url}/api/orders/${ORDER_ID}/place`, { method: 'POST', headers });
+    expect(answer.status).toBe(200);
+    const gatewaySpan = answer.headers.get('traceresponse');
+    expect(gatewaySpan).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(only(command).headers['traceparent']).toBe(gatewaySpan);
+  });
+
   it('answers 201 with Location and the command answer unchanged', async () => {
     const body = JSON.stringify({ id: CUSTOMER_ID, version: 1, consistencyToken: TOKEN });
     command.answer({

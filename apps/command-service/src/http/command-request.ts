@@ -1,27 +1,31 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { validationProblem } from '@tandem/platform/http';
-import { currentContext } from '@tandem/platform/observability';
+import { currentContext, formatTraceparent } from '@tandem/platform/observability';
 import type { CommandOptions } from '@tandem/write/persistence';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
- * What a command needs to know of its HTTP request: the correlation id, the client's `Idempotency-Key` (which is
- * the command id) with a fingerprint of the request it stands for, and the aggregate it writes.
+ * What a command needs to know of its HTTP request: the correlation id and trace, the client's `Idempotency-Key`
+ * (which is the command id) with a fingerprint of the request it stands for, and the aggregate it writes.
  */
 export function commandOptions(request: Request, aggregateId?: string): CommandOptions {
-  const correlationId = currentContext()?.correlationId ?? randomUUID();
+  const context = currentContext();
+  const origin = {
+    correlationId: context?.correlationId ?? randomUUID(),
+    ...(context?.trace ? { traceparent: formatTraceparent(context.trace) } : {}),
+  };
   const key = request.header('idempotency-key');
   if (key === undefined)
-    return { correlationId, commandId: randomUUID(), ...(aggregateId ? { aggregateId } : {}) };
+    return { ...origin, commandId: randomUUID(), ...(aggregateId ? { aggregateId } : {}) };
   if (!IDEMPOTENCY_KEY.test(key)) {
     throw validationProblem([
       { field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' },
     ]);
   }
   return {
-    correlationId,
+    ...origin,
     commandId: key,
     idempotency: { key, fingerprint: fingerprint(request) },
     ...(aggregateId ? { aggregateId } : {}),

@@ -10,7 +10,10 @@ export const FORWARDED_REQUEST_HEADERS = [
   'prefer',
 ] as const;
 
-/** `X-Correlation-Id` is sent too, but from the request context, so the upstream logs the gateway's own id. */
+/**
+ * `X-Correlation-Id` is sent too, but from the request context, so the upstream logs the gateway's own id; so are
+ * `traceparent` (naming the gateway's span as the parent) and `tracestate` (unchanged).
+ */
 export const CORRELATION_ID_HEADER = 'x-correlation-id';
 
 export const RETURNED_RESPONSE_HEADERS = [

@@ -1,6 +1,12 @@
 import type { Request, Response } from 'express';
 import { ProblemException, problem } from '@tandem/platform/http';
-import { currentContext, histogram } from '@tandem/platform/observability';
+import {
+  currentContext,
+  formatTraceparent,
+  histogram,
+  TRACEPARENT_HEADER,
+  TRACESTATE_HEADER,
+} from '@tandem/platform/observability';
 import {
   CORRELATION_ID_HEADER,
   FORWARDED_REQUEST_HEADERS,
@@ -48,8 +54,12 @@ export class Upstream {
       const value = request.headers[name];
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
-    const correlationId = currentContext()?.correlationId ?? response.getHeader(CORRELATION_ID_HEADER);
+    const context = currentContext();
+    const correlationId = context?.correlationId ?? response.getHeader(CORRELATION_ID_HEADER);
     if (typeof correlationId === 'string') headers[CORRELATION_ID_HEADER] = correlationId;
+    // The upstream's span is a child of the gateway's.
+    if (context?.trace) headers[TRACEPARENT_HEADER] = formatTraceparent(context.trace);
+    if (context?.traceState) headers[TRACESTATE_HEADER] = context.traceState;
 
     let body: string | undefined;
     // The platform's parser has already read and checked the JSON (400 malformed, 413 too large, 415 not JSON);

@@ -17,6 +17,8 @@ export interface EventEnvelope {
   streamVersion: number;
   correlationId: string;
   causationId: string;
+  /** W3C `traceparent` of the command service's span that recorded the event; absent when not traced. */
+  traceparent?: string;
 }
 
 export const CE_HEADERS = {
@@ -29,6 +31,7 @@ export const CE_HEADERS = {
   streamVersion: 'ce_streamversion',
   correlationId: 'ce_correlationid',
   causationId: 'ce_causationid',
+  traceparent: 'ce_traceparent',
   contentType: 'content-type',
 } as const;
 
@@ -47,8 +50,12 @@ export function toKafkaHeaders(envelope: EventEnvelope): Record<string, string> 
     [CE_HEADERS.correlationId]: envelope.correlationId,
     [CE_HEADERS.causationId]: envelope.causationId,
     [CE_HEADERS.contentType]: EVENT_CONTENT_TYPE,
+    ...(envelope.traceparent ? { [CE_HEADERS.traceparent]: envelope.traceparent } : {}),
   };
 }
+
+/** Version 00 of a W3C `traceparent` (trace id and parent span id, neither all zero, and the flags). */
+const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 export class InvalidEnvelopeError extends Error {
   override readonly name = 'InvalidEnvelopeError';
@@ -73,6 +80,9 @@ export function fromKafkaHeaders(headers: Record<string, HeaderValue> | undefine
     throw new InvalidEnvelopeError(`${CE_HEADERS.streamVersion} must be a positive integer`);
   }
   const time = read(CE_HEADERS.time);
+  // Tracing is optional and never a reason to refuse an event: a malformed traceparent is dropped.
+  const rawTrace = headers?.[CE_HEADERS.traceparent];
+  const traceparent = (Array.isArray(rawTrace) ? rawTrace[0] : rawTrace)?.toString();
   if (Number.isNaN(Date.parse(time))) throw new InvalidEnvelopeError(`${CE_HEADERS.time} is not a timestamp`);
   return {
     id: read(CE_HEADERS.id),
@@ -83,5 +93,6 @@ export function fromKafkaHeaders(headers: Record<string, HeaderValue> | undefine
     streamVersion,
     correlationId: read(CE_HEADERS.correlationId),
     causationId: read(CE_HEADERS.causationId),
+    ...(traceparent && TRACEPARENT.test(traceparent) ? { traceparent } : {}),
   };
 }

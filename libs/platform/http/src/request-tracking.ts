@@ -1,14 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { histogram, runWithContext } from '@tandem/platform/observability';
+import {
+  formatTraceparent,
+  histogram,
+  parseTraceparent,
+  runWithContext,
+  startSpan,
+  TRACEPARENT_HEADER,
+  TRACESTATE_HEADER,
+} from '@tandem/platform/observability';
 
 export const CORRELATION_ID_HEADER = 'x-correlation-id';
+/** W3C Trace Context level 2: the span that answered, so a client can find the trace of its request. */
+export const TRACERESPONSE_HEADER = 'traceresponse';
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Every request runs with a correlation id (the caller's `X-Correlation-Id` when it is sane, else a new one),
- * echoed in the response and carried into logs, downstream calls and the events a command records.
+ * echoed in the response and carried into logs, downstream calls and the events a command records. It also runs
+ * as one span of a W3C trace: the caller's `traceparent` when valid (else a new trace), named in `traceresponse`.
  */
 export function useRequestTracking(app: INestApplication): void {
   const duration = histogram(
@@ -21,6 +32,9 @@ export function useRequestTracking(app: INestApplication): void {
     const given = request.header(CORRELATION_ID_HEADER);
     const correlationId = given && SAFE_ID.test(given) ? given : randomUUID();
     response.setHeader(CORRELATION_ID_HEADER, correlationId);
+    const trace = startSpan(parseTraceparent(request.header(TRACEPARENT_HEADER)));
+    response.setHeader(TRACERESPONSE_HEADER, formatTraceparent(trace));
+    const traceState = request.header(TRACESTATE_HEADER);
     const started = process.hrtime.bigint();
     response.on('finish', () => {
       const route = (request.route as { path?: string } | undefined)?.path ?? 'unmatched';
@@ -29,6 +43,6 @@ export function useRequestTracking(app: INestApplication): void {
         Number(process.hrtime.bigint() - started) / 1e9,
       );
     });
-    runWithContext({ correlationId }, next);
+    runWithContext({ correlationId, trace, ...(traceState ? { traceState } : {}) }, next);
   });
 }

@@ -6,7 +6,8 @@ export type { Logger } from 'pino';
 
 /**
  * One JSON line per log record on stdout, the shape log collectors on Kubernetes expect. The correlation id of
- * the request or message being handled is added to every line.
+ * the request or message being handled is added to every line, and its W3C trace and span ids under the names
+ * OpenTelemetry's log data model uses (`trace_id`, `span_id`), so a log backend links each line to its trace.
  */
 export function createLogger(service: string, level = 'info'): Logger {
   return pino({
@@ -16,7 +17,9 @@ export function createLogger(service: string, level = 'info'): Logger {
     formatters: { level: (label) => ({ level: label }) },
     mixin: () => {
       const context = currentContext();
-      return context ? { correlationId: context.correlationId } : {};
+      if (!context) return {};
+      const { correlationId, trace } = context;
+      return trace ? { correlationId, trace_id: trace.traceId, span_id: trace.spanId } : { correlationId };
     },
   });
 }

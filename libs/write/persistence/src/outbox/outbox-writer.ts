@@ -36,6 +36,7 @@ export function envelopeEvents(
         streamVersion,
         correlationId: origin.correlationId,
         causationId: origin.commandId,
+        ...(origin.traceparent ? { traceparent: origin.traceparent } : {}),
       },
     };
   });

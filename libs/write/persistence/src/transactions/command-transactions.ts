@@ -8,6 +8,8 @@ export interface CommandOrigin {
   correlationId: string;
   /** The command's id: its `Idempotency-Key` when the client sent one, else a fresh id. */
   commandId: string;
+  /** W3C `traceparent` of the span handling the command: its events carry it as `ce_traceparent`. */
+  traceparent?: string;
 }
 
 export interface CommandOptions extends CommandOrigin {
