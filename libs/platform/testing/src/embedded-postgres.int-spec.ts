@@ -69,6 +69,30 @@ describe('embedded Postgres (PGlite) under concurrent connections', () => {
     expect(Number(rows[0]?.n)).toBe(200);
   }, 30_000);
 
+  it('delivers a notification to the connection that listens, not to the one that committed it', async () => {
+    const listener = await pool.connect();
+    const notifier = await pool.connect();
+    try {
+      const heard: string[] = [];
+      const misdirected: string[] = [];
+      listener.on('notification', (n) => heard.push(`${n.channel}:${n.payload ?? ''}`));
+      notifier.on('notification', (n) => misdirected.push(n.channel));
+      await listener.query('LISTEN rows_added');
+      await notifier.query('BEGIN');
+      await notifier.query(`SELECT pg_notify('rows_added', $1)`, ['first']);
+      await notifier.query('COMMIT');
+      await notifier.query(`NOTIFY rows_added, 'second'`);
+      const deadline = Date.now() + 2000;
+      while (heard.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(heard).toEqual(['rows_added:first', 'rows_added:second']);
+      expect(misdirected).toEqual([]);
+      await listener.query('UNLISTEN rows_added');
+    } finally {
+      listener.release();
+      notifier.release();
+    }
+  });
+
   it('gives the session back when a connection leaves inside a transaction', async () => {
     const client = await pool.connect();
     await client.query('BEGIN');

@@ -19,7 +19,8 @@ const MAX_CONNECTIONS = 100;
  * Each connection is served by `@electric-sql/pglite-socket`'s handler (wire framing, SSL and cancel requests),
  * but the order in which connections take the one session is ours (`PGliteSessionScheduler`): a connection keeps
  * it for a whole extended-query cycle, not only inside a transaction, so concurrent parameterized queries from
- * several connections neither fail nor get each other's statements.
+ * several connections neither fail nor get each other's statements, and notifications reach the connections that
+ * LISTEN on their channel.
  */
 export async function startEmbeddedPostgres(
   options: { port?: number; dataDir?: string } = {},
@@ -42,7 +43,13 @@ export async function startEmbeddedPostgres(
       closeOnDetach: true,
     });
     handlers.add(handler);
-    const forget = (): void => void handlers.delete(handler);
+    scheduler.register(handler.handlerId, (data) => {
+      if (socket.writable) socket.write(data);
+    });
+    const forget = (): void => {
+      handlers.delete(handler);
+      scheduler.forget(handler.handlerId);
+    };
     handler.addEventListener('close', forget);
     handler.addEventListener('error', forget);
     handler.attach(socket).catch(() => {
