@@ -4,33 +4,14 @@
 // Usage: BENCH_POSTGRES_URL=postgres://... npm run bench -- commands [--commands N] [--connections N]
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { Client, Pool } from 'pg';
+import { freePort } from '@tandem/dev-stack';
 import { startDevBroker } from '@tandem/kafka-dev-broker';
+import { option, percentile } from '../options';
 
 const ROOT = path.resolve(__dirname, '../..');
 const LINES_PER_ORDER = 90;
-
-function option(args: string[], flag: string, fallback: number): number {
-  const i = args.indexOf(flag);
-  if (i < 0) return fallback;
-  const value = Number(args[i + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${flag} needs a positive whole number`);
-  return value;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function start(app: string, env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [`dist/apps/${app}/main.js`], {
@@ -80,11 +61,6 @@ async function drive(
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { commands: perWorker * connections, seconds, latenciesMs };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 export async function main(args: string[]): Promise<void> {

@@ -28,6 +28,7 @@ import { Worker } from 'node:worker_threads';
 import { Client } from 'pg';
 import { startStack, type Stack } from '@tandem/dev-stack';
 import type { FromPoller, PollerJob, ToPoller } from './visibility-poller';
+import { option, percentile } from '../options';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TARGET_P99_MS = 100;
@@ -35,19 +36,6 @@ const LINES_PER_ORDER = 90;
 const INITIAL_ORDERS = 40;
 const CREATE_EVERY = 10;
 const GATEWAY_POLL_MS = 5;
-
-function option(args: string[], flag: string, fallback: number): number {
-  const i = args.indexOf(flag);
-  if (i < 0) return fallback;
-  const value = Number(args[i + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${flag} needs a positive whole number`);
-  return value;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Kafka, logLevel } from 'kafkajs';
 import type { ProducerJob } from './producer-worker';
+import { option } from '../options';
 
 const ROOT = path.resolve(__dirname, '../..');
 const MESSAGE_BYTES = 1024;
@@ -28,14 +29,6 @@ interface Phase {
   seconds: number;
   brokerCpuSeconds: number;
   clientCpuSeconds: number;
-}
-
-function option(args: string[], flag: string, fallback: number): number {
-  const i = args.indexOf(flag);
-  if (i < 0) return fallback;
-  const value = Number(args[i + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${flag} needs a positive whole number`);
-  return value;
 }
 
 const CLOCK_TICKS = (() => {

@@ -12,16 +12,9 @@ import type { TandemEvent } from '@tandem/contracts';
 import { createTestDatabase } from '@tandem/platform/testing';
 import { createReadDataSource, migrateReadDatabase } from '@tandem/read/models';
 import { BatchApplier, eventMessage, PROJECTIONS, type IncomingMessage } from '@tandem/read/projections';
+import { option } from '../options';
 
 const TARGET = 0.5;
-
-function option(args: string[], flag: string, fallback: number): number {
-  const i = args.indexOf(flag);
-  if (i < 0) return fallback;
-  const value = Number(args[i + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${flag} needs a positive whole number`);
-  return value;
-}
 
 /** Orders of five events each (created, two lines, placed, shipped), interleaved as one partition delivers them. */
 function eventLog(count: number): Array<{ event: TandemEvent; message: IncomingMessage }> {
