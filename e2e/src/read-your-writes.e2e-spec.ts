@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startStack, type Stack } from '@tandem/dev-stack';
-import { createTestDatabase, type TestDatabase } from '@tandem/platform/testing';
-import { builtApp, call } from './support';
+import { call, startE2eStack, type E2eStack } from './support';
 
 interface CommandAnswer {
   id: string;
@@ -29,33 +27,16 @@ const BACKGROUND_PAUSE_MS = 20;
  * an older order, and must say `X-Consistency: reached`.
  */
 describe('read-your-writes under concurrent load', () => {
-  let stack: Stack;
-  let writeDb: TestDatabase;
-  let readDb: TestDatabase;
-  const logs: string[] = [];
+  let e2e: E2eStack;
   let api: string;
 
   beforeAll(async () => {
-    for (const app of ['gateway', 'command-service', 'projection-service', 'query-service']) builtApp(app);
-    writeDb = await createTestDatabase('e2e_ryw_write');
-    readDb = await createTestDatabase('e2e_ryw_read');
-    stack = await startStack({
-      writeDatabaseUrl: writeDb.url,
-      readDatabaseUrl: readDb.url,
-      brokerPort: 0,
-      ports: { gateway: 0, 'command-service': 0, 'query-service': 0, 'projection-service': 0 },
-      skipBuild: true,
-      output: (line) => logs.push(line),
-      env: { LOG_LEVEL: 'warn', TOPIC_PARTITIONS: '3' },
-    });
-    api = `${stack.gatewayUrl}/api`;
+    e2e = await startE2eStack('e2e_ryw');
+    api = e2e.api;
   }, 150_000);
 
   afterAll(async () => {
-    await stack?.stop();
-    await writeDb?.drop();
-    await readDb?.drop();
-    if (process.env['E2E_SHOW_LOGS'] && logs.length > 0) process.stdout.write(logs.join('\n') + '\n');
+    await e2e?.stop();
   }, 60_000);
 
   const command = async (path: string, body: unknown, expected: number): Promise<CommandAnswer> => {

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { startStack, type Stack } from '@tandem/dev-stack';
+import { createTestDatabase } from '@tandem/platform/testing';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
@@ -36,4 +38,41 @@ export async function call(
     // not JSON: keep the text
   }
   return { status: response.status, headers: response.headers, body };
+}
+
+/** The four services as separate processes on free ports, the dev broker, and two throwaway databases. */
+export interface E2eStack {
+  stack: Stack;
+  /** The gateway's `/api` base URL. */
+  api: string;
+  /** Every service's prefixed output lines; printed at stop when `E2E_SHOW_LOGS` is set. */
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+export async function startE2eStack(name: string): Promise<E2eStack> {
+  for (const app of ['gateway', 'command-service', 'projection-service', 'query-service']) builtApp(app);
+  const writeDb = await createTestDatabase(`${name}_write`);
+  const readDb = await createTestDatabase(`${name}_read`);
+  const logs: string[] = [];
+  const stack = await startStack({
+    writeDatabaseUrl: writeDb.url,
+    readDatabaseUrl: readDb.url,
+    brokerPort: 0,
+    ports: { gateway: 0, 'command-service': 0, 'query-service': 0, 'projection-service': 0 },
+    skipBuild: true,
+    output: (line) => logs.push(line),
+    env: { LOG_LEVEL: 'warn', TOPIC_PARTITIONS: '3' },
+  });
+  return {
+    stack,
+    api: `${stack.gatewayUrl}/api`,
+    logs,
+    async stop() {
+      await stack.stop();
+      await writeDb.drop();
+      await readDb.drop();
+      if (process.env['E2E_SHOW_LOGS'] && logs.length > 0) process.stdout.write(logs.join('\n') + '\n');
+    },
+  };
 }

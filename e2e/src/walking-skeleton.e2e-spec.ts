@@ -1,47 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { startStack, type Stack } from '@tandem/dev-stack';
-import { createTestDatabase, waitFor, type TestDatabase } from '@tandem/platform/testing';
-import { builtApp, call } from './support';
+import type { Stack } from '@tandem/dev-stack';
+import { waitFor } from '@tandem/platform/testing';
+import { call, startE2eStack, type E2eStack } from './support';
 
 /**
  * The walking skeleton end to end: the four services as separate OS processes, linked by the dev Kafka broker,
  * over two Postgres databases; everything through the gateway.
  */
 describe('walking skeleton', () => {
+  let e2e: E2eStack;
   let stack: Stack;
-  let writeDb: TestDatabase;
-  let readDb: TestDatabase;
-  const logs: string[] = [];
   let api: string;
 
   beforeAll(async () => {
-    for (const app of ['gateway', 'command-service', 'projection-service', 'query-service']) builtApp(app);
-    writeDb = await createTestDatabase('e2e_write');
-    readDb = await createTestDatabase('e2e_read');
-    stack = await startStack({
-      writeDatabaseUrl: writeDb.url,
-      readDatabaseUrl: readDb.url,
-      brokerPort: 0,
-      ports: { gateway: 0, 'command-service': 0, 'query-service': 0, 'projection-service': 0 },
-      skipBuild: true,
-      output: (line) => logs.push(line),
-      env: { LOG_LEVEL: 'warn', TOPIC_PARTITIONS: '3' },
-    });
-    api = `${stack.gatewayUrl}/api`;
+    e2e = await startE2eStack('e2e');
+    ({ stack, api } = e2e);
   }, 150_000);
 
   afterAll(async () => {
-    await stack?.stop();
-    await writeDb?.drop();
-    await readDb?.drop();
+    await e2e?.stop();
   }, 60_000);
-
-  afterEach(() => {
-    const state = expect.getState();
-    if (state.assertionCalls > 0 && logs.length > 0 && process.env['E2E_SHOW_LOGS']) {
-      process.stdout.write(logs.join('\n') + '\n');
-    }
-  });
 
   it('registers a customer, creates an order and reads both back through the gateway', async () => {
     const email = `ada+${randomUUID().slice(0, 8)}@example.com`;
