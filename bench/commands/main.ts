@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Client, Pool } from 'pg';
 import { freePort } from '@tandem/dev-stack';
 import { startDevBroker } from '@tandem/kafka-dev-broker';
-import { option, percentile } from '../options';
+import { option, percentile } from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const LINES_PER_ORDER = 90;

@@ -19,7 +19,7 @@
 //
 // Usage: BENCH_POSTGRES_URL=postgres://... npm run bench -- e2e-lag [--rate 200] [--seconds 30] [--warmup 5]
 //        [--poll-ms 2] [--sample-every 50]
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -28,7 +28,7 @@ import { Worker } from 'node:worker_threads';
 import { Client } from 'pg';
 import { startStack, type Stack } from '@tandem/dev-stack';
 import type { FromPoller, PollerJob, ToPoller } from './visibility-poller';
-import { option, percentile } from '../options';
+import { machineCpuSeconds, option, percentile, processCpuSeconds, startBrokerProcess } from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TARGET_P99_MS = 100;
@@ -39,25 +39,6 @@ const GATEWAY_POLL_MS = 5;
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** utime + stime of a process in seconds, from /proc/PID/stat (0 if it is gone). */
-function processCpuSeconds(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return 0;
-  }
-}
 
 /** CPU seconds of every PostgreSQL process on the machine (server and backends, also other users'). */
 function postgresCpuSeconds(): number {
@@ -72,38 +53,6 @@ function postgresCpuSeconds(): number {
     }
   }
   return total;
-}
-
-/** Busy and total CPU seconds of the whole machine, from /proc/stat. */
-function machineCpuSeconds(): { busy: number; total: number } {
-  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
-    .trim()
-    .split(/\s+/)
-    .slice(1)
-    .map(Number);
-  const total = fields.reduce((a, b) => a + b, 0);
-  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
-  return { busy: (total - idle) / CLOCK_TICKS, total: total / CLOCK_TICKS };
-}
-
-async function startBroker(): Promise<{ child: ChildProcess; bootstrap: string; log: () => string }> {
-  const child = spawn(
-    process.execPath,
-    ['-r', '@swc-node/register', 'tools/kafka-dev-broker/src/cli.ts', '--port', '0'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let log = '';
-  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const bootstrap = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`broker exited with ${code} before listening:\n${log}`)));
-  });
-  return { child, bootstrap, log: () => log };
 }
 
 async function startPoller(job: PollerJob): Promise<Worker> {
@@ -147,11 +96,11 @@ export async function main(args: string[]): Promise<void> {
   // it can from the cores the system under test runs on.
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const logs: string[] = [];
-  let broker: Awaited<ReturnType<typeof startBroker>> | undefined;
+  let broker: Awaited<ReturnType<typeof startBrokerProcess>> | undefined;
   let stack: Stack | undefined;
   let poller: Worker | undefined;
   try {
-    broker = await startBroker();
+    broker = await startBrokerProcess();
     stack = await startStack({
       kafkaBrokers: broker.bootstrap,
       writeDatabaseUrl: urlOf(databases[0]),

@@ -3,15 +3,12 @@
 // apart from the client's.
 // Usage: npm run bench -- kafka-dev-broker [--messages N] [--partitions N] [--producers N] [--chunk N]
 //        [--in-flight N]
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Kafka, logLevel } from 'kafkajs';
 import type { ProducerJob } from './producer-worker';
-import { option } from '../options';
+import { option, processCpuSeconds, startBrokerProcess } from '../support';
 
-const ROOT = path.resolve(__dirname, '../..');
 const MESSAGE_BYTES = 1024;
 /**
  * Messages per producer.send(): ~2 MiB per request, spread over every partition; larger batches mean less
@@ -31,57 +28,9 @@ interface Phase {
   clientCpuSeconds: number;
 }
 
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** utime + stime of a process, from /proc/PID/stat (fields 14 and 15, after the parenthesised name). */
-function processCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-
 function clientCpuSeconds(): number {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1e6;
-}
-
-async function startBroker(partitions: number): Promise<{ child: ChildProcess; bootstrap: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '-r',
-      '@swc-node/register',
-      'tools/kafka-dev-broker/src/cli.ts',
-      '--port',
-      '0',
-      '--partitions',
-      String(partitions),
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  // The broker's log (group joins and the like) would interleave with the table; it is shown only on failure.
-  let log = '';
-  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  child.once('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM')
-      process.stderr.write(`broker exited with ${code ?? signal}:\n${log}`);
-  });
-  const bootstrap = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`broker exited with ${code} before listening`)));
-  });
-  return { child, bootstrap };
 }
 
 /** Starts the producer threads, each connected and waiting for the signal to go. */
@@ -162,7 +111,7 @@ export async function main(args: string[] = []): Promise<void> {
   const chunk = option(args, '--chunk', DEFAULT_CHUNK);
   const inFlight = option(args, '--in-flight', DEFAULT_IN_FLIGHT);
   const producers = option(args, '--producers', DEFAULT_PRODUCERS);
-  const { child, bootstrap } = await startBroker(partitions);
+  const { child, bootstrap } = await startBrokerProcess(['--partitions', String(partitions)]);
   const pid = child.pid ?? 0;
   const kafka = new Kafka({ clientId: 'bench', brokers: [bootstrap], logLevel: logLevel.NOTHING });
   const topic = 'bench';

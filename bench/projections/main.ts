@@ -12,7 +12,7 @@ import type { TandemEvent } from '@tandem/contracts';
 import { createTestDatabase } from '@tandem/platform/testing';
 import { createReadDataSource, migrateReadDatabase } from '@tandem/read/models';
 import { BatchApplier, eventMessage, PROJECTIONS, type IncomingMessage } from '@tandem/read/projections';
-import { option } from '../options';
+import { option } from '../support';
 
 const TARGET = 0.5;
 
