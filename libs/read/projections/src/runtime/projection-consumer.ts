@@ -260,7 +260,9 @@ export class ProjectionConsumer {
     const byTopic = new Map<string, DeadLetterRecord[]>();
     for (const letter of letters) {
       const topic = deadLetterTopic(letter.message.topic);
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), letter]);
+      const ofTopic = byTopic.get(topic) ?? [];
+      ofTopic.push(letter);
+      byTopic.set(topic, ofTopic);
     }
     await producer.sendBatch({
       topicMessages: [...byTopic].map(([topic, mine]) => ({
