@@ -26,43 +26,66 @@ export const dailySalesProjection: Projection = {
 };
 
 const KINDS = ['placed', 'shipped', 'cancelled'] as const;
+type Kind = (typeof KINDS)[number];
+
+/** A UTC time as the command service writes it, at most microseconds: its UTC day is its first ten characters. */
+const UTC_TIME = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?Z$/;
+
+interface Sums {
+  day: string | null;
+  time: string | null;
+  currency: string;
+  counts: Record<Kind, number>;
+  totals: Record<Kind, number>;
+}
 
 /**
- * The batch path: every event only adds to its day's counters, which commutes, so PostgreSQL sums the batch per day
- * and currency and writes it with one multi-row upsert (the day is computed by the same expression as `apply`'s).
+ * The batch path: every event only adds to its day's counters, which commutes, so the batch is summed per day and
+ * currency here and written with one multi-row upsert. The day of a UTC time is read off it; any other time (an
+ * offset, more digits) is sent as it is and its day computed by PostgreSQL, with the same expression as `apply`'s.
  */
 async function applyDailySalesBatch(events: ProjectedEvent[], context: ProjectionContext): Promise<void> {
-  const times: string[] = [];
-  const currencies: string[] = [];
-  const columns: Record<(typeof KINDS)[number], { counts: number[]; totals: number[] }> = {
-    placed: { counts: [], totals: [] },
-    shipped: { counts: [], totals: [] },
-    cancelled: { counts: [], totals: [] },
-  };
+  const sums = new Map<string, Sums>();
+  let others = 0;
   for (const { envelope, event } of events) {
-    let kind: (typeof KINDS)[number];
+    let kind: Kind;
     if (event.type === 'OrderPlaced') kind = 'placed';
     else if (event.type === 'OrderShipped') kind = 'shipped';
     else if (event.type === 'OrderCancelled') kind = 'cancelled';
     else continue;
-    times.push(envelope.time);
-    currencies.push(event.data.currency);
-    for (const other of KINDS) {
-      columns[other].counts.push(other === kind ? 1 : 0);
-      columns[other].totals.push(other === kind ? event.data.total : 0);
+    const day = UTC_TIME.exec(envelope.time)?.[1] ?? null;
+    const key = day === null ? `time ${others++}` : `${day} ${event.data.currency}`;
+    let row = sums.get(key);
+    if (!row) {
+      row = {
+        day,
+        time: day === null ? envelope.time : null,
+        currency: event.data.currency,
+        counts: { placed: 0, shipped: 0, cancelled: 0 },
+        totals: { placed: 0, shipped: 0, cancelled: 0 },
+      };
+      sums.set(key, row);
     }
+    row.counts[kind] += 1;
+    row.totals[kind] += event.data.total;
   }
-  if (times.length === 0) return;
+  if (sums.size === 0) return;
+  const rows = [...sums.values()];
   const table = context.table('daily_sales');
   const targets = KINDS.flatMap((k) => [`${k}_count`, `${k}_total`]);
   await context.query(
     `INSERT INTO ${table} AS t (day, currency, ${targets.join(', ')})
-     SELECT (at AT TIME ZONE 'UTC')::date, currency, ${targets.map((c) => `sum(${c})`).join(', ')}
-       FROM unnest($1::timestamptz[], $2::char(3)[], ${targets
-         .map((c, i) => `$${i + 3}::${c.endsWith('_count') ? 'int' : 'bigint'}[]`)
-         .join(', ')}) AS e(at, currency, ${targets.join(', ')})
+     SELECT COALESCE(day, (at AT TIME ZONE 'UTC')::date), currency, ${targets.map((c) => `sum(${c})`).join(', ')}
+       FROM unnest($1::date[], $2::timestamptz[], $3::char(3)[], ${targets
+         .map((c, i) => `$${i + 4}::${c.endsWith('_count') ? 'int' : 'bigint'}[]`)
+         .join(', ')}) AS e(day, at, currency, ${targets.join(', ')})
       GROUP BY 1, 2
      ON CONFLICT (day, currency) DO UPDATE SET ${targets.map((c) => `${c} = t.${c} + EXCLUDED.${c}`).join(', ')}`,
-    [times, currencies, ...KINDS.flatMap((k) => [columns[k].counts, columns[k].totals])],
+    [
+      rows.map((r) => r.day),
+      rows.map((r) => r.time),
+      rows.map((r) => r.currency),
+      ...KINDS.flatMap((k) => [rows.map((r) => r.counts[k]), rows.map((r) => r.totals[k])]),
+    ],
   );
 }

@@ -89,6 +89,46 @@ test('a gap is never applied out of order: v3 waits for v2, then both apply', as
   expect(parked).toHaveLength(0);
 });
 
+test('a batch that continues its streams takes the continuing path; one that does not is sorted out by the general path', async () => {
+  const status = async () =>
+    (
+      await dataSource.query(
+        `SELECT events_applied::int AS n FROM projection_status WHERE projection = 'order-summary'`,
+      )
+    )[0]?.n as number;
+  const a = randomUUID();
+  const b = randomUUID();
+  const [a1, a2, a3, a4, a5] = storyMessages(orderStory(a, randomUUID(), ['line', 'line', 'place', 'ship']));
+  const [b1, b2, b3] = storyMessages(orderStory(b, randomUUID(), ['line', 'line']));
+  const c = randomUUID();
+  const [c1] = storyMessages(orderStory(c, randomUUID(), []));
+  const before = (await status()) ?? 0;
+
+  expect(await orders.apply([a1!, a2!])).toMatchObject({ path: 'continuing', applied: 2 });
+  expect(await orders.apply([a3!])).toMatchObject({ path: 'continuing', applied: 1 });
+  // A stream whose first event is missing: the assumed checkpoint (1) does not exist. Rolled back, then parked.
+  expect(await orders.apply([b2!, b3!])).toMatchObject({ path: 'general', applied: 0, parked: 2 });
+  expect(await checkpoint('order-summary', b)).toBeUndefined();
+  // b1 continues b, but b has parked successors: the general path applies it and then them.
+  expect(await orders.apply([b1!])).toMatchObject({ path: 'general', applied: 3 });
+  // One stream that would continue (c, new) and one redelivered (a3): the whole batch takes the general path, which
+  // applies c1 once and skips a3.
+  expect(await orders.apply([c1!, a3!])).toMatchObject({ path: 'general', applied: 1, duplicates: 1 });
+  // A stream further along than the batch assumes (a5 while a stands at 3) is parked; a4 then applies both.
+  expect(await orders.apply([a5!])).toMatchObject({ path: 'general', applied: 0, parked: 1 });
+  expect(await orders.apply([a4!])).toMatchObject({ path: 'general', applied: 2 });
+
+  expect(await summary(a)).toMatchObject({ status: 'shipped', line_count: 2, total: 600, version: 5 });
+  expect(await summary(b)).toMatchObject({ status: 'draft', line_count: 2, total: 600, version: 3 });
+  expect(await checkpoint('order-summary', a)).toBe(5);
+  expect(await checkpoint('order-summary', b)).toBe(3);
+  expect(await checkpoint('order-summary', c)).toBe(1);
+  // Each event counted once in the status, whichever path (and rolled-back attempt) it went through.
+  expect((await status()) - before).toBe(9);
+  const negative = await dataSource.query(`SELECT 1 FROM projection_checkpoints WHERE version < 1`);
+  expect(negative).toHaveLength(0);
+});
+
 test('poison is dead-lettered with its error and the rest of the batch applies', async () => {
   const good = randomUUID();
   const bad = randomUUID();
@@ -219,7 +259,13 @@ test('customer-orders and daily-sales: the batch path leaves the same rows as th
   const start = Date.parse('2026-11-28T23:30:00Z');
   let offset = 0;
   let minute = 0;
-  const at = () => new Date(start + minute++ * 60_000).toISOString();
+  // Every fifth time is written with a +01:00 offset (its local date is a day later after 23:00 UTC), and one with
+  // microseconds: the batch path reads the day off UTC times only and must leave these to PostgreSQL.
+  const at = () => {
+    const time = new Date(start + minute++ * 60_000);
+    if (minute % 5 !== 0) return minute === 7 ? time.toISOString().replace('Z', '123Z') : time.toISOString();
+    return new Date(time.getTime() + 3_600_000).toISOString().replace('Z', '+01:00');
+  };
   const customerVersion = new Map<string, number>();
   const customerEvent = (event: TandemEvent, customerId: string, time = at()) => {
     const version = (customerVersion.get(customerId) ?? 0) + 1;

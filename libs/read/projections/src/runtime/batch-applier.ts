@@ -1,3 +1,4 @@
+import { escapeLiteral } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { toKafkaHeaders, type EventEnvelope } from '@tandem/contracts';
 import type { IncomingMessage } from './incoming-message';
@@ -19,6 +20,11 @@ export interface DeadLetterRecord {
 }
 
 export interface BatchResult {
+  /**
+   * `continuing`: the batch continued every stream it touched and went through in four round trips; `general`: it
+   * held duplicates, gaps, poison or parked successors, or a stream did not stand where it assumed.
+   */
+  path: 'continuing' | 'general';
   applied: number;
   duplicates: number;
   parked: number;
@@ -74,6 +80,11 @@ export class BatchApplier {
 
   async apply(messages: IncomingMessage[]): Promise<BatchResult> {
     const decoded = messages.map(decodeMessage);
+    const continuing = continuation(decoded);
+    if (continuing) {
+      const result = await this.applyContinuing(continuing);
+      if (result) return result;
+    }
     try {
       return await this.inTransaction((runner) => this.applyAll(runner, decoded, false));
     } catch (error) {
@@ -102,7 +113,14 @@ export class BatchApplier {
 
   /** Applies decoded messages inside the caller's transaction. */
   async applyAll(runner: QueryRunner, decoded: DecodedMessage[], isolateEach: boolean): Promise<BatchResult> {
-    const result: BatchResult = { applied: 0, duplicates: 0, parked: 0, deadLettered: [], lastEventAt: null };
+    const result: BatchResult = {
+      path: 'general',
+      applied: 0,
+      duplicates: 0,
+      parked: 0,
+      deadLettered: [],
+      lastEventAt: null,
+    };
     await this.lockPartitions(runner, decoded);
 
     const streams = [...new Set(decoded.flatMap((d) => (d.envelope ? [d.envelope.subject] : [])))];
@@ -216,6 +234,68 @@ export class BatchApplier {
       [this.namespace, ids, ids.map((id) => checkpoints.get(id) ?? 0), result.lastEventAt, result.applied],
     );
     return result;
+  }
+
+  /**
+   * The common case, in four round trips and without reading the checkpoints first: a batch of valid events that
+   * continues every stream it touches, each with consecutive versions. The checkpoints are moved on the assumption
+   * that each stream stands just before the batch's first event of it; the same statement tells whether that held
+   * for every stream and whether any of them has events parked. If not, or if anything else than a transient error
+   * goes wrong, the transaction is rolled back and null returned: the general path then sorts the batch out.
+   */
+  private async applyContinuing(batch: Continuation): Promise<BatchResult | null> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      // The driver's own connection: BEGIN and the partition locks go in one simple-protocol round trip.
+      const client = (await runner.connect()) as SqlClient;
+      try {
+        const locks = partitionsOf(batch.events.map((e) => e.message)).map(
+          (partition) =>
+            `SELECT pg_advisory_xact_lock(hashtext(${escapeLiteral(`${this.namespace}/${partition}`)}))`,
+        );
+        await client.query(['BEGIN', ...locks].join('; '));
+        const { rows } = await client.query(MOVE_CHECKPOINTS_IF_CONTINUING, [
+          this.namespace,
+          batch.streams,
+          batch.streams.map((_, i) => (batch.previous[i] === 0 ? 1 : -1) * (batch.versions[i] ?? 0)),
+          JSON.stringify(Object.fromEntries(batch.streams.map((stream, i) => [stream, batch.previous[i]]))),
+          batch.lastEventAt,
+          batch.events.length,
+        ]);
+        const [verdict] = rows as Array<{ continued: number; parked: boolean }>;
+        if (verdict?.continued !== batch.streams.length || verdict.parked) {
+          await client.query('ROLLBACK');
+          return null;
+        }
+        const events = batch.events.map(({ envelope, event }) => ({ envelope, event }));
+        const context: ProjectionContext = {
+          query: async <Row>(sql: string, params: unknown[]) =>
+            (await client.query(sql, params)).rows as Row[],
+          table: this.table,
+        };
+        if (this.projection.applyMany) await this.projection.applyMany(events, context);
+        else for (const event of events) await this.projection.apply(event, context);
+        await client.query('COMMIT');
+      } catch (error) {
+        // Also when BEGIN went through and a lock did not: the connection goes back to the pool out of any
+        // transaction. On a dead connection this fails too, and the server discards the transaction anyway.
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    } catch (error) {
+      if (isTransientError(error)) throw error;
+      return null;
+    } finally {
+      await runner.release().catch(() => undefined);
+    }
+    return {
+      path: 'continuing',
+      applied: batch.events.length,
+      duplicates: 0,
+      parked: 0,
+      deadLettered: [],
+      lastEventAt: batch.lastEventAt,
+    };
   }
 
   /** Applies one event (or dead-letters it); true when its stream may advance past it. */
@@ -336,12 +416,96 @@ export class BatchApplier {
    * makes the second wait, after which the checkpoints it reads make its batch a no-op.
    */
   private async lockPartitions(runner: QueryRunner, decoded: DecodedMessage[]): Promise<void> {
-    const partitions = [...new Set(decoded.map((d) => `${d.message.topic}:${d.message.partition}`))].sort();
-    for (const partition of partitions) {
+    for (const partition of partitionsOf(decoded.map((d) => d.message))) {
       await runner.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${this.namespace}/${partition}`]);
     }
   }
 }
+
+/** The partitions of a batch, in the order their locks are taken (always the same order, so no deadlock). */
+function partitionsOf(messages: IncomingMessage[]): string[] {
+  return [...new Set(messages.map((m) => `${m.topic}:${m.partition}`))].sort();
+}
+
+interface SqlClient {
+  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+type EventMessage = Extract<DecodedMessage, { kind: 'event' }>;
+
+/** A batch of valid events whose versions are consecutive within each stream: what the fast path can take. */
+interface Continuation {
+  events: EventMessage[];
+  streams: string[];
+  /** Per stream: the version the batch leaves it at, and the one it must stand at before. */
+  versions: number[];
+  previous: number[];
+  lastEventAt: Date | null;
+}
+
+const ISO_UTC_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+function continuation(decoded: DecodedMessage[]): Continuation | null {
+  const events: EventMessage[] = [];
+  const first = new Map<string, number>();
+  const last = new Map<string, number>();
+  // Times as toISOString writes them compare as strings: parsed once at the end, unless another form shows up.
+  let latest: string | null = null;
+  let latestAt = Number.NEGATIVE_INFINITY;
+  let canonical = true;
+  for (const item of decoded) {
+    if (item.kind !== 'event') return null;
+    const { subject, streamVersion, time } = item.envelope;
+    const before = last.get(subject);
+    if (before === undefined) first.set(subject, streamVersion);
+    else if (streamVersion !== before + 1) return null;
+    last.set(subject, streamVersion);
+    events.push(item);
+    if (canonical && ISO_UTC_MILLIS.test(time)) {
+      if (latest === null || time > latest) latest = time;
+    } else {
+      if (canonical && latest !== null) latestAt = Date.parse(latest);
+      canonical = false;
+      latestAt = Math.max(latestAt, Date.parse(time));
+    }
+  }
+  if (events.length === 0) return null;
+  const lastEventAt = new Date(canonical && latest !== null ? Date.parse(latest) : latestAt);
+  const streams = [...last.keys()];
+  return {
+    events,
+    streams,
+    versions: streams.map((s) => last.get(s) ?? 0),
+    previous: streams.map((s) => (first.get(s) ?? 1) - 1),
+    lastEventAt,
+  };
+}
+
+/**
+ * Moves each stream's checkpoint to the batch's last version only where it stands at the batch's first version minus
+ * one, and says for how many streams that held ($3 carries each new version, negated for streams that must already
+ * have a checkpoint: if such a stream has none, the row inserted shows a negative version and the batch is rolled
+ * back). Also records the status, and tells whether any of the streams has events parked.
+ */
+const MOVE_CHECKPOINTS_IF_CONTINUING = `
+  WITH moved AS (
+    INSERT INTO projection_checkpoints AS c (projection, stream_id, version, updated_at)
+    SELECT $1, s, v, now() FROM unnest($2::text[], $3::int[]) AS t(s, v)
+    ON CONFLICT (projection, stream_id) DO UPDATE SET version = abs(EXCLUDED.version), updated_at = now()
+     WHERE c.version = ($4::jsonb ->> EXCLUDED.stream_id)::int
+    RETURNING c.version),
+  status AS (
+    INSERT INTO projection_status (projection, state, last_event_at, last_applied_at, events_applied, updated_at)
+    VALUES ($1, 'running', $5, now(), $6, now())
+    ON CONFLICT (projection) DO UPDATE SET
+      last_event_at = GREATEST(projection_status.last_event_at, EXCLUDED.last_event_at),
+      last_applied_at = now(),
+      events_applied = projection_status.events_applied + EXCLUDED.events_applied,
+      updated_at = now())
+  SELECT (SELECT count(*)::int FROM moved WHERE version > 0) AS continued,
+         EXISTS (SELECT 1 FROM unnest($2::text[]) AS s(id)
+                  WHERE EXISTS (SELECT 1 FROM projection_parked_events WHERE projection = $1 AND stream_id = s.id))
+           AS parked`;
 
 function parkedOf(parked: Map<string, Map<number, ParkedRow>>, stream: string): Map<number, ParkedRow> {
   let forStream = parked.get(stream);

@@ -45,6 +45,11 @@ const applied = counter('projection_events_applied_total', 'Events applied to a 
 const duplicates = counter('projection_events_duplicate_total', 'Events skipped as already applied', [
   'projection',
 ]);
+const batches = counter(
+  'projection_batches_total',
+  'Batch transactions by path: continuing (every stream moved on from where it stood) or general',
+  ['projection', 'path'],
+);
 const parkedCount = counter('projection_events_parked_total', 'Events parked behind a version gap', [
   'projection',
 ]);
@@ -287,6 +292,7 @@ export class ProjectionConsumer {
 }
 
 function countResult(projection: string, result: BatchResult): void {
+  batches.inc({ projection, path: result.path });
   if (result.applied) applied.inc({ projection }, result.applied);
   if (result.duplicates) duplicates.inc({ projection }, result.duplicates);
   if (result.parked) parkedCount.inc({ projection }, result.parked);
