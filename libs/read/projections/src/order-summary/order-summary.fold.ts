@@ -54,13 +54,24 @@ export async function foldOrderSummaries(
   context: ProjectionContext,
 ): Promise<void> {
   const table = context.table('order_summary');
-  const ids = [...new Set(events.map((e) => e.envelope.subject))];
-  const existing = await context.query<Record<string, unknown>>(
-    `SELECT order_id, customer_id, status, currency, lines, total::text AS total, version, created_at, updated_at,
-            placed_at, shipped_at, cancelled_at, cancel_reason
-       FROM ${table} WHERE order_id = ANY($1::uuid[])`,
-    [ids],
-  );
+  // Orders that the batch creates are not read: they cannot have a row yet, and are written with a plain INSERT
+  // that fails if one exists after all (the runtime then replays the batch event by event).
+  const created = new Set<string>();
+  const read = new Set<string>();
+  for (const { envelope, event } of events) {
+    if (read.has(envelope.subject) || created.has(envelope.subject)) continue;
+    (event.type === 'OrderCreated' ? created : read).add(envelope.subject);
+  }
+  const ids = [...read];
+  const existing =
+    ids.length === 0
+      ? []
+      : await context.query<Record<string, unknown>>(
+          `SELECT order_id, customer_id, status, currency, lines, total::text AS total, version, created_at,
+                  updated_at, placed_at, shipped_at, cancelled_at, cancel_reason
+             FROM ${table} WHERE order_id = ANY($1::uuid[])`,
+          [ids],
+        );
   const rows = new Map<string, SummaryRow>();
   for (const r of existing) {
     rows.set(String(r['order_id']), {
@@ -135,11 +146,12 @@ export async function foldOrderSummaries(
         break;
     }
   }
-  const touched = [...rows.values()].filter((r) => ids.includes(r.order_id));
+  const touched = [...rows.values()];
   for (let i = 0; i < touched.length; i += ROWS_PER_STATEMENT) {
     const chunk = touched.slice(i, i + ROWS_PER_STATEMENT);
     const params: unknown[] = [];
-    const values = chunk.map((r, n) => {
+    const valuesOf = (r: SummaryRow): string => {
+      const p = params.length;
       params.push(
         r.order_id,
         r.customer_id,
@@ -156,16 +168,19 @@ export async function foldOrderSummaries(
         r.cancelled_at,
         r.cancel_reason,
       );
-      const p = n * COLUMNS.length;
       return `(${COLUMNS.map((c, k) => `$${p + k + 1}${c === 'lines' ? '::jsonb' : ''}`).join(', ')})`;
-    });
-    await context.query(
-      `INSERT INTO ${table} (${COLUMNS.join(', ')}) VALUES ${values.join(', ')}
+    };
+    const fresh = chunk.filter((r) => created.has(r.order_id)).map(valuesOf);
+    const known = chunk.filter((r) => !created.has(r.order_id)).map(valuesOf);
+    const insert = `INSERT INTO ${table} (${COLUMNS.join(', ')}) VALUES ${fresh.join(', ')}`;
+    const upsert = `INSERT INTO ${table} (${COLUMNS.join(', ')}) VALUES ${known.join(', ')}
        ON CONFLICT (order_id) DO UPDATE SET
          ${COLUMNS.filter((c) => c !== 'order_id')
            .map((c) => `${c} = EXCLUDED.${c}`)
-           .join(', ')}`,
-      params,
-    );
+           .join(', ')}`;
+    // Both in one statement when there are both (they never touch the same order).
+    const sql =
+      fresh.length === 0 ? upsert : known.length === 0 ? insert : `WITH created AS (${insert}) ${upsert}`;
+    await context.query(sql, params);
   }
 }

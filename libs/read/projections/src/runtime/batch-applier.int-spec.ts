@@ -192,6 +192,26 @@ test('a handler that rejects its event dead-letters that event only; the batch a
   expect(await checkpoint('order-summary', orphan)).toBeUndefined();
 });
 
+test('an order created in the batch whose summary exists already is dead-lettered; the row stays as it was', async () => {
+  const clash = randomUUID();
+  const fine = randomUUID();
+  // A summary without a checkpoint: written outside the runtime, e.g. by hand.
+  await dataSource.query(
+    `INSERT INTO order_summary (order_id, customer_id, status, currency, version, created_at, updated_at)
+     VALUES ($1, $2, 'placed', 'USD', 7, now(), now())`,
+    [clash, randomUUID()],
+  );
+  const result = await orders.apply([
+    ...storyMessages(orderStory(clash, randomUUID(), [])),
+    ...storyMessages(orderStory(fine, randomUUID(), ['line'])),
+  ]);
+  expect(result).toMatchObject({ path: 'general', applied: 2 });
+  expect(result.deadLettered).toEqual([expect.objectContaining({ reason: 'handler-failed' })]);
+  expect(await summary(clash)).toMatchObject({ status: 'placed', version: 7 });
+  expect(await summary(fine)).toMatchObject({ status: 'draft', line_count: 1, version: 2 });
+  expect(await checkpoint('order-summary', clash)).toBeUndefined();
+});
+
 test('customer-orders and daily-sales count each order once, whichever topic arrives first', async () => {
   const customers = new BatchApplier(dataSource, customerOrdersProjection);
   const sales = new BatchApplier(dataSource, dailySalesProjection);
