@@ -192,6 +192,47 @@ test('a handler that rejects its event dead-letters that event only; the batch a
   expect(await checkpoint('order-summary', orphan)).toBeUndefined();
 });
 
+test('the continuing path: a payload that fails its schema, odd subjects and odd namespaces', async () => {
+  const d = randomUUID();
+  const e = randomUUID();
+  const [d1] = storyMessages(orderStory(d, randomUUID(), []));
+  // Valid headers, a payload that fails its schema: found while the checkpoints are being moved, so rolled back.
+  const bad = eventMessage(
+    { type: 'OrderCreated', data: { orderId: e, customerId: randomUUID(), currency: 'EUR' } },
+    { streamVersion: 1 },
+  );
+  bad.value = JSON.stringify({ orderId: e, customerId: 'nobody', currency: 'EUR' });
+  const result = await orders.apply([d1!, bad]);
+  expect(result).toMatchObject({ path: 'general', applied: 1 });
+  expect(result.deadLettered).toEqual([expect.objectContaining({ reason: 'invalid-payload' })]);
+  expect(await checkpoint('order-summary', e)).toBeUndefined();
+
+  // A subject header made to break out of a SQL literal: it stays data, and is dead-lettered for not being the
+  // event's stream.
+  const subject = `x\\"'); DROP TABLE order_summary; --`;
+  const [f1] = storyMessages(orderStory(randomUUID(), randomUUID(), []));
+  const odd = { ...f1!, headers: { ...f1!.headers, ce_subject: subject } };
+  expect(await orders.apply([odd])).toMatchObject({
+    path: 'general',
+    deadLettered: [expect.objectContaining({ reason: 'subject-mismatch' })],
+  });
+  expect(await summary(d)).toMatchObject({ status: 'draft' });
+
+  // The namespace is written into the continuing path's SQL as a literal too.
+  const namespace = `order-summary@it's "odd" \\`;
+  const odder = new BatchApplier(dataSource, orderSummaryProjection, {
+    namespace,
+    table: (t) => `${t}_odd`,
+  });
+  await dataSource.query(`CREATE TABLE order_summary_odd (LIKE order_summary INCLUDING ALL)`);
+  const g = randomUUID();
+  expect(await odder.apply(storyMessages(orderStory(g, randomUUID(), ['line'])))).toMatchObject({
+    path: 'continuing',
+    applied: 2,
+  });
+  expect(await checkpoint(namespace, g)).toBe(2);
+});
+
 test('an order created in the batch whose summary exists already is dead-lettered; the row stays as it was', async () => {
   const clash = randomUUID();
   const fine = randomUUID();

@@ -2,7 +2,13 @@ import { escapeLiteral } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { toKafkaHeaders, type EventEnvelope } from '@tandem/contracts';
 import type { IncomingMessage } from './incoming-message';
-import { decodeMessage, decodeParts, type DecodedMessage } from './message-decoder';
+import {
+  decodeEnvelope,
+  decodeParts,
+  decodePayload,
+  type DecodedMessage,
+  type EnvelopedMessage,
+} from './message-decoder';
 import {
   ProjectionRejectedEvent,
   type ProjectedEvent,
@@ -79,12 +85,15 @@ export class BatchApplier {
   }
 
   async apply(messages: IncomingMessage[]): Promise<BatchResult> {
-    const decoded = messages.map(decodeMessage);
-    const continuing = continuation(decoded);
+    const enveloped = messages.map(decodeEnvelope);
+    let payloads: DecodedMessage[] | null = null;
+    const decodeAll = (): DecodedMessage[] => (payloads ??= enveloped.map(decodePayload));
+    const continuing = continuation(enveloped);
     if (continuing) {
-      const result = await this.applyContinuing(continuing);
+      const result = await this.applyContinuing(continuing, decodeAll);
       if (result) return result;
     }
+    const decoded = decodeAll();
     try {
       return await this.inTransaction((runner) => this.applyAll(runner, decoded, false));
     } catch (error) {
@@ -237,48 +246,59 @@ export class BatchApplier {
   }
 
   /**
-   * The common case, in four round trips and without reading the checkpoints first: a batch of valid events that
-   * continues every stream it touches, each with consecutive versions. The checkpoints are moved on the assumption
-   * that each stream stands just before the batch's first event of it; the same statement tells whether that held
-   * for every stream and whether any of them has events parked. If not, or if anything else than a transient error
-   * goes wrong, the transaction is rolled back and null returned: the general path then sorts the batch out.
+   * The common case, in three round trips and without reading the checkpoints first: a batch that continues every
+   * stream it touches, each with consecutive versions. One simple-protocol round trip begins the transaction, takes
+   * the partition locks and moves the checkpoints on the assumption that each stream stands just before the batch's
+   * first event of it; its answer says whether that held for every stream and whether any of them has events parked.
+   * The payloads are decoded meanwhile. Then the model, then COMMIT. If the assumption did not hold, a payload is
+   * poison, or anything else than a transient error goes wrong, the transaction is rolled back and null returned:
+   * the general path then sorts the batch out.
    */
-  private async applyContinuing(batch: Continuation): Promise<BatchResult | null> {
+  private async applyContinuing(
+    batch: Continuation,
+    decodeAll: () => DecodedMessage[],
+  ): Promise<BatchResult | null> {
     const runner = this.dataSource.createQueryRunner();
     try {
-      // The driver's own connection: BEGIN and the partition locks go in one simple-protocol round trip.
+      // The driver's own connection, for a multi-statement simple query (which takes no parameters).
       const client = (await runner.connect()) as SqlClient;
       try {
-        const locks = partitionsOf(batch.events.map((e) => e.message)).map(
-          (partition) =>
-            `SELECT pg_advisory_xact_lock(hashtext(${escapeLiteral(`${this.namespace}/${partition}`)}))`,
+        const opening = client.query(
+          [
+            'BEGIN',
+            ...batch.partitions.map(
+              (partition) =>
+                `SELECT pg_advisory_xact_lock(hashtext(${escapeLiteral(`${this.namespace}/${partition}`)}))`,
+            ),
+            moveCheckpointsIfContinuing(this.namespace, batch),
+          ].join(';\n'),
         );
-        await client.query(['BEGIN', ...locks].join('; '));
-        const { rows } = await client.query(MOVE_CHECKPOINTS_IF_CONTINUING, [
-          this.namespace,
-          batch.streams,
-          batch.streams.map((_, i) => (batch.previous[i] === 0 ? 1 : -1) * (batch.versions[i] ?? 0)),
-          JSON.stringify(Object.fromEntries(batch.streams.map((stream, i) => [stream, batch.previous[i]]))),
-          batch.lastEventAt,
-          batch.events.length,
-        ]);
-        const [verdict] = rows as Array<{ continued: number; parked: boolean }>;
-        if (verdict?.continued !== batch.streams.length || verdict.parked) {
+        // Decoding the payloads (JSON, schemas) takes about as long as that round trip: done while it runs.
+        const decoded = decodeAll();
+        const answers = await opening;
+        const last = Array.isArray(answers) ? answers[answers.length - 1] : answers;
+        const [verdict] = (last?.rows ?? []) as Array<{ continued: number; parked: boolean }>;
+        const events: ProjectedEvent[] = [];
+        for (const item of decoded) if (item.kind === 'event') events.push(item);
+        if (
+          verdict?.continued !== batch.streams.length ||
+          verdict.parked ||
+          events.length !== decoded.length
+        ) {
           await client.query('ROLLBACK');
           return null;
         }
-        const events = batch.events.map(({ envelope, event }) => ({ envelope, event }));
         const context: ProjectionContext = {
           query: async <Row>(sql: string, params: unknown[]) =>
-            (await client.query(sql, params)).rows as Row[],
+            ((await client.query(sql, params)) as QueryAnswer).rows as Row[],
           table: this.table,
         };
         if (this.projection.applyMany) await this.projection.applyMany(events, context);
         else for (const event of events) await this.projection.apply(event, context);
         await client.query('COMMIT');
       } catch (error) {
-        // Also when BEGIN went through and a lock did not: the connection goes back to the pool out of any
-        // transaction. On a dead connection this fails too, and the server discards the transaction anyway.
+        // Also when BEGIN went through and a later statement did not: the connection goes back to the pool out of
+        // any transaction. On a dead connection this fails too, and the server discards the transaction anyway.
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       }
@@ -290,7 +310,7 @@ export class BatchApplier {
     }
     return {
       path: 'continuing',
-      applied: batch.events.length,
+      applied: batch.count,
       duplicates: 0,
       parked: 0,
       deadLettered: [],
@@ -427,40 +447,44 @@ function partitionsOf(messages: IncomingMessage[]): string[] {
   return [...new Set(messages.map((m) => `${m.topic}:${m.partition}`))].sort();
 }
 
-interface SqlClient {
-  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+interface QueryAnswer {
+  rows: unknown[];
 }
 
-type EventMessage = Extract<DecodedMessage, { kind: 'event' }>;
+interface SqlClient {
+  /** One answer per statement: several for a simple query of several statements. */
+  query(sql: string, params?: unknown[]): Promise<QueryAnswer | QueryAnswer[]>;
+}
 
-/** A batch of valid events whose versions are consecutive within each stream: what the fast path can take. */
+/** A batch whose versions are consecutive within each stream, judged by its envelopes: what the fast path can take. */
 interface Continuation {
-  events: EventMessage[];
+  count: number;
+  partitions: string[];
   streams: string[];
   /** Per stream: the version the batch leaves it at, and the one it must stand at before. */
   versions: number[];
   previous: number[];
-  lastEventAt: Date | null;
+  lastEventAt: Date;
 }
 
 const ISO_UTC_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
-function continuation(decoded: DecodedMessage[]): Continuation | null {
-  const events: EventMessage[] = [];
+function continuation(enveloped: EnvelopedMessage[]): Continuation | null {
   const first = new Map<string, number>();
   const last = new Map<string, number>();
+  const partitions = new Set<string>();
   // Times as toISOString writes them compare as strings: parsed once at the end, unless another form shows up.
   let latest: string | null = null;
   let latestAt = Number.NEGATIVE_INFINITY;
   let canonical = true;
-  for (const item of decoded) {
-    if (item.kind !== 'event') return null;
+  for (const item of enveloped) {
+    if (item.kind !== 'enveloped') return null;
     const { subject, streamVersion, time } = item.envelope;
     const before = last.get(subject);
     if (before === undefined) first.set(subject, streamVersion);
     else if (streamVersion !== before + 1) return null;
     last.set(subject, streamVersion);
-    events.push(item);
+    partitions.add(`${item.message.topic}:${item.message.partition}`);
     if (canonical && ISO_UTC_MILLIS.test(time)) {
       if (latest === null || time > latest) latest = time;
     } else {
@@ -469,43 +493,54 @@ function continuation(decoded: DecodedMessage[]): Continuation | null {
       latestAt = Math.max(latestAt, Date.parse(time));
     }
   }
-  if (events.length === 0) return null;
-  const lastEventAt = new Date(canonical && latest !== null ? Date.parse(latest) : latestAt);
+  if (enveloped.length === 0) return null;
   const streams = [...last.keys()];
   return {
-    events,
+    count: enveloped.length,
+    partitions: [...partitions].sort(),
     streams,
     versions: streams.map((s) => last.get(s) ?? 0),
     previous: streams.map((s) => (first.get(s) ?? 1) - 1),
-    lastEventAt,
+    lastEventAt: new Date(canonical && latest !== null ? Date.parse(latest) : latestAt),
   };
 }
 
 /**
  * Moves each stream's checkpoint to the batch's last version only where it stands at the batch's first version minus
- * one, and says for how many streams that held ($3 carries each new version, negated for streams that must already
- * have a checkpoint: if such a stream has none, the row inserted shows a negative version and the batch is rolled
- * back). Also records the status, and tells whether any of the streams has events parked.
+ * one, and says for how many streams that held. Each new version is sent negated for a stream that must already have
+ * a checkpoint: if it has none, the row inserted shows a negative version and the batch is rolled back. Also records
+ * the status, and tells whether any of the streams has events parked. Written with literals, as part of a simple
+ * query: the stream ids are escaped, the versions are integers the envelope check let through.
  */
-const MOVE_CHECKPOINTS_IF_CONTINUING = `
-  WITH moved AS (
-    INSERT INTO projection_checkpoints AS c (projection, stream_id, version, updated_at)
-    SELECT $1, s, v, now() FROM unnest($2::text[], $3::int[]) AS t(s, v)
-    ON CONFLICT (projection, stream_id) DO UPDATE SET version = abs(EXCLUDED.version), updated_at = now()
-     WHERE c.version = ($4::jsonb ->> EXCLUDED.stream_id)::int
-    RETURNING c.version),
-  status AS (
-    INSERT INTO projection_status (projection, state, last_event_at, last_applied_at, events_applied, updated_at)
-    VALUES ($1, 'running', $5, now(), $6, now())
-    ON CONFLICT (projection) DO UPDATE SET
-      last_event_at = GREATEST(projection_status.last_event_at, EXCLUDED.last_event_at),
-      last_applied_at = now(),
-      events_applied = projection_status.events_applied + EXCLUDED.events_applied,
-      updated_at = now())
-  SELECT (SELECT count(*)::int FROM moved WHERE version > 0) AS continued,
-         EXISTS (SELECT 1 FROM unnest($2::text[]) AS s(id)
-                  WHERE EXISTS (SELECT 1 FROM projection_parked_events WHERE projection = $1 AND stream_id = s.id))
-           AS parked`;
+function moveCheckpointsIfContinuing(namespace: string, batch: Continuation): string {
+  const projection = escapeLiteral(namespace);
+  const streams = escapeLiteral(
+    `{${batch.streams.map((s) => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`,
+  );
+  const versions = batch.streams.map((_, i) => (batch.previous[i] === 0 ? 1 : -1) * (batch.versions[i] ?? 0));
+  const previous = escapeLiteral(
+    JSON.stringify(Object.fromEntries(batch.streams.map((stream, i) => [stream, batch.previous[i]]))),
+  );
+  return `
+    WITH moved AS (
+      INSERT INTO projection_checkpoints AS c (projection, stream_id, version, updated_at)
+      SELECT ${projection}, s, v, now() FROM unnest(${streams}::text[], '{${versions.join(',')}}'::int[]) AS t(s, v)
+      ON CONFLICT (projection, stream_id) DO UPDATE SET version = abs(EXCLUDED.version), updated_at = now()
+       WHERE c.version = (${previous}::jsonb ->> EXCLUDED.stream_id)::int
+      RETURNING c.version),
+    status AS (
+      INSERT INTO projection_status (projection, state, last_event_at, last_applied_at, events_applied, updated_at)
+      VALUES (${projection}, 'running', ${escapeLiteral(batch.lastEventAt.toISOString())}, now(), ${batch.count}, now())
+      ON CONFLICT (projection) DO UPDATE SET
+        last_event_at = GREATEST(projection_status.last_event_at, EXCLUDED.last_event_at),
+        last_applied_at = now(),
+        events_applied = projection_status.events_applied + EXCLUDED.events_applied,
+        updated_at = now())
+    SELECT (SELECT count(*)::int FROM moved WHERE version > 0) AS continued,
+           EXISTS (SELECT 1 FROM unnest(${streams}::text[]) AS s(id)
+                    WHERE EXISTS (SELECT 1 FROM projection_parked_events
+                                   WHERE projection = ${projection} AND stream_id = s.id)) AS parked`;
+}
 
 function parkedOf(parked: Map<string, Map<number, ParkedRow>>, stream: string): Map<number, ParkedRow> {
   let forStream = parked.get(stream);

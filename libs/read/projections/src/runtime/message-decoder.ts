@@ -26,15 +26,30 @@ export type DecodedMessage =
       error: string;
     };
 
+/** A message whose CloudEvents headers were read, its payload not yet. */
+export type EnvelopedMessage =
+  | { kind: 'enveloped'; message: IncomingMessage; envelope: EventEnvelope }
+  | Extract<DecodedMessage, { kind: 'poison' }>;
+
 /** Turns a Kafka message into an event, or says why it is poison: none of these outcomes changes on retry. */
 export function decodeMessage(message: IncomingMessage): DecodedMessage {
-  let envelope: EventEnvelope;
+  return decodePayload(decodeEnvelope(message));
+}
+
+/** The first half of decoding: the envelope, from the message's headers. */
+export function decodeEnvelope(message: IncomingMessage): EnvelopedMessage {
   try {
-    envelope = fromKafkaHeaders(message.headers);
+    return { kind: 'enveloped', message, envelope: fromKafkaHeaders(message.headers) };
   } catch (error) {
     if (!(error instanceof InvalidEnvelopeError)) throw error;
     return { kind: 'poison', message, envelope: null, reason: 'invalid-envelope', error: error.message };
   }
+}
+
+/** The rest: the payload, parsed and checked against its event's schema. */
+export function decodePayload(item: EnvelopedMessage): DecodedMessage {
+  if (item.kind === 'poison') return item;
+  const { message, envelope } = item;
   return decodeParts(message, envelope, message.value === null ? null : message.value.toString());
 }
 
