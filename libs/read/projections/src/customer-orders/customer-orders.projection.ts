@@ -1,5 +1,6 @@
 import { CUSTOMER_TOPIC, ORDER_TOPIC } from '@tandem/contracts';
 import { CUSTOMER_ORDERS_PROJECTION } from '@tandem/read/models';
+import { isCanonicalUtc } from '../runtime/event-time';
 import type { Projection, ProjectedEvent, ProjectionContext } from '../runtime/projection';
 
 type Counter = 'draft_count' | 'placed_count' | 'shipped_count' | 'cancelled_count';
@@ -81,31 +82,37 @@ export const customerOrdersProjection: Projection = {
 
 /**
  * The batch path. Order events only add to counters (and move updated_at to the latest time), which commutes, so
- * they are summed per customer by PostgreSQL and written with one multi-row upsert, with no read. Customer events
- * (a registration, a credit limit change: a few per customer's life) set columns the order events never touch, and go
- * through `apply` one by one after it. The order of the two does not matter: a credit limit change only applies after
- * its stream's registration, which always leaves a row behind.
+ * they are summed per customer and written with one multi-row upsert, with no read. Times in the canonical UTC form
+ * are compared here; a customer's event with any other form of time gets a row of its own, and PostgreSQL, which
+ * sums the rows per customer once more, takes the latest. Customer events (a registration, a credit limit change: a
+ * few per customer's life) set columns the order events never touch, and go through `apply` one by one after it. The
+ * order of the two does not matter: a credit limit change only applies after its stream's registration, which always
+ * leaves a row behind.
  */
 async function applyCustomerOrdersBatch(events: ProjectedEvent[], context: ProjectionContext): Promise<void> {
-  const customers: string[] = [];
-  const times: string[] = [];
-  const deltas: Record<Counter | 'lifetime_value', number[]> = {
-    draft_count: [],
-    placed_count: [],
-    shipped_count: [],
-    cancelled_count: [],
-    lifetime_value: [],
-  };
-  const bump = (
-    customerId: string,
-    time: string,
-    changes: Partial<Record<Counter | 'lifetime_value', number>>,
-  ): void => {
-    customers.push(customerId);
-    times.push(time);
-    for (const column of Object.keys(deltas) as Array<Counter | 'lifetime_value'>) {
-      deltas[column].push(changes[column] ?? 0);
-    }
+  type Column = Counter | 'lifetime_value';
+  const COLUMNS: Column[] = [
+    'draft_count',
+    'placed_count',
+    'shipped_count',
+    'cancelled_count',
+    'lifetime_value',
+  ];
+  const sums = new Map<string, { customerId: string; time: string; deltas: Record<Column, number> }>();
+  let others = 0;
+  const bump = (customerId: string, time: string, changes: Partial<Record<Column, number>>): void => {
+    const canonical = isCanonicalUtc(time);
+    const key = canonical ? customerId : `${customerId} ${others++}`;
+    let row = sums.get(key);
+    if (!row) {
+      row = {
+        customerId,
+        time,
+        deltas: { draft_count: 0, placed_count: 0, shipped_count: 0, cancelled_count: 0, lifetime_value: 0 },
+      };
+      sums.set(key, row);
+    } else if (time > row.time) row.time = time;
+    for (const column of COLUMNS) row.deltas[column] += changes[column] ?? 0;
   };
   const customerEvents: ProjectedEvent[] = [];
   for (const projected of events) {
@@ -138,20 +145,24 @@ async function applyCustomerOrdersBatch(events: ProjectedEvent[], context: Proje
         break;
     }
   }
-  if (customers.length > 0) {
+  if (sums.size > 0) {
+    const rows = [...sums.values()];
     const table = context.table('customer_orders');
-    const columns = Object.keys(deltas) as Array<Counter | 'lifetime_value'>;
     await context.query(
-      `INSERT INTO ${table} AS t (customer_id, ${columns.join(', ')}, updated_at)
-       SELECT customer_id, ${columns.map((c) => `sum(${c})`).join(', ')}, max(at)
-         FROM unnest($1::uuid[], $2::timestamptz[], ${columns
-           .map((c, i) => `$${i + 3}::${c === 'lifetime_value' ? 'bigint' : 'int'}[]`)
-           .join(', ')}) AS e(customer_id, at, ${columns.join(', ')})
+      `INSERT INTO ${table} AS t (customer_id, ${COLUMNS.join(', ')}, updated_at)
+       SELECT customer_id, ${COLUMNS.map((c) => `sum(${c})`).join(', ')}, max(at)
+         FROM unnest($1::uuid[], $2::timestamptz[], ${COLUMNS.map(
+           (c, i) => `$${i + 3}::${c === 'lifetime_value' ? 'bigint' : 'int'}[]`,
+         ).join(', ')}) AS e(customer_id, at, ${COLUMNS.join(', ')})
         GROUP BY customer_id
        ON CONFLICT (customer_id) DO UPDATE SET
-         ${columns.map((c) => `${c} = t.${c} + EXCLUDED.${c}`).join(', ')},
+         ${COLUMNS.map((c) => `${c} = t.${c} + EXCLUDED.${c}`).join(', ')},
          updated_at = GREATEST(t.updated_at, EXCLUDED.updated_at)`,
-      [customers, times, ...columns.map((c) => deltas[c])],
+      [
+        rows.map((r) => r.customerId),
+        rows.map((r) => r.time),
+        ...COLUMNS.map((c) => rows.map((r) => r.deltas[c])),
+      ],
     );
   }
   for (const projected of customerEvents) await customerOrdersProjection.apply(projected, context);

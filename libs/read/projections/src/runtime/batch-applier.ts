@@ -15,6 +15,7 @@ import {
   type Projection,
   type ProjectionContext,
 } from './projection';
+import { isCanonicalUtc } from './event-time';
 import { isTransientError } from './transient-error';
 
 export interface DeadLetterRecord {
@@ -467,8 +468,6 @@ interface Continuation {
   lastEventAt: Date;
 }
 
-const ISO_UTC_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-
 function continuation(enveloped: EnvelopedMessage[]): Continuation | null {
   const first = new Map<string, number>();
   const last = new Map<string, number>();
@@ -485,7 +484,7 @@ function continuation(enveloped: EnvelopedMessage[]): Continuation | null {
     else if (streamVersion !== before + 1) return null;
     last.set(subject, streamVersion);
     partitions.add(`${item.message.topic}:${item.message.partition}`);
-    if (canonical && ISO_UTC_MILLIS.test(time)) {
+    if (canonical && isCanonicalUtc(time)) {
       if (latest === null || time > latest) latest = time;
     } else {
       if (canonical && latest !== null) latestAt = Date.parse(latest);
