@@ -21,6 +21,9 @@ export function createWriteDataSource(options: {
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName ?? 'tandem-write',
     connectTimeoutMS: 5000,
+    // Commands rely on READ COMMITTED (a blocked idempotency-key insert sees the winner's row once it commits).
+    // Set once per connection, so that a transaction begins in one round trip whatever the server's default.
+    extra: { options: '-c default_transaction_isolation=read\\ committed' },
   });
 }
 

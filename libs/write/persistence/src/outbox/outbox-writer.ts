@@ -44,22 +44,35 @@ export function envelopeEvents(
 
 /**
  * Enqueues events in the outbox inside the caller's transaction: they reach Kafka only if that transaction
- * commits, and the relay sends them later, never the handler.
+ * commits, and the relay sends them later, never the handler. One statement for all of them.
  */
 export async function enqueueInOutbox(
   sql: Sql,
   recorded: ReadonlyArray<RecordedEvent & { event: TandemEvent }>,
 ): Promise<void> {
-  for (const { event, eventId, envelope } of recorded) {
-    await sql.rows(
-      `INSERT INTO outbox (event_id, topic, message_key, envelope, payload) VALUES ($1, $2, $3, $4, $5)`,
-      [
-        eventId,
-        definitionOf(event.type).topic,
-        envelope.subject,
-        JSON.stringify(envelope),
-        JSON.stringify(event.data),
-      ],
+  if (recorded.length === 0) return;
+  const params: unknown[] = [];
+  await sql.rows(outboxInsert(recorded, params), params);
+}
+
+/**
+ * The outbox rows of `recorded` as one multi-row INSERT whose parameters are appended to `params`, for a caller
+ * that sends it on its own or as part of a larger statement. Rows are inserted, and so relayed, in list order.
+ */
+export function outboxInsert(
+  recorded: ReadonlyArray<RecordedEvent & { event: TandemEvent }>,
+  params: unknown[],
+): string {
+  const rows = recorded.map(({ event, eventId, envelope }) => {
+    const at = params.length;
+    params.push(
+      eventId,
+      definitionOf(event.type).topic,
+      envelope.subject,
+      JSON.stringify(envelope),
+      JSON.stringify(event.data),
     );
-  }
+    return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5})`;
+  });
+  return `INSERT INTO outbox (event_id, topic, message_key, envelope, payload) VALUES ${rows.join(', ')}`;
 }

@@ -1,6 +1,6 @@
 import type { OrderEvent } from '@tandem/contracts';
 import { evolveOrder, type OrderState } from '@tandem/write/domain';
-import { envelopeEvents, enqueueInOutbox } from '../outbox/outbox-writer';
+import { envelopeEvents, outboxInsert } from '../outbox/outbox-writer';
 import type { CommandOrigin } from '../transactions/command-transactions';
 import type { Sql } from '../transactions/sql';
 import type { OrderStore } from './order-store';
@@ -21,25 +21,31 @@ export class PostgresOrderStore implements OrderStore {
     return rows.reduce<OrderState | null>((state, event) => evolveOrder(state, event), null);
   }
 
+  /**
+   * The events and their outbox rows in one statement: a concurrent append of the same version fails it with a
+   * unique violation, and neither is written.
+   */
   async append(orderId: string, expectedVersion: number, events: readonly OrderEvent[]): Promise<number> {
+    if (events.length === 0) return expectedVersion;
     const recorded = envelopeEvents(orderId, expectedVersion + 1, events, this.origin);
-    for (const { event, eventId, streamVersion, envelope } of recorded) {
-      await this.sql.rows(
-        `INSERT INTO events (stream_id, stream_type, version, event_id, type, data, metadata, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [
-          orderId,
-          ORDER_STREAM_TYPE,
-          streamVersion,
-          eventId,
-          event.type,
-          JSON.stringify(event.data),
-          JSON.stringify({ correlationId: envelope.correlationId, causationId: envelope.causationId }),
-          envelope.time,
-        ],
+    const params: unknown[] = [];
+    const rows = recorded.map(({ event, eventId, streamVersion, envelope }) => {
+      const at = params.length;
+      params.push(
+        orderId,
+        ORDER_STREAM_TYPE,
+        streamVersion,
+        eventId,
+        event.type,
+        JSON.stringify(event.data),
+        JSON.stringify({ correlationId: envelope.correlationId, causationId: envelope.causationId }),
+        envelope.time,
       );
-    }
-    await enqueueInOutbox(this.sql, recorded);
+      return `(${Array.from({ length: 8 }, (_, i) => `$${at + i + 1}`).join(', ')})`;
+    });
+    const appended = `INSERT INTO events (stream_id, stream_type, version, event_id, type, data, metadata, recorded_at)
+       VALUES ${rows.join(', ')}`;
+    await this.sql.rows(`WITH appended AS (${appended}) ${outboxInsert(recorded, params)}`, params);
     return expectedVersion + events.length;
   }
 }

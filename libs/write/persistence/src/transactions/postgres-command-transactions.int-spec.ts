@@ -4,7 +4,9 @@ import { isRealPostgres } from '@tandem/platform/testing';
 import type { CustomerState } from '@tandem/write/domain';
 import { IdempotencyKeyReused } from '../errors/idempotency-key-reused.error';
 import { WriteConflict } from '../errors/write-conflict.error';
+import { Client } from 'pg';
 import { createWriteTestDatabase, type WriteTestDatabase } from '../test/write-test-database';
+import { createWriteDataSource } from '../write-data-source';
 import type { CommandOptions, CommandResponse } from './command-transactions';
 import { PostgresCommandTransactions } from './postgres-command-transactions';
 
@@ -198,6 +200,37 @@ describe('idempotency keys', () => {
     ).rejects.toThrow('rule');
     expect(await count(`SELECT count(*) AS n FROM idempotency_keys WHERE key = $1`, [key])).toBe(0);
   });
+
+  // On PGlite a database-level default cannot be set apart from the server's.
+  (isRealPostgres() ? it : it.skip)(
+    'runs every command at READ COMMITTED, whatever the database default',
+    async () => {
+      const name = new URL(db.url).pathname.slice(1);
+      await db.dataSource.query(
+        `ALTER DATABASE "${name}" SET default_transaction_isolation = 'serializable'`,
+      );
+      // One connection: the command's transaction and the check below run on the same session.
+      const fresh = createWriteDataSource({ url: db.url, poolSize: 1 });
+      await fresh.initialize();
+      try {
+        const plain = new Client({ connectionString: db.url });
+        await plain.connect();
+        const [serverSide] = (await plain.query(`SHOW transaction_isolation`)).rows;
+        await plain.end();
+        expect(serverSide).toEqual({ transaction_isolation: 'serializable' });
+        const orderId = randomUUID();
+        await new PostgresCommandTransactions(fresh).run(origin(), async ({ orders }) =>
+          ok(orderId, await orders.append(orderId, 0, [created(orderId)])),
+        );
+        expect(await fresh.query(`SHOW transaction_isolation`)).toEqual([
+          { transaction_isolation: 'read committed' },
+        ]);
+      } finally {
+        await fresh.destroy();
+        await db.dataSource.query(`ALTER DATABASE "${name}" RESET default_transaction_isolation`);
+      }
+    },
+  );
 
   // PGlite runs one session, so a second transaction cannot be in flight while the first holds the key.
   (isRealPostgres() ? it : it.skip)(

@@ -50,7 +50,8 @@ export class PostgresCommandTransactions implements CommandTransactions {
     await runner.connect();
     const sql = new Sql(runner);
     try {
-      await runner.startTransaction('READ COMMITTED');
+      // READ COMMITTED: every write-DB connection has it as its default (createWriteDataSource).
+      await runner.startTransaction();
       const { idempotency } = options;
       if (idempotency) {
         // Inserted first: a concurrent request with the same key blocks here until this transaction ends, then
