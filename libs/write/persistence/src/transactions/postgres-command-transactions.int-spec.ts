@@ -191,6 +191,28 @@ describe('idempotency keys', () => {
     ).rejects.toBeInstanceOf(IdempotencyKeyReused);
   });
 
+  it('keeps keys, fingerprints and answers with quotes and backslashes as they are', async () => {
+    // BEGIN with the key's claim, and the answer with COMMIT, are sent as literals: nothing in them may escape.
+    const key = `k'); DELETE FROM idempotency_keys; --\\ ${randomUUID()}`;
+    const fingerprint = `f'\\"`;
+    const orderId = randomUUID();
+    const answer: CommandResponse = {
+      status: 201,
+      location: `/api/orders/${orderId}?q='\\`,
+      body: { id: orderId, version: 1, consistencyToken: `it's a \\ "token"` },
+    };
+    await transactions.run({ ...origin(), idempotency: { key, fingerprint } }, async ({ orders }) => {
+      await orders.append(orderId, 0, [created(orderId)]);
+      return answer;
+    });
+    const again = await transactions.run({ ...origin(), idempotency: { key, fingerprint } }, () =>
+      Promise.reject(new Error('not run again')),
+    );
+    expect(again).toEqual({ ...answer, replayed: true });
+    expect(await count(`SELECT count(*) AS n FROM idempotency_keys WHERE key = $1`, [key])).toBe(1);
+    expect(await count(`SELECT count(*) AS n FROM idempotency_keys`)).toBeGreaterThan(1);
+  });
+
   it('forgets a key whose command failed, so the client can retry it', async () => {
     const key = `key-${randomUUID()}`;
     await expect(

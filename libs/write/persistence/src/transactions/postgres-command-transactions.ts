@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DataSource, QueryRunner } from 'typeorm';
+import { escapeLiteral } from 'pg';
+import type { DataSource } from 'typeorm';
 import type { CommandAccepted } from '@tandem/contracts';
 import { IdempotencyKeyReused } from '../errors/idempotency-key-reused.error';
 import { StaleWrite } from '../errors/stale-write.error';
@@ -41,31 +42,41 @@ export class PostgresCommandTransactions implements CommandTransactions {
     throw new WriteConflict(maxAttempts);
   }
 
+  /**
+   * One attempt, in one transaction. BEGIN goes with the idempotency key's claim, and the stored answer with COMMIT,
+   * each pair as one simple-protocol query (values as escaped literals): an AddOrderLine takes five round trips.
+   */
   private async attempt(
     options: CommandOptions,
     work: (unit: WriteUnit) => Promise<CommandResponse>,
     attempt: number,
   ): Promise<Attempt> {
     const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+    // The driver's own connection for BEGIN and COMMIT; the stores' statements go through the runner, on it too.
+    const client = (await runner.connect()) as SimpleClient;
     const sql = new Sql(runner);
+    let open = false;
     try {
-      // READ COMMITTED: every write-DB connection has it as its default (createWriteDataSource).
-      await runner.startTransaction();
       const { idempotency } = options;
+      // READ COMMITTED: every write-DB connection has it as its default (createWriteDataSource).
       if (idempotency) {
         // Inserted first: a concurrent request with the same key blocks here until this transaction ends, then
         // finds the committed answer (or, if this one failed, inserts the key itself and runs the command).
-        const claimed = await sql.rows(
-          `INSERT INTO idempotency_keys (key, fingerprint) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key`,
-          [idempotency.key, idempotency.fingerprint],
-        );
+        open = true;
+        const claimed = lastAnswer(
+          await client.query(
+            `BEGIN; INSERT INTO idempotency_keys (key, fingerprint)
+             VALUES (${escapeLiteral(idempotency.key)}, ${escapeLiteral(idempotency.fingerprint)})
+             ON CONFLICT (key) DO NOTHING RETURNING key`,
+          ),
+        ).rows;
         if (claimed.length === 0) {
           const [stored] = await sql.rows<StoredKey>(
             `SELECT fingerprint, response_status, response_location, response_body FROM idempotency_keys WHERE key = $1`,
             [idempotency.key],
           );
-          await runner.rollbackTransaction();
+          open = false;
+          await client.query('ROLLBACK');
           if (!stored || stored.response_status === null || stored.response_body === null)
             return { retry: true };
           if (stored.fingerprint !== idempotency.fingerprint) throw new IdempotencyKeyReused(idempotency.key);
@@ -78,6 +89,9 @@ export class PostgresCommandTransactions implements CommandTransactions {
             },
           };
         }
+      } else {
+        open = true;
+        await client.query('BEGIN');
       }
       if (attempt > 1 && options.aggregateId) {
         // After losing a race once, queue behind the other writers of this aggregate rather than race again:
@@ -92,16 +106,19 @@ export class PostgresCommandTransactions implements CommandTransactions {
         customers: new PostgresCustomerStore(sql, options),
       };
       const response = await work(unit);
-      if (idempotency) {
-        await sql.rows(
-          `UPDATE idempotency_keys SET response_status = $2, response_location = $3, response_body = $4 WHERE key = $1`,
-          [idempotency.key, response.status, response.location ?? null, JSON.stringify(response.body)],
-        );
-      }
-      await runner.commitTransaction();
+      // If the UPDATE fails, the COMMIT after it does not run: the error rolls the transaction back below.
+      const commit = idempotency
+        ? `UPDATE idempotency_keys SET response_status = ${Number(response.status)},
+             response_location = ${response.location === undefined ? 'NULL' : escapeLiteral(response.location)},
+             response_body = ${escapeLiteral(JSON.stringify(response.body))}
+           WHERE key = ${escapeLiteral(idempotency.key)}; COMMIT`
+        : 'COMMIT';
+      await client.query(commit);
+      open = false;
       return { done: response };
     } catch (error) {
-      await rollbackQuietly(runner);
+      // On a dead connection this fails too; the server rolls the transaction back on its own.
+      if (open) await client.query('ROLLBACK').catch(() => undefined);
       if (isUniqueViolation(error) || error instanceof StaleWrite) return { retry: true };
       throw error;
     } finally {
@@ -110,11 +127,15 @@ export class PostgresCommandTransactions implements CommandTransactions {
   }
 }
 
-async function rollbackQuietly(runner: QueryRunner): Promise<void> {
-  if (!runner.isTransactionActive) return;
-  try {
-    await runner.rollbackTransaction();
-  } catch {
-    // The connection is gone; the server rolls the transaction back on its own.
-  }
+interface QueryAnswer {
+  rows: unknown[];
+}
+
+interface SimpleClient {
+  /** One answer per statement: several for a simple query of several statements. */
+  query(sql: string): Promise<QueryAnswer | QueryAnswer[]>;
+}
+
+function lastAnswer(answers: QueryAnswer | QueryAnswer[]): QueryAnswer {
+  return (Array.isArray(answers) ? answers[answers.length - 1] : answers) ?? { rows: [] };
 }
