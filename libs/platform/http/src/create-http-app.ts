@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication, Type } from '@nestjs/common';
 import type { Logger } from 'pino';
@@ -7,8 +8,16 @@ import { ProblemDetailsFilter } from './problem-details.filter';
 import { useRequestTracking } from './request-tracking';
 
 /**
+ * How long an idle kept-alive connection stays open. Load balancers and ingress proxies keep their upstream
+ * connections idle for up to 60 s: a server that closed them sooner (Node's default is 5 s) would close one as the
+ * proxy reuses it, and the proxy would answer that request with a 502.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+/**
  * Creates a service's HTTP application the same way everywhere: JSON bodies up to 1 MB, correlation ids,
- * request metrics, problem+json errors, graceful shutdown on SIGTERM.
+ * request metrics, problem+json errors, graceful shutdown on SIGTERM, idle connections kept longer than proxies
+ * keep theirs.
  */
 export async function createHttpApp(module: Type<unknown>, logger: Logger): Promise<INestApplication> {
   const app = await NestFactory.create(module, { bodyParser: false, logger: new NestPinoLogger(logger) });
@@ -18,5 +27,9 @@ export async function createHttpApp(module: Type<unknown>, logger: Logger): Prom
   app.enableShutdownHooks();
   const httpAdapter = app.getHttpAdapter().getInstance() as { disable?: (setting: string) => void };
   httpAdapter.disable?.('x-powered-by');
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // Must exceed keepAliveTimeout, or a request arriving late on a kept-alive connection can be cut off.
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   return app;
 }
