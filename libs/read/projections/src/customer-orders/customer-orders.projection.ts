@@ -80,6 +80,15 @@ export const customerOrdersProjection: Projection = {
   },
 };
 
+type Column = Counter | 'lifetime_value';
+const COLUMNS: Column[] = [
+  'draft_count',
+  'placed_count',
+  'shipped_count',
+  'cancelled_count',
+  'lifetime_value',
+];
+
 /**
  * The batch path. Order events only add to counters (and move updated_at to the latest time), which commutes, so
  * they are summed per customer and written with one multi-row upsert, with no read. Times in the canonical UTC form
@@ -90,14 +99,6 @@ export const customerOrdersProjection: Projection = {
  * leaves a row behind.
  */
 async function applyCustomerOrdersBatch(events: ProjectedEvent[], context: ProjectionContext): Promise<void> {
-  type Column = Counter | 'lifetime_value';
-  const COLUMNS: Column[] = [
-    'draft_count',
-    'placed_count',
-    'shipped_count',
-    'cancelled_count',
-    'lifetime_value',
-  ];
   const sums = new Map<string, { customerId: string; time: string; deltas: Record<Column, number> }>();
   let others = 0;
   const bump = (customerId: string, time: string, changes: Partial<Record<Column, number>>): void => {

@@ -234,13 +234,7 @@ export class BatchApplier {
          INSERT INTO projection_checkpoints (projection, stream_id, version, updated_at)
          SELECT $1, s, v, now() FROM unnest($2::text[], $3::int[]) AS t(s, v)
          ON CONFLICT (projection, stream_id) DO UPDATE SET version = EXCLUDED.version, updated_at = now())
-       INSERT INTO projection_status (projection, state, last_event_at, last_applied_at, events_applied, updated_at)
-       VALUES ($1, 'running', $4, now(), $5, now())
-       ON CONFLICT (projection) DO UPDATE SET
-         last_event_at = GREATEST(projection_status.last_event_at, EXCLUDED.last_event_at),
-         last_applied_at = now(),
-         events_applied = projection_status.events_applied + EXCLUDED.events_applied,
-         updated_at = now()`,
+       ${recordStatus('$1', '$4', '$5')}`,
       [this.namespace, ids, ids.map((id) => checkpoints.get(id) ?? 0), result.lastEventAt, result.applied],
     );
     return result;
@@ -445,7 +439,26 @@ export class BatchApplier {
 
 /** The partitions of a batch, in the order their locks are taken (always the same order, so no deadlock). */
 function partitionsOf(messages: IncomingMessage[]): string[] {
-  return [...new Set(messages.map((m) => `${m.topic}:${m.partition}`))].sort();
+  return [...new Set(messages.map(partitionOf))].sort();
+}
+
+/** A partition's name in its advisory lock's key. */
+function partitionOf(message: IncomingMessage): string {
+  return `${message.topic}:${message.partition}`;
+}
+
+/**
+ * The statement that records a batch in the projection's status row, from SQL expressions for the projection, the
+ * latest event time and the count of events applied (parameters or literals, as the caller sends them).
+ */
+function recordStatus(projection: string, lastEventAt: string, applied: string): string {
+  return `INSERT INTO projection_status (projection, state, last_event_at, last_applied_at, events_applied, updated_at)
+    VALUES (${projection}, 'running', ${lastEventAt}, now(), ${applied}, now())
+    ON CONFLICT (projection) DO UPDATE SET
+      last_event_at = GREATEST(projection_status.last_event_at, EXCLUDED.last_event_at),
+      last_applied_at = now(),
+      events_applied = projection_status.events_applied + EXCLUDED.events_applied,
+      updated_at = now()`;
 }
 
 interface QueryAnswer {
@@ -483,7 +496,7 @@ function continuation(enveloped: EnvelopedMessage[]): Continuation | null {
     if (before === undefined) first.set(subject, streamVersion);
     else if (streamVersion !== before + 1) return null;
     last.set(subject, streamVersion);
-    partitions.add(`${item.message.topic}:${item.message.partition}`);
+    partitions.add(partitionOf(item.message));
     if (canonical && isCanonicalUtc(time)) {
       if (latest === null || time > latest) latest = time;
     } else {
@@ -527,14 +540,7 @@ function moveCheckpointsIfContinuing(namespace: string, batch: Continuation): st
       ON CONFLICT (projection, stream_id) DO UPDATE SET version = abs(EXCLUDED.version), updated_at = now()
        WHERE c.version = (${previous}::jsonb ->> EXCLUDED.stream_id)::int
       RETURNING c.version),
-    status AS (
-      INSERT INTO projection_status (projection, state, last_event_at, last_applied_at, events_applied, updated_at)
-      VALUES (${projection}, 'running', ${escapeLiteral(batch.lastEventAt.toISOString())}, now(), ${batch.count}, now())
-      ON CONFLICT (projection) DO UPDATE SET
-        last_event_at = GREATEST(projection_status.last_event_at, EXCLUDED.last_event_at),
-        last_applied_at = now(),
-        events_applied = projection_status.events_applied + EXCLUDED.events_applied,
-        updated_at = now())
+    status AS (${recordStatus(projection, escapeLiteral(batch.lastEventAt.toISOString()), String(batch.count))})
     SELECT (SELECT count(*)::int FROM moved WHERE version > 0) AS continued,
            EXISTS (SELECT 1 FROM unnest(${streams}::text[]) AS s(id)
                     WHERE EXISTS (SELECT 1 FROM projection_parked_events
