@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { EVENT_TOPICS } from '@tandem/contracts';
 import { createHttpApp } from '@tandem/platform/http';
-import { createKafka, ensureTopics } from '@tandem/platform/kafka';
+import { createKafka, ensureTopics, topicNames } from '@tandem/platform/kafka';
 import type { Logger } from '@tandem/platform/observability';
 import {
   createWriteDataSource,
@@ -40,11 +40,15 @@ export async function createCommandService(
       if (applied.length > 0) logger.info({ applied }, 'write database migrated');
     }
     const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger });
+    const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
     await ensureTopics(
       kafka,
-      EVENT_TOPICS.map((topic) => ({ topic, numPartitions: config.TOPIC_PARTITIONS })),
+      EVENT_TOPICS.map((topic) => ({
+        topic: topics.onCluster(topic),
+        numPartitions: config.TOPIC_PARTITIONS,
+      })),
     );
-    const publisher = new KafkaOutboxPublisher(kafka);
+    const publisher = new KafkaOutboxPublisher(kafka, topics);
     const relay = config.RELAY_ENABLED
       ? new OutboxRelay({ databaseUrl: config.WRITE_DATABASE_URL, publisher, logger, ...relayOverrides })
       : undefined;

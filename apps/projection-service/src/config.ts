@@ -4,6 +4,7 @@ import {
   httpUrl,
   integer,
   kafkaBrokers,
+  kafkaTopicPrefix,
   loadConfigOrExit,
   logLevel,
   parseConfig,
@@ -40,6 +41,7 @@ export const ProjectionServiceConfigSchema = z.object({
   READ_DATABASE_URL: postgresUrl(),
   KAFKA_BROKERS: kafkaBrokers(),
   RUN_MIGRATIONS: boolean(true),
+  KAFKA_TOPIC_PREFIX: kafkaTopicPrefix(),
   TOPIC_PARTITIONS: z.pipe(integer({ min: 1, max: 1000, default: 6 }), z.number()),
   PROJECTIONS: projectionList,
   KAFKA_GROUP_PREFIX: z

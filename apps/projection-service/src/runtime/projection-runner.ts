@@ -1,7 +1,7 @@
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { EVENT_TOPICS } from '@tandem/contracts';
-import { checkKafka, createKafka, ensureTopics } from '@tandem/platform/kafka';
+import { checkKafka, createKafka, ensureTopics, topicNames, type TopicNames } from '@tandem/platform/kafka';
 import type { Logger } from '@tandem/platform/observability';
 import type { ReadinessCheck } from '@tandem/platform/http';
 import {
@@ -47,6 +47,7 @@ interface RunningProjection {
 export class ProjectionRunner {
   readonly dataSource: DataSource;
   readonly kafka: Kafka;
+  private readonly topics: TopicNames;
   private producer: Producer | null = null;
   private admin: Admin | null = null;
   private statusReader: ProjectionStatusReader | null = null;
@@ -66,6 +67,7 @@ export class ProjectionRunner {
       applicationName: 'projection-service',
     });
     this.kafka = createKafka({ clientId: 'projection-service', brokers: config.KAFKA_BROKERS, logger });
+    this.topics = topicNames(config.KAFKA_TOPIC_PREFIX);
   }
 
   /** Connects to the read DB and applies migrations (unless RUN_MIGRATIONS=false). */
@@ -79,8 +81,14 @@ export class ProjectionRunner {
 
   async start(): Promise<void> {
     await ensureTopics(this.kafka, [
-      ...EVENT_TOPICS.map((topic) => ({ topic, numPartitions: this.config.TOPIC_PARTITIONS })),
-      ...EVENT_TOPICS.map((topic) => ({ topic: deadLetterTopic(topic), numPartitions: 1 })),
+      ...EVENT_TOPICS.map((topic) => ({
+        topic: this.topics.onCluster(topic),
+        numPartitions: this.config.TOPIC_PARTITIONS,
+      })),
+      ...EVENT_TOPICS.map((topic) => ({
+        topic: this.topics.onCluster(deadLetterTopic(topic)),
+        numPartitions: 1,
+      })),
     ]).catch((error: unknown) => {
       // Another service may create the same topics at the same moment; the subscribe below still needs them.
       this.logger.warn(
@@ -104,6 +112,7 @@ export class ProjectionRunner {
       kafka: this.kafka,
       applier,
       groupId: `${this.config.KAFKA_GROUP_PREFIX}.${name}`,
+      topicNames: this.topics,
       logger: this.logger.child({ projection: name }),
       ...(this.producer ? { producer: this.producer } : {}),
     });
@@ -167,15 +176,21 @@ export class ProjectionRunner {
       table: (table) => `${table}${REBUILD_SUFFIX}`,
     });
     const groupId = `${this.config.KAFKA_GROUP_PREFIX}.${name}.rebuild.${Date.now()}`;
-    const copy = new ProjectionConsumer({ kafka: this.kafka, applier, groupId, logger });
+    const copy = new ProjectionConsumer({
+      kafka: this.kafka,
+      applier,
+      groupId,
+      logger,
+      topicNames: this.topics,
+    });
     logger.info({ groupId }, 'rebuild started');
     await copy.start();
     let liveStopped = false;
     try {
-      await this.untilCaughtUp(groupId, live.applier.projection.topics);
+      await this.untilCaughtUp(groupId, this.clusterTopics(live.applier));
       await live.consumer.stop();
       liveStopped = true;
-      await this.untilCaughtUp(groupId, live.applier.projection.topics);
+      await this.untilCaughtUp(groupId, this.clusterTopics(live.applier));
       await copy.stop();
       await swapInRebuiltTables(this.dataSource, tables, name, namespace);
     } finally {
@@ -185,6 +200,10 @@ export class ProjectionRunner {
     }
     await admin.deleteGroups([groupId]).catch(() => undefined);
     logger.info('rebuild swapped in');
+  }
+
+  private clusterTopics(applier: BatchApplier): string[] {
+    return applier.projection.topics.map((topic) => this.topics.onCluster(topic));
   }
 
   private async untilCaughtUp(groupId: string, topics: readonly string[]): Promise<void> {
@@ -239,7 +258,7 @@ export class ProjectionRunner {
     if (!reader) return [];
     return Promise.all(
       [...this.running.values()].map(async (p) => ({
-        ...(await reader.read(p.consumer, p.applier.projection.topics, this.rebuilding.has(p.name))),
+        ...(await reader.read(p.consumer, this.clusterTopics(p.applier), this.rebuilding.has(p.name))),
         lastRebuild: this.lastRebuild.get(p.name) ?? null,
       })),
     );

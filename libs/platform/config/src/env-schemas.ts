@@ -48,6 +48,17 @@ export function kafkaBrokers() {
     });
 }
 
+/**
+ * Put before every topic name this service reads or writes, so that several environments (or test runs) can share
+ * one cluster: `staging.` makes `staging.orders.order.v1`. Empty by default: the contract's names as they are.
+ */
+export function kafkaTopicPrefix() {
+  return z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{0,100}$/, 'must be at most 100 letters, digits, dots, underscores or dashes')
+    .default('');
+}
+
 export function integer(options: { min?: number; max?: number; default?: number } = {}) {
   const schema = z
     .string()

@@ -1,4 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { CONTRACT_TOPIC_NAMES, type TopicNames } from '@tandem/platform/kafka';
 import { counter, gauge, type Logger } from '@tandem/platform/observability';
 import type { BatchApplier, BatchResult, DeadLetterRecord } from './batch-applier';
 import type { IncomingMessage } from './incoming-message';
@@ -9,6 +10,8 @@ export interface ProjectionConsumerOptions {
   applier: BatchApplier;
   groupId: string;
   logger: Logger;
+  /** The cluster's names of the projection's topics (a deployment's prefix); default the contract's names. */
+  topicNames?: TopicNames;
   /** Publishes dead letters to `<topic>.dlq`; without it they are only in the dead-letter table. */
   producer?: Producer;
   /** Backoff of transient failures: doubles from `initialMs` up to `maxMs`. */
@@ -92,6 +95,10 @@ export class ProjectionConsumer {
     return this.options.applier.namespace;
   }
 
+  private get topics(): TopicNames {
+    return this.options.topicNames ?? CONTRACT_TOPIC_NAMES;
+  }
+
   get groupId(): string {
     return this.options.groupId;
   }
@@ -116,7 +123,10 @@ export class ProjectionConsumer {
     this.consumer = consumer;
     await consumer.connect();
     // A new group reads each topic from offset 0: the read model is built from the whole history.
-    await consumer.subscribe({ topics: [...applier.projection.topics], fromBeginning: true });
+    await consumer.subscribe({
+      topics: applier.projection.topics.map((topic) => this.topics.onCluster(topic)),
+      fromBeginning: true,
+    });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -138,7 +148,7 @@ export class ProjectionConsumer {
     const { batch } = payload;
     if (batch.messages.length === 0) return Promise.resolve();
     const messages: IncomingMessage[] = batch.messages.map((m) => ({
-      topic: batch.topic,
+      topic: this.topics.inContract(batch.topic),
       partition: batch.partition,
       offset: m.offset,
       key: m.key,
@@ -264,7 +274,7 @@ export class ProjectionConsumer {
     // A group can hold batches of several topics (customer-orders reads two): each letter goes to its own topic's DLQ.
     const byTopic = new Map<string, DeadLetterRecord[]>();
     for (const letter of letters) {
-      const topic = deadLetterTopic(letter.message.topic);
+      const topic = this.topics.onCluster(deadLetterTopic(letter.message.topic));
       const ofTopic = byTopic.get(topic) ?? [];
       ofTopic.push(letter);
       byTopic.set(topic, ofTopic);
@@ -280,7 +290,7 @@ export class ProjectionConsumer {
             dlq_projection: letter.projection,
             dlq_reason: letter.reason,
             dlq_error: letter.error.slice(0, 2000),
-            dlq_source_topic: letter.message.topic,
+            dlq_source_topic: this.topics.onCluster(letter.message.topic),
             dlq_source_partition: String(letter.message.partition),
             dlq_source_offset: letter.message.offset,
             dlq_id: letter.id,

@@ -1,5 +1,6 @@
 import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { parseEvent, toKafkaHeaders } from '@tandem/contracts';
+import { CONTRACT_TOPIC_NAMES, type TopicNames } from '@tandem/platform/kafka';
 import type { OutboxMessage, OutboxPublisher } from './outbox-message';
 
 /** An outbox row whose payload breaks its contract: a bug that must stop the relay rather than be skipped. */
@@ -18,7 +19,10 @@ export class KafkaOutboxPublisher implements OutboxPublisher {
   private readonly producer: Producer;
   private connected: Promise<void> | undefined;
 
-  constructor(kafka: Kafka) {
+  constructor(
+    kafka: Kafka,
+    private readonly topics: TopicNames = CONTRACT_TOPIC_NAMES,
+  ) {
     this.producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -32,13 +36,14 @@ export class KafkaOutboxPublisher implements OutboxPublisher {
       // Validated here, at the last moment, against the same schema consumers use.
       const parsed = parseEvent(message.envelope.type, message.payload);
       if (!parsed.ok) throw new InvalidOutboxEvent(message.position, parsed.message);
-      const list = byTopic.get(message.topic) ?? [];
+      const topic = this.topics.onCluster(message.topic);
+      const list = byTopic.get(topic) ?? [];
       list.push({
         key: message.key,
         value: JSON.stringify(message.payload),
         headers: toKafkaHeaders(message.envelope),
       });
-      byTopic.set(message.topic, list);
+      byTopic.set(topic, list);
     }
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, list]) => ({ topic, messages: list }));
     this.connected ??= this.producer.connect();
