@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { startStack, type Stack } from '@tandem/dev-stack';
-import { createTestDatabase } from '@tandem/platform/testing';
+import { createTestDatabase, startTestKafka, type TestKafka } from '@tandem/platform/testing';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
@@ -40,9 +40,13 @@ export async function call(
   return { status: response.status, headers: response.headers, body };
 }
 
-/** The four services as separate processes on free ports, the dev broker, and two throwaway databases. */
+/**
+ * The four services as separate processes on free ports, two throwaway databases, and the test Kafka: the cluster
+ * named by TEST_KAFKA_BROKERS (under a prefix of this stack's own) or a dev broker of its own.
+ */
 export interface E2eStack {
   stack: Stack;
+  kafka: TestKafka;
   /** The gateway's `/api` base URL. */
   api: string;
   /** Every service's prefixed output lines; printed at stop when `E2E_SHOW_LOGS` is set. */
@@ -54,22 +58,30 @@ export async function startE2eStack(name: string): Promise<E2eStack> {
   for (const app of ['gateway', 'command-service', 'projection-service', 'query-service']) builtApp(app);
   const writeDb = await createTestDatabase(`${name}_write`);
   const readDb = await createTestDatabase(`${name}_read`);
+  const kafka = await startTestKafka(name, { initialRebalanceDelayMs: 0 });
   const logs: string[] = [];
   const stack = await startStack({
     writeDatabaseUrl: writeDb.url,
     readDatabaseUrl: readDb.url,
-    brokerPort: 0,
+    kafkaBrokers: kafka.bootstrap,
     ports: { gateway: 0, 'command-service': 0, 'query-service': 0, 'projection-service': 0 },
     skipBuild: true,
     output: (line) => logs.push(line),
-    env: { LOG_LEVEL: 'warn', TOPIC_PARTITIONS: '3' },
+    env: {
+      LOG_LEVEL: 'warn',
+      TOPIC_PARTITIONS: '3',
+      KAFKA_TOPIC_PREFIX: kafka.serviceEnv.KAFKA_TOPIC_PREFIX,
+      KAFKA_GROUP_PREFIX: kafka.serviceEnv.KAFKA_GROUP_PREFIX,
+    },
   });
   return {
     stack,
+    kafka,
     api: `${stack.gatewayUrl}/api`,
     logs,
     async stop() {
       await stack.stop();
+      await kafka.stop();
       await writeDb.drop();
       await readDb.drop();
       if (process.env['E2E_SHOW_LOGS'] && logs.length > 0) process.stdout.write(logs.join('\n') + '\n');

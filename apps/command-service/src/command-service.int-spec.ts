@@ -3,9 +3,15 @@ import type { INestApplication } from '@nestjs/common';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { fromKafkaHeaders } from '@tandem/contracts';
-import { startDevBroker, type DevBroker } from '@tandem/kafka-dev-broker';
 import { createLogger } from '@tandem/platform/observability';
-import { createTestDatabase, isRealPostgres, waitFor, type TestDatabase } from '@tandem/platform/testing';
+import {
+  createTestDatabase,
+  isRealPostgres,
+  startTestKafka,
+  waitFor,
+  type TestDatabase,
+  type TestKafka,
+} from '@tandem/platform/testing';
 import { createCommandService } from './command-service';
 import { parseCommandServiceConfig } from './config';
 
@@ -13,17 +19,18 @@ import { parseCommandServiceConfig } from './config';
 jest.setTimeout(90_000);
 
 let database: TestDatabase;
-let broker: DevBroker;
+let broker: TestKafka;
 let app: INestApplication;
 let base: string;
 let sql: Client;
 
 beforeAll(async () => {
   database = await createTestDatabase('command_service');
-  broker = await startDevBroker({ port: 0, logger: () => undefined });
+  broker = await startTestKafka('command_service');
   const config = parseCommandServiceConfig({
     WRITE_DATABASE_URL: database.url,
     KAFKA_BROKERS: broker.bootstrap,
+    KAFKA_TOPIC_PREFIX: broker.prefix,
     TOPIC_PARTITIONS: '3',
     LOG_LEVEL: 'silent',
   });
@@ -311,7 +318,7 @@ describe('the relay', () => {
       brokers: [broker.bootstrap],
       logLevel: logLevel.NOTHING,
     });
-    const consumer = kafka.consumer({ groupId: `relay-test-${randomUUID()}` });
+    const consumer = kafka.consumer({ groupId: broker.group(`relay-test-${randomUUID()}`) });
     const seen: Array<{
       topic: string;
       key: string;
@@ -320,7 +327,10 @@ describe('the relay', () => {
     }> = [];
     await consumer.connect();
     try {
-      await consumer.subscribe({ topics: ['orders.order.v1', 'orders.customer.v1'], fromBeginning: true });
+      await consumer.subscribe({
+        topics: [broker.topic('orders.order.v1'), broker.topic('orders.customer.v1')],
+        fromBeginning: true,
+      });
       await consumer.run({
         eachMessage: async ({ topic, message }) => {
           seen.push({
@@ -349,8 +359,8 @@ describe('the relay', () => {
       (m, i) => m.key === orderId && seen.findIndex((o) => o.headers.id === m.headers.id) === i,
     );
     expect(order.map((m) => [m.topic, m.headers.type, m.headers.streamVersion, m.headers.subject])).toEqual([
-      ['orders.order.v1', 'tandem.orders.OrderCreated.v1', 1, orderId],
-      ['orders.order.v1', 'tandem.orders.OrderLineAdded.v1', 2, orderId],
+      [broker.topic('orders.order.v1'), 'tandem.orders.OrderCreated.v1', 1, orderId],
+      [broker.topic('orders.order.v1'), 'tandem.orders.OrderLineAdded.v1', 2, orderId],
     ]);
     expect(order[1]?.value).toEqual({ orderId, sku: 'K-1', quantity: 3, unitPrice: 250 });
     expect(order[0]?.headers.source).toBe('/tandem/command-service');
@@ -359,7 +369,7 @@ describe('the relay', () => {
     expect(order[0]?.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     expect(order[0]?.headers.traceparent?.slice(3, 35)).not.toBe(traceId);
     const customer = seen.find((m) => m.key === customerId);
-    expect(customer?.topic).toBe('orders.customer.v1');
+    expect(customer?.topic).toBe(broker.topic('orders.customer.v1'));
     expect(customer?.headers.streamVersion).toBe(1);
   });
 });

@@ -3,8 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { startDevBroker, type DevBroker } from '@tandem/kafka-dev-broker';
-import { createTestDatabase, isRealPostgres, waitFor, type TestDatabase } from '@tandem/platform/testing';
+import {
+  createTestDatabase,
+  isRealPostgres,
+  waitFor,
+  type TestDatabase,
+  startTestKafka,
+  type TestKafka,
+} from '@tandem/platform/testing';
 
 /**
  * Two command-service processes on one write DB: exactly one relays; when it is killed the other takes over.
@@ -27,7 +33,7 @@ function freePort(): Promise<number> {
 
 describeReal('relay failover between two command-service processes', () => {
   let database: TestDatabase;
-  let broker: DevBroker;
+  let broker: TestKafka;
   let consumer: Consumer;
   const seenKeys = new Map<string, number>();
   const services: Array<{ child: ChildProcess; url: string }> = [];
@@ -38,7 +44,7 @@ describeReal('relay failover between two command-service processes', () => {
       stdio: 'ignore',
     });
     database = await createTestDatabase('relay_failover');
-    broker = await startDevBroker({ port: 0, logger: () => undefined });
+    broker = await startTestKafka('relay_failover');
     execFileSync(process.execPath, ['dist/apps/command-service/main.js', 'migrate'], {
       cwd: root,
       env: { ...process.env, WRITE_DATABASE_URL: database.url, LOG_LEVEL: 'warn' },
@@ -54,6 +60,7 @@ describeReal('relay failover between two command-service processes', () => {
           PORT: String(port),
           WRITE_DATABASE_URL: database.url,
           KAFKA_BROKERS: broker.bootstrap,
+          KAFKA_TOPIC_PREFIX: broker.prefix,
           TOPIC_PARTITIONS: '3',
           RUN_MIGRATIONS: 'false',
           LOG_LEVEL: 'warn',
@@ -74,9 +81,9 @@ describeReal('relay failover between two command-service processes', () => {
       brokers: [broker.bootstrap],
       logLevel: logLevel.NOTHING,
     });
-    consumer = kafka.consumer({ groupId: `failover-${randomUUID()}` });
+    consumer = kafka.consumer({ groupId: broker.group(`failover-${randomUUID()}`) });
     await consumer.connect();
-    await consumer.subscribe({ topic: 'orders.customer.v1', fromBeginning: true });
+    await consumer.subscribe({ topic: broker.topic('orders.customer.v1'), fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
         seenKeys.set(String(message.key), Date.now());

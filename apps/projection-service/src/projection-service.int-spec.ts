@@ -4,9 +4,15 @@ import path from 'node:path';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { ORDER_TOPIC, ProjectionStatus, ProjectionStatusList } from '@tandem/contracts';
-import { startDevBroker, type DevBroker } from '@tandem/kafka-dev-broker';
 import { createLogger } from '@tandem/platform/observability';
-import { createTestDatabase, isRealPostgres, waitFor, type TestDatabase } from '@tandem/platform/testing';
+import {
+  createTestDatabase,
+  isRealPostgres,
+  waitFor,
+  type TestDatabase,
+  startTestKafka,
+  type TestKafka,
+} from '@tandem/platform/testing';
 import { eventMessage, orderStory, storyMessages, type IncomingMessage } from '@tandem/read/projections';
 import { CustomerOrdersQueries, OrderSummaryQueries } from '@tandem/read/models';
 import { parseProjectionServiceConfig } from './config';
@@ -36,10 +42,10 @@ import { createProjectionService, type ProjectionService } from './projection-se
 // statement does not exist". CI sets TEST_POSTGRES_URL, so this runs there against a real server.
 const describeOnServer = isRealPostgres() ? describe : describe.skip;
 
-describeOnServer('read side end to end over the dev broker (real Postgres only)', () => {
+describeOnServer('read side end to end over Kafka (real Postgres only)', () => {
   jest.setTimeout(60_000);
 
-  let broker: DevBroker;
+  let broker: TestKafka;
   let database: TestDatabase;
   let projections: ProjectionService;
   let projectionUrl: string;
@@ -47,13 +53,13 @@ describeOnServer('read side end to end over the dev broker (real Postgres only)'
   let dlqMessages: Array<{ value: string; headers: Record<string, string> }>;
 
   beforeAll(async () => {
-    broker = await startDevBroker({ port: 0, initialRebalanceDelayMs: 0, logger: () => undefined });
+    broker = await startTestKafka('projection_service', { initialRebalanceDelayMs: 0 });
     database = await createTestDatabase('projection_service');
     const logger = createLogger('projection-service', process.env['TEST_LOG_LEVEL'] ?? 'silent');
     projections = await createProjectionService(
       parseProjectionServiceConfig({
         READ_DATABASE_URL: database.url,
-        KAFKA_BROKERS: broker.bootstrap,
+        ...broker.serviceEnv,
         TOPIC_PARTITIONS: '2',
         STALL_AFTER_MS: '1000',
       }),
@@ -66,9 +72,9 @@ describeOnServer('read side end to end over the dev broker (real Postgres only)'
     producer = kafka.producer();
     await producer.connect();
     dlqMessages = [];
-    const dlq = kafka.consumer({ groupId: `dlq-reader-${randomUUID()}` });
+    const dlq = kafka.consumer({ groupId: broker.group(`dlq-reader-${randomUUID()}`) });
     await dlq.connect();
-    await dlq.subscribe({ topic: `${ORDER_TOPIC}.dlq`, fromBeginning: true });
+    await dlq.subscribe({ topic: broker.topic(`${ORDER_TOPIC}.dlq`), fromBeginning: true });
     await dlq.run({
       eachMessage: async ({ message }) => {
         const headers = Object.fromEntries(
@@ -93,7 +99,7 @@ describeOnServer('read side end to end over the dev broker (real Postgres only)'
   async function produce(messages: IncomingMessage[]): Promise<void> {
     for (const m of messages) {
       await producer.send({
-        topic: m.topic,
+        topic: broker.topic(m.topic),
         messages: [{ key: m.key, value: m.value, headers: m.headers as Record<string, string> }],
       });
     }

@@ -2,3 +2,4 @@
 export * from './embedded-postgres';
 export * from './test-database';
 export * from './wait-for';
+export * from './test-kafka';

@@ -3,10 +3,9 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { fromKafkaHeaders, type OrderEvent } from '@tandem/contracts';
-import { startDevBroker, type DevBroker } from '@tandem/kafka-dev-broker';
 import { createKafka, ensureTopics } from '@tandem/platform/kafka';
 import { createLogger } from '@tandem/platform/observability';
-import { waitFor } from '@tandem/platform/testing';
+import { startTestKafka, waitFor, type TestKafka } from '@tandem/platform/testing';
 import { createWriteTestDatabase, type WriteTestDatabase } from '../test/write-test-database';
 import { PostgresCommandTransactions } from '../transactions/postgres-command-transactions';
 
@@ -15,19 +14,19 @@ jest.setTimeout(120_000);
 
 const root = path.resolve(__dirname, '../../../../..');
 let db: WriteTestDatabase;
-let broker: DevBroker;
+let broker: TestKafka;
 
 beforeAll(async () => {
   db = await createWriteTestDatabase('relay_crash');
-  broker = await startDevBroker({ port: 0, logger: () => undefined });
+  broker = await startTestKafka('relay_crash');
   const kafka = createKafka({
     clientId: 'crash-test',
     brokers: [broker.bootstrap],
     logger: createLogger('t', 'silent'),
   });
   await ensureTopics(kafka, [
-    { topic: 'orders.order.v1', numPartitions: 3 },
-    { topic: 'orders.customer.v1', numPartitions: 3 },
+    { topic: broker.topic('orders.order.v1'), numPartitions: 3 },
+    { topic: broker.topic('orders.customer.v1'), numPartitions: 3 },
   ]);
 });
 afterAll(async () => {
@@ -45,6 +44,7 @@ function runRelay(crash: boolean): { exited: Promise<NodeJS.Signals | number | n
         ...process.env,
         NODE_OPTIONS: '',
         RELAY_TEST_BROKERS: broker.bootstrap,
+        RELAY_TEST_TOPIC_PREFIX: broker.prefix,
         RELAY_TEST_DATABASE_URL: db.url,
         CRASH_AFTER_PUBLISH: crash ? '1' : '0',
       },
@@ -106,11 +106,11 @@ it('republishes a batch whose progress was not recorded when the relay died: not
     brokers: [broker.bootstrap],
     logLevel: logLevel.NOTHING,
   });
-  const consumer = kafka.consumer({ groupId: `crash-reader-${randomUUID()}` });
+  const consumer = kafka.consumer({ groupId: broker.group(`crash-reader-${randomUUID()}`) });
   const seen: Array<{ key: string; id: string; version: number }> = [];
   await consumer.connect();
   try {
-    await consumer.subscribe({ topic: 'orders.order.v1', fromBeginning: true });
+    await consumer.subscribe({ topic: broker.topic('orders.order.v1'), fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
         const envelope = fromKafkaHeaders(message.headers);

@@ -1,6 +1,6 @@
 // A relay in a process of its own, for crash tests: `CRASH_AFTER_PUBLISH=1` makes it die by SIGKILL right after
 // Kafka acknowledged its first batch and before that batch is marked published.
-import { createKafka } from '@tandem/platform/kafka';
+import { createKafka, topicNames } from '@tandem/platform/kafka';
 import { createLogger } from '@tandem/platform/observability';
 import { KafkaOutboxPublisher } from '../outbox/kafka-outbox-publisher';
 import { OutboxRelay } from '../outbox/outbox-relay';
@@ -10,7 +10,10 @@ const brokers = (process.env['RELAY_TEST_BROKERS'] ?? '').split(',');
 const databaseUrl = process.env['RELAY_TEST_DATABASE_URL'] ?? '';
 const crash = process.env['CRASH_AFTER_PUBLISH'] === '1';
 
-const publisher = new KafkaOutboxPublisher(createKafka({ clientId: 'relay-process', brokers, logger }));
+const publisher = new KafkaOutboxPublisher(
+  createKafka({ clientId: 'relay-process', brokers, logger }),
+  topicNames(process.env['RELAY_TEST_TOPIC_PREFIX'] ?? ''),
+);
 const relay = new OutboxRelay({
   databaseUrl,
   publisher,
