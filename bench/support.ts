@@ -2,6 +2,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { startApacheKafka } from '@tandem/apache-kafka';
 
 /** `--flag N` from the benchmark's arguments, a positive whole number, or `fallback` when absent. */
 export function option(args: string[], flag: string, fallback: number): number {
@@ -79,4 +80,57 @@ export async function startBrokerProcess(
     child.once('exit', (code) => reject(new Error(`broker exited with ${code} before listening:\n${log}`)));
   });
   return { child, bootstrap, log: () => log };
+}
+
+export type KafkaKind = 'dev' | 'apache';
+
+/** `--kafka apache|dev` from the benchmark's arguments; default dev (the embedded default). */
+export function kafkaOption(args: string[]): KafkaKind {
+  const i = args.indexOf('--kafka');
+  if (i < 0) return 'dev';
+  const value = args[i + 1];
+  if (value !== 'apache' && value !== 'dev')
+    throw new Error(`--kafka needs apache or dev, got ${value ?? 'nothing'}`);
+  return value;
+}
+
+/** The broker a benchmark runs against, in a process of its own whose CPU is read from /proc. */
+export interface BenchBroker {
+  kind: KafkaKind;
+  /** "Apache Kafka 4.4.0" or "kafka-dev-broker". */
+  name: string;
+  bootstrap: string;
+  /** The broker process's CPU seconds so far (the JVM for Apache Kafka). */
+  cpuSeconds(): number;
+  /** What the broker logged, for a failure report. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+export async function startBenchBroker(kind: KafkaKind, devArgs: string[] = []): Promise<BenchBroker> {
+  if (kind === 'apache') {
+    const kafka = await startApacheKafka({ log: (line) => process.stderr.write(`apache-kafka: ${line}\n`) });
+    return {
+      kind,
+      name: `Apache Kafka ${kafka.version}`,
+      bootstrap: kafka.bootstrap,
+      cpuSeconds: () => processCpuSeconds(kafka.pid),
+      log: () => `Apache Kafka's log: ${kafka.logFile}`,
+      stop: () => kafka.stop(),
+    };
+  }
+  const { child, bootstrap, log } = await startBrokerProcess(devArgs);
+  return {
+    kind,
+    name: 'kafka-dev-broker',
+    bootstrap,
+    cpuSeconds: () => processCpuSeconds(child.pid),
+    log,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }

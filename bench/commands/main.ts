@@ -2,13 +2,13 @@
 // Kafka broker with the relay running), against a raw ceiling: plain `pg` doing the same SQL per command (load the
 // stream, append the event and its outbox row, commit) at the same concurrency, on distinct orders.
 // Usage: BENCH_POSTGRES_URL=postgres://... npm run bench -- commands [--commands N] [--connections N]
+//        [--kafka apache|dev]
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Client, Pool } from 'pg';
 import { freePort } from '@tandem/dev-stack';
-import { startDevBroker } from '@tandem/kafka-dev-broker';
-import { option, percentile } from '../support';
+import { kafkaOption, option, percentile, startBenchBroker } from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const LINES_PER_ORDER = 90;
@@ -81,7 +81,8 @@ export async function main(args: string[]): Promise<void> {
   await admin.query(`CREATE DATABASE "${dbName}"`);
   const dbUrl = new URL(serverUrl);
   dbUrl.pathname = `/${dbName}`;
-  const broker = await startDevBroker({ port: 0, logger: () => undefined });
+  const kafkaKind = kafkaOption(args);
+  const broker = await startBenchBroker(kafkaKind);
   const children: ChildProcess[] = [];
   try {
     const commandPort = await freePort();
@@ -131,6 +132,7 @@ export async function main(args: string[]): Promise<void> {
         mine.push((await post(`${api}/orders`, { customerId: customer.id })).id);
       orders.push(mine);
     }
+    const brokerCpuBefore = broker.cpuSeconds();
     const full = await drive(
       commands,
       connections,
@@ -139,6 +141,7 @@ export async function main(args: string[]): Promise<void> {
         await post(`${api}/orders/${orderId}/lines`, { sku, quantity: 1, unitPrice: 100 });
       },
     );
+    const brokerCpuSeconds = broker.cpuSeconds() - brokerCpuBefore;
 
     // Raw ceiling: the same statements per command, straight from a pg pool.
     const pool = new Pool({ connectionString: dbUrl.toString(), max: connections });
@@ -200,7 +203,9 @@ export async function main(args: string[]): Promise<void> {
       ],
       ['raw pg ceiling', rate(raw), percentile(raw.latenciesMs, 50), percentile(raw.latenciesMs, 99)],
     ] as const;
-    console.log(`\nAddOrderLine, ${full.commands} commands on distinct orders, ${connections} connections\n`);
+    console.log(
+      `\nAddOrderLine, ${full.commands} commands on distinct orders, ${connections} connections, ${broker.name}\n`,
+    );
     console.log('| path                      | commands/s | p50 ms | p99 ms |');
     console.log('| ------------------------- | ---------: | -----: | -----: |');
     for (const [name, perSecond, p50, p99] of rows) {
@@ -212,6 +217,7 @@ export async function main(args: string[]): Promise<void> {
     console.log(`\nratio to the raw ceiling: ${ratio} (target ≥ 0.35)`);
     console.log(
       `RESULT ${JSON.stringify({
+        kafka: kafkaKind,
         commands: full.commands,
         connections,
         commandsPerSecond: rate(full),
@@ -219,6 +225,7 @@ export async function main(args: string[]): Promise<void> {
         p99Ms: Math.round(percentile(full.latenciesMs, 99) * 10) / 10,
         rawCeilingPerSecond: rate(raw),
         ratioToCeiling: ratio,
+        brokerCpuCoresDuringCommands: Math.round((brokerCpuSeconds / full.seconds) * 1000) / 1000,
       })}`,
     );
   } finally {

@@ -1,6 +1,7 @@
 // End-to-end lag: from a command's answer (its transaction committed) until the change is visible through the query
 // service, at a steady rate of commands. The whole system runs as in production, each part its own process: the four
-// services (startStack), the development Kafka broker (its CLI), real PostgreSQL for both databases.
+// services (startStack), the Kafka broker (the development broker's CLI, or Apache Kafka with --kafka apache), real
+// PostgreSQL for both databases.
 //
 // Load: open loop, one command every 1/rate seconds whatever the answers do (a late answer does not delay the next
 // command): 1 in 10 is CreateOrder, the others AddOrderLine on an order of a pool that has no command in flight
@@ -18,7 +19,7 @@
 // 5 ms until the version shows): that figure adds a GET's own time and the 5 ms polling step.
 //
 // Usage: BENCH_POSTGRES_URL=postgres://... npm run bench -- e2e-lag [--rate 200] [--seconds 30] [--warmup 5]
-//        [--poll-ms 2] [--sample-every 50]
+//        [--poll-ms 2] [--sample-every 50] [--kafka apache|dev]
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -28,7 +29,14 @@ import { Worker } from 'node:worker_threads';
 import { Client } from 'pg';
 import { startStack, type Stack } from '@tandem/dev-stack';
 import type { FromPoller, PollerJob, ToPoller } from './visibility-poller';
-import { machineCpuSeconds, option, percentile, processCpuSeconds, startBrokerProcess } from '../support';
+import {
+  kafkaOption,
+  machineCpuSeconds,
+  option,
+  percentile,
+  processCpuSeconds,
+  startBenchBroker,
+} from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TARGET_P99_MS = 100;
@@ -96,11 +104,12 @@ export async function main(args: string[]): Promise<void> {
   // it can from the cores the system under test runs on.
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const logs: string[] = [];
-  let broker: Awaited<ReturnType<typeof startBrokerProcess>> | undefined;
+  const kafkaKind = kafkaOption(args);
+  let broker: Awaited<ReturnType<typeof startBenchBroker>> | undefined;
   let stack: Stack | undefined;
   let poller: Worker | undefined;
   try {
-    broker = await startBrokerProcess();
+    broker = await startBenchBroker(kafkaKind);
     stack = await startStack({
       kafkaBrokers: broker.bootstrap,
       writeDatabaseUrl: urlOf(databases[0]),
@@ -120,7 +129,7 @@ export async function main(args: string[]): Promise<void> {
         'command-service': processCpuSeconds(services['command-service'].child.pid),
         'projection-service': processCpuSeconds(services['projection-service'].child.pid),
         'query-service': processCpuSeconds(services['query-service'].child.pid),
-        'kafka broker': processCpuSeconds(broker?.child.pid),
+        'kafka broker': broker?.cpuSeconds() ?? 0,
         postgres: postgresCpuSeconds(),
         'benchmark (driver and watcher)': (own.user + own.system) / 1e6,
         'machine busy': machine.busy,
@@ -329,7 +338,7 @@ export async function main(args: string[]): Promise<void> {
     console.log(
       `\nEnd-to-end lag at ${rate} commands/s for ${seconds} s (after ${warmupSeconds} s of warm-up): ` +
         `${measuredSent} commands sent (achieved ${achievedRate}/s), ${measuredAnswered} answered, ` +
-        `${failures.length} failed; 1 in ${CREATE_EVERY} is CreateOrder\n`,
+        `${failures.length} failed; 1 in ${CREATE_EVERY} is CreateOrder; ${broker.name}\n`,
     );
     console.log(`| ${'measure'.padEnd(44)} | count | p50 ms | p90 ms | p99 ms | max ms |`);
     console.log(`| ${'-'.repeat(44)} | ----: | -----: | -----: | -----: | -----: |`);
@@ -363,6 +372,7 @@ export async function main(args: string[]): Promise<void> {
     console.log(`target p99 < ${TARGET_P99_MS} ms: ${met ? 'met' : 'NOT met'} (p99 ${p99.toFixed(1)} ms)`);
     console.log(
       `RESULT ${JSON.stringify({
+        kafka: kafkaKind,
         rate,
         seconds,
         warmupSeconds,
@@ -401,11 +411,7 @@ export async function main(args: string[]): Promise<void> {
     agent.destroy();
     await poller?.terminate();
     await stack?.stop();
-    if (broker) {
-      const exited = new Promise((resolve) => broker?.child.once('exit', resolve));
-      broker.child.kill('SIGTERM');
-      await exited;
-    }
+    await broker?.stop();
     for (const name of databases) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.end();
   }

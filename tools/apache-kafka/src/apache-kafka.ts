@@ -1,6 +1,15 @@
 // A single-node Apache Kafka (KRaft, broker and controller in one process) for tests, benchmarks and `npm run kafka`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -178,26 +187,18 @@ export async function startApacheKafka(options: ApacheKafkaOptions = {}): Promis
     classPath,
   ];
 
-  // KRaft storage is formatted once per log dir; a kept data dir is started as it is.
-  const formatted = spawnSync(
-    install.java,
-    [
-      ...jvm,
-      'kafka.tools.StorageTool',
-      'format',
-      '--standalone',
-      '--ignore-formatted',
-      '-t',
-      clusterId(),
-      '-c',
-      configFile,
-    ],
-    { encoding: 'utf8', env, timeout: 60_000 },
-  );
-  if (formatted.status !== 0) {
-    throw new ApacheKafkaUnavailable(
-      `formatting KRaft storage in ${logDir} failed:\n${`${formatted.stdout}${formatted.stderr}`.trim()}`,
+  // KRaft storage is formatted once per log dir; a kept data dir is started as it is (its cluster id stays).
+  if (!existsSync(path.join(logDir, 'meta.properties'))) {
+    const formatted = spawnSync(
+      install.java,
+      [...jvm, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId(), '-c', configFile],
+      { encoding: 'utf8', env, timeout: 60_000 },
     );
+    if (formatted.status !== 0) {
+      throw new ApacheKafkaUnavailable(
+        `formatting KRaft storage in ${logDir} failed:\n${`${formatted.stdout}${formatted.stderr}`.trim()}`,
+      );
+    }
   }
 
   options.log?.(`starting Apache Kafka ${install.version} on ${HOST}:${port} (log ${logFile})`);
