@@ -50,7 +50,7 @@ export interface E2eStack {
   stop(): Promise<void>;
 }
 
-export async function startE2eStack(name: string): Promise<E2eStack> {
+export async function startE2eStack(name: string, env: Record<string, string> = {}): Promise<E2eStack> {
   for (const app of ['gateway', 'command-service', 'projection-service', 'query-service']) builtApp(app);
   const writeDb = await createTestDatabase(`${name}_write`);
   const readDb = await createTestDatabase(`${name}_read`);
@@ -62,7 +62,7 @@ export async function startE2eStack(name: string): Promise<E2eStack> {
     ports: { gateway: 0, 'command-service': 0, 'query-service': 0, 'projection-service': 0 },
     skipBuild: true,
     output: (line) => logs.push(line),
-    env: { LOG_LEVEL: 'warn', TOPIC_PARTITIONS: '3' },
+    env: { LOG_LEVEL: 'warn', TOPIC_PARTITIONS: '3', ...env },
   });
   return {
     stack,
