@@ -54,7 +54,7 @@ export interface E2eStack {
   stop(): Promise<void>;
 }
 
-export async function startE2eStack(name: string): Promise<E2eStack> {
+export async function startE2eStack(name: string, env: Record<string, string> = {}): Promise<E2eStack> {
   for (const app of ['gateway', 'command-service', 'projection-service', 'query-service']) builtApp(app);
   const writeDb = await createTestDatabase(`${name}_write`);
   const readDb = await createTestDatabase(`${name}_read`);
@@ -72,6 +72,7 @@ export async function startE2eStack(name: string): Promise<E2eStack> {
       TOPIC_PARTITIONS: '3',
       KAFKA_TOPIC_PREFIX: kafka.serviceEnv.KAFKA_TOPIC_PREFIX,
       KAFKA_GROUP_PREFIX: kafka.serviceEnv.KAFKA_GROUP_PREFIX,
+      ...env,
     },
   });
   return {

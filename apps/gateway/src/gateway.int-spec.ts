@@ -222,7 +222,7 @@ describe('forwarding a command', () => {
     expect(await answer.text()).toBe(problem);
   });
 
-  it('passes 412 and 422 back', async () => {
+  it('passes 412 and 422 back, naming the public path as instance', async () => {
     for (const status of [412, 422]) {
       command.answer({
         status,
@@ -231,7 +231,7 @@ describe('forwarding a command', () => {
       });
       const answer = await fetch(`${gateway.url}/api/orders/${ORDER_ID}/ship`, { method: 'POST' });
       expect(answer.status).toBe(status);
-      expect(await answer.json()).toEqual({ status });
+      expect(await answer.json()).toEqual({ status, instance: `/api/orders/${ORDER_ID}/ship` });
     }
   });
 
@@ -293,7 +293,7 @@ describe('forwarding a read', () => {
     expect(only(query).url).toBe('/api/reports/daily-sales?from=2026-11-01&to=2026-11-30');
   });
 
-  it('passes a 404 problem back', async () => {
+  it('passes a 404 problem back, naming the public path as instance', async () => {
     query.answer({
       status: 404,
       headers: { 'content-type': 'application/problem+json' },
@@ -302,7 +302,22 @@ describe('forwarding a read', () => {
     const answer = await fetch(`${gateway.url}/api/orders/${ORDER_ID}`);
     expect(answer.status).toBe(404);
     expect(answer.headers.get('content-type')).toBe('application/problem+json');
-    expect(await answer.json()).toEqual({ code: 'order.not-found' });
+    expect(await answer.json()).toEqual({ code: 'order.not-found', instance: `/api/orders/${ORDER_ID}` });
+  });
+
+  it('never shows the internal path of a service behind a prefix: an admin 404 names the public one', async () => {
+    projection.answer({
+      status: 404,
+      headers: { 'content-type': 'application/problem+json' },
+      body: '{"status":404,"code":"route.not-found","instance":"/admin/projections/order-summary/nope"}',
+    });
+    const answer = await fetch(`${gateway.url}/api/admin/projections/order-summary/nope`);
+    expect(answer.status).toBe(404);
+    expect(await answer.json()).toEqual({
+      status: 404,
+      code: 'route.not-found',
+      instance: '/api/admin/projections/order-summary/nope',
+    });
   });
 });
 

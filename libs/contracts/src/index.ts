@@ -17,5 +17,6 @@ export * from './events/event-catalog';
 export * from './cloudevents/cloud-event-headers';
 export * from './consistency-token';
 export * from './http/command-requests';
+export * from './http/problem-members';
 export * from './json-schemas';
 export * from './http/read-models';

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import type { CommandAccepted } from '@tandem/contracts';
-import { problem, ProblemException } from '@tandem/platform/http';
+import { problemException } from '@tandem/platform/http';
 import { IdempotencyKeyReused, type CommandResponse } from '@tandem/write/persistence';
 
 /**
@@ -17,9 +17,7 @@ export async function sendCommand(
   } catch (error) {
     // The one error with no place in the shared kinds: HTTP's 422 for a reused key.
     if (error instanceof IdempotencyKeyReused) {
-      throw new ProblemException(
-        problem(422, error.code, 'Idempotency key reused', error.message, { idempotencyKey: error.key }),
-      );
+      throw problemException('idempotency.key-reused', error.message, { idempotencyKey: error.key });
     }
     throw error;
   }

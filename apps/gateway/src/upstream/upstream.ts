@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { ProblemException, problem } from '@tandem/platform/http';
+import { PROBLEM_CONTENT_TYPE, problemException, type ProblemException } from '@tandem/platform/http';
 import {
   currentContext,
   formatTraceparent,
@@ -96,7 +96,9 @@ export class Upstream {
     }
     // `end`, not Express's `send`: send would compute its own ETag and answer 304 by itself.
     if (answer.status === 204 || answer.status === 304 || answer.body.length === 0) response.end();
-    else response.end(answer.body);
+    else if (answer.headers['content-type']?.startsWith(PROBLEM_CONTENT_TYPE)) {
+      response.end(publicProblem(answer.body, request.originalUrl));
+    } else response.end(answer.body);
   }
 
   /** Readiness: the service's liveness probe answers 2xx. */
@@ -122,26 +124,16 @@ export class Upstream {
 
   private failureOf(error: unknown): ProblemException {
     if (isTimeout(error)) {
-      return new ProblemException(
-        problem(
-          504,
-          'upstream.timeout',
-          'Upstream service timed out',
-          `${this.name} did not answer within ${this.timeoutMs} ms. A command may or may not have been ` +
-            'applied: repeat it with the same Idempotency-Key to find out.',
-          { service: this.name },
-        ),
+      return problemException(
+        'upstream.timeout',
+        `${this.name} did not answer within ${this.timeoutMs} ms. A command may or may not have been ` +
+          'applied: repeat it with the same Idempotency-Key to find out.',
+        { service: this.name },
       );
     }
-    return new ProblemException(
-      problem(
-        502,
-        'upstream.unavailable',
-        'Upstream service unavailable',
-        `${this.name} could not be reached${causeOf(error)}.`,
-        { service: this.name },
-      ),
-    );
+    return problemException('upstream.unavailable', `${this.name} could not be reached${causeOf(error)}.`, {
+      service: this.name,
+    });
   }
 }
 
@@ -155,12 +147,26 @@ export function upstreamPath(originalUrl: string, stripPrefix?: string): string 
   const path = queryAt === -1 ? originalUrl : originalUrl.slice(0, queryAt);
   const query = queryAt === -1 ? '' : originalUrl.slice(queryAt);
   if (path.split('/').some(isDotSegment)) {
-    throw new ProblemException(
-      problem(404, 'route.not-found', 'No such route', `Cannot route ${path}: dot segments are not allowed.`),
-    );
+    throw problemException('route.not-found', 'Dot segments are not allowed in a path.');
   }
   const routed = stripPrefix && path.startsWith(stripPrefix) ? path.slice(stripPrefix.length) : path;
   return routed + query;
+}
+
+/**
+ * A service's problem, with `instance` naming the public path the client asked for: a service behind a prefix
+ * (the projection service serves `/admin/...` for the public `/api/admin/...`) must not show its internal path.
+ */
+function publicProblem(body: Buffer | string, publicUrl: string): string {
+  const text = body.toString();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return text;
+  return JSON.stringify({ ...parsed, instance: publicUrl });
 }
 
 function isDotSegment(segment: string): boolean {

@@ -24,9 +24,12 @@ export type ChangeCreditLimitRequest = z.infer<typeof ChangeCreditLimitRequest>;
 export const CreateOrderRequest = z.object({ customerId: z.uuid() }).strict();
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;
 
+/** A SKU as a client sends it: surrounding whitespace is dropped, and a blank SKU is refused. */
+export const SkuInput = z.string().trim().min(1, 'must not be blank').pipe(Sku);
+
 export const AddOrderLineRequest = z
   .object({
-    sku: Sku,
+    sku: SkuInput,
     quantity: z.number().int().min(1).max(1_000_000),
     unitPrice: MinorUnits,
   })

@@ -1,72 +1,95 @@
 import type { INestApplication } from '@nestjs/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { PROBLEM_CONTENT_TYPE, problem } from './problem';
+import { PROBLEM_CONTENT_TYPE, validationProblem, type ProblemDetails } from './problem';
+import { problemOf } from './problem-codes';
+import { inspectJson, MAX_JSON_DEPTH } from './json-inspection';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 interface BodyParserError extends Error {
   type?: string;
   status?: number;
-  limit?: number;
+  code?: string;
 }
 
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
 /**
- * JSON bodies up to 1 MB. Parser failures are answered here, as problems, because they happen before Nest's
- * filters are reached: malformed JSON is a 400, an oversized body a 413, a non-JSON body on a JSON route a 415.
+ * JSON bodies up to 1 MB, and the checks every body and query string gets before any route sees it. Parser
+ * failures are answered here, as problems, because they happen before Nest's filters are reached: malformed JSON
+ * is a 400, an oversized body a 413, a non-JSON body on a JSON route a 415, a compressed body that does not
+ * decode a 400. Then a body nested deeper than MAX_JSON_DEPTH is a 400, and so is any string that PostgreSQL could
+ * not store or any number JSON cannot carry, naming the field: a new field of a new route gets these checks too.
  */
 export function useJsonBodies(app: INestApplication): void {
-  app.use(
-    express.json({ limit: MAX_BODY_BYTES, strict: false, type: ['application/json', 'application/*+json'] }),
-  );
+  app.use(express.json({ limit: MAX_BODY_BYTES, strict: false, type: JSON_TYPES }));
   app.use((error: BodyParserError, request: Request, response: Response, next: NextFunction) => {
     if (!error) return next();
-    const send = (status: number, code: string, title: string, detail: string) =>
-      response
-        .status(status)
-        .type(PROBLEM_CONTENT_TYPE)
-        .send(JSON.stringify({ ...problem(status, code, title, detail), instance: request.originalUrl }));
-    if (error.type === 'entity.parse.failed') {
-      return send(
-        400,
-        'request.malformed-json',
-        'Malformed JSON',
-        `The body is not valid JSON: ${error.message}`,
-      );
-    }
-    if (error.type === 'entity.too.large') {
-      return send(
-        413,
-        'request.too-large',
-        'Request body too large',
-        `The body is larger than the limit of ${MAX_BODY_BYTES} bytes.`,
-      );
-    }
-    if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') {
-      return send(415, 'request.unsupported-encoding', 'Unsupported body encoding', error.message);
-    }
-    return next(error);
+    const refusal = bodyParserRefusal(error);
+    if (refusal === undefined) return next(error);
+    sendProblem(request, response, refusal);
   });
   // A command route with a body that is not JSON at all: say so rather than validating an empty object.
   app.use((request: Request, response: Response, next: NextFunction) => {
     const hasBody =
       Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'];
-    if (hasBody && !request.is(['application/json', 'application/*+json']) && request.method !== 'GET') {
-      response
-        .status(415)
-        .type(PROBLEM_CONTENT_TYPE)
-        .send(
-          JSON.stringify({
-            ...problem(
-              415,
-              'request.unsupported-media-type',
-              'Unsupported media type',
-              'Send the body as application/json.',
-            ),
-            instance: request.originalUrl,
-          }),
-        );
+    if (hasBody && !request.is(JSON_TYPES) && request.method !== 'GET') {
+      sendProblem(
+        request,
+        response,
+        problemOf('request.unsupported-media-type', 'Send the body as application/json.'),
+      );
       return;
     }
     next();
   });
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    const refusal = inputRefusal(request.query, 'query string') ?? inputRefusal(request.body, 'body');
+    if (refusal === undefined) return next();
+    sendProblem(request, response, refusal);
+  });
+}
+
+function bodyParserRefusal(error: BodyParserError): ProblemDetails | undefined {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return problemOf('request.malformed-json', `The body is not valid JSON: ${error.message}`);
+    case 'entity.too.large':
+      return problemOf('request.too-large', `The body is larger than the limit of ${MAX_BODY_BYTES} bytes.`);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return problemOf('request.unsupported-encoding', error.message);
+    case 'request.size.invalid':
+    case 'request.aborted':
+      return problemOf('request.malformed-http', 'The body did not match its Content-Length.');
+  }
+  // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR…): the Content-Encoding named a format the body is not in.
+  if (error.code?.startsWith('Z_') || error.code === 'ERR_BROTLI_DECOMPRESSION_FAILED') {
+    return problemOf(
+      'request.malformed-encoding',
+      'The body does not decode with the Content-Encoding it names (gzip, deflate or br).',
+    );
+  }
+  // Any other refusal of the body parser is the request's fault, and says so in a catalogued code.
+  if (error.status !== undefined && error.status >= 400 && error.status < 500) {
+    return problemOf('request.malformed-http', `The body could not be read: ${error.message}`);
+  }
+  return undefined;
+}
+
+function inputRefusal(value: unknown, where: 'body' | 'query string'): ProblemDetails | undefined {
+  if (value === undefined) return undefined;
+  const found = inspectJson(value);
+  if (found.ok) return undefined;
+  if ('tooDeep' in found) {
+    return problemOf('request.json-too-deep', `The ${where} nests deeper than ${MAX_JSON_DEPTH} levels.`);
+  }
+  return validationProblem(found.errors).problem;
+}
+
+function sendProblem(request: Request, response: Response, body: ProblemDetails): void {
+  response
+    .status(body.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify({ ...body, instance: request.originalUrl }));
 }

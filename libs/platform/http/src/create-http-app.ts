@@ -4,6 +4,7 @@ import type { INestApplication, Type } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { NestPinoLogger } from '@tandem/platform/observability';
 import { useJsonBodies } from './body-parsing';
+import { answerClientErrorsAsProblems } from './client-errors';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { useRequestTracking } from './request-tracking';
 
@@ -16,7 +17,7 @@ export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 /**
  * Creates a service's HTTP application the same way everywhere: JSON bodies up to 1 MB, correlation ids,
- * request metrics, problem+json errors, graceful shutdown on SIGTERM, idle connections kept longer than proxies
+ * request metrics, problem+json errors (Node's own refusals too), graceful shutdown on SIGTERM, idle connections kept longer than proxies
  * keep theirs.
  */
 export async function createHttpApp(module: Type<unknown>, logger: Logger): Promise<INestApplication> {
@@ -31,5 +32,6 @@ export async function createHttpApp(module: Type<unknown>, logger: Logger): Prom
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   // Must exceed keepAliveTimeout, or a request arriving late on a kept-alive connection can be cut off.
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  answerClientErrorsAsProblems(server);
   return app;
 }

@@ -1,5 +1,7 @@
 // HTTP plumbing shared by every service: problem+json errors, body limits, validation, health probes, metrics.
 export * from './problem';
+export * from './problem-codes';
+export * from './json-inspection';
 export * from './problem-details.filter';
 export * from './body-parsing';
 export * from './zod-validation';

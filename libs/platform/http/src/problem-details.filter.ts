@@ -5,10 +5,10 @@ import {
   PROBLEM_CONTENT_TYPE,
   ProblemException,
   isCodedError,
-  problem,
   problemFromCodedError,
   type ProblemDetails,
 } from './problem';
+import { problemOf } from './problem-codes';
 
 /** The one place where errors become HTTP answers: every error leaves as `application/problem+json`. */
 @Catch()
@@ -19,7 +19,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const body = { ...this.toProblem(error), instance: request.originalUrl };
+    const body = { ...this.toProblem(error, request.method), instance: request.originalUrl };
     if (body.status >= 500) {
       this.logger.error({ err: error, path: request.originalUrl }, 'request failed');
     }
@@ -27,16 +27,22 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
 
-  private toProblem(error: unknown): ProblemDetails {
+  private toProblem(error: unknown, method: string): ProblemDetails {
     if (error instanceof ProblemException) return error.problem;
     if (isCodedError(error)) return problemFromCodedError(error);
-    if (error instanceof HttpException) {
-      const status = error.getStatus();
-      if (status === 404) return problem(404, 'route.not-found', 'No such route', error.message);
-      if (status === 405)
-        return problem(405, 'route.method-not-allowed', 'Method not allowed', error.message);
-      return problem(status, `http.${status}`, error.name, error.message);
+    if (error instanceof HttpException || hasClientErrorStatus(error)) {
+      const status = error instanceof HttpException ? error.getStatus() : error.status;
+      // The path is in `instance`, which a gateway rewrites to the public one: the detail must not repeat it.
+      if (status === 404) return problemOf('route.not-found', `No ${method} route at this path.`);
+      // What Express refuses before routing (a path that is not valid percent-encoded UTF-8) is the request's fault.
+      if (status < 500) return problemOf('request.malformed-http', 'The request line could not be read.');
     }
-    return problem(500, 'internal', 'Internal server error', 'The server failed to handle the request.');
+    return problemOf('internal', 'The server failed to handle the request.');
   }
+}
+
+function hasClientErrorStatus(error: unknown): error is { status: number } {
+  if (typeof error !== 'object' || error === null) return false;
+  const status: unknown = Reflect.get(error, 'status');
+  return typeof status === 'number' && status >= 400 && status < 500;
 }

@@ -1,3 +1,5 @@
+import { isReservedProblemMember, type ProblemExtensions } from '@tandem/contracts';
+
 /**
  * RFC 9457 problem details. `type` is a stable URN per problem (`urn:tandem:problem:<code>`); clients switch on
  * `code` (or `type`), never on `title` or `detail`, which are for people.
@@ -25,20 +27,27 @@ export function problemType(code: string): string {
   return `urn:tandem:problem:${code}`;
 }
 
+/**
+ * A problem body. Extensions can never replace a member: their type forbids the reserved names, and a value that
+ * reaches here by a cast anyway is dropped, so `status` is always the HTTP status and `code` always the code.
+ */
 export function problem(
   status: number,
   code: string,
   title: string,
   detail?: string,
-  extensions: Record<string, unknown> = {},
+  extensions: ProblemExtensions = {},
 ): ProblemDetails {
+  const own = Object.fromEntries(
+    Object.entries(extensions).filter(([name]) => !isReservedProblemMember(name)),
+  );
   return {
+    ...own,
     type: problemType(code),
     title,
     status,
     ...(detail === undefined ? {} : { detail }),
     code,
-    ...extensions,
   };
 }
 
@@ -51,15 +60,13 @@ export class ProblemException extends Error {
 }
 
 export function validationProblem(errors: FieldError[], detail?: string): ProblemException {
-  return new ProblemException(
-    problem(
-      400,
-      'request.invalid',
-      'The request is invalid',
-      detail ?? errors.map((e) => `${e.field}: ${e.message}`).join('; '),
-      { errors },
-    ),
+  const body = problem(
+    400,
+    'request.invalid',
+    'The request is invalid',
+    detail ?? errors.map((e) => `${e.field}: ${e.message}`).join('; '),
   );
+  return new ProblemException({ ...body, errors });
 }
 
 /**
@@ -70,7 +77,7 @@ export interface CodedError {
   code: string;
   kind: 'not-found' | 'conflict' | 'invalid' | 'precondition-failed';
   message: string;
-  details?: Record<string, unknown>;
+  details?: ProblemExtensions;
 }
 
 export function isCodedError(error: unknown): error is CodedError {

@@ -1,25 +1,6 @@
 import { z } from 'zod';
 import { ORDER_STATUSES, type OrderStatus } from '@tandem/read/models';
-
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A date (`2026-11-28`, a whole UTC day) or a date-time with offset. `to` of a date covers that whole day. */
-function instant(bound: 'from' | 'to') {
-  return z
-    .string()
-    .refine((v) => DATE_ONLY.test(v) || z.iso.datetime({ offset: true }).safeParse(v).success, {
-      message: 'must be a date (YYYY-MM-DD) or an ISO 8601 date-time with offset',
-    })
-    .transform((v, ctx) => {
-      const date = new Date(DATE_ONLY.test(v) ? `${v}T00:00:00Z` : v);
-      if (Number.isNaN(date.getTime())) {
-        ctx.addIssue({ code: 'custom', message: 'is not a real date' });
-        return z.NEVER;
-      }
-      if (bound === 'to' && DATE_ONLY.test(v)) date.setUTCDate(date.getUTCDate() + 1);
-      return date;
-    });
-}
+import { instantBound } from '../../query-params';
 
 /** `GET /api/orders` query parameters. Unknown parameters are refused, so a typo is not a silently ignored filter. */
 export const ListOrdersRequest = z
@@ -30,8 +11,8 @@ export const ListOrdersRequest = z
         message: `must be one of ${ORDER_STATUSES.join(', ')}`,
       })
       .optional(),
-    from: instant('from').optional(),
-    to: instant('to').optional(),
+    from: instantBound('from').optional(),
+    to: instantBound('to').optional(),
     cursor: z.string().min(1, 'must not be empty').optional(),
     limit: z
       .string()

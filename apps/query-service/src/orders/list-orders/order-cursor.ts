@@ -1,8 +1,17 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import { validationProblem } from '@tandem/platform/http';
 import type { OrderKeyset, OrderListFilter } from '@tandem/read/models';
 
 export const CURSOR_SECRET = Symbol('CURSOR_SECRET');
+
+// What a signed cursor decodes to. Checked even though the signature is valid: a cursor signed with a leaked or
+// shared secret, or one written by an older version, must be a 400 and never reach SQL as a bad uuid or time.
+const CursorBody = z.object({
+  t: z.iso.datetime({ offset: true }),
+  i: z.uuid(),
+  f: z.string(),
+});
 
 /**
  * Opaque list cursors: the keyset of the last row served and a digest of the filter, signed with HMAC-SHA256 so a
@@ -30,20 +39,20 @@ export class OrderCursorCodec {
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
       throw invalid('has been altered or was not issued by this API');
     }
-    let parsed: { t?: unknown; i?: unknown; f?: unknown };
+    let decoded: unknown;
     try {
-      parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+      decoded = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
     } catch {
       throw invalid('is not a cursor returned by this API');
     }
-    if (parsed.f !== filterDigest(filter)) {
+    const parsed = CursorBody.safeParse(decoded);
+    if (!parsed.success) throw invalid('is not a cursor returned by this API');
+    if (parsed.data.f !== filterDigest(filter)) {
       throw invalid('belongs to a list with other filters: keep customerId, status, from and to unchanged');
     }
-    const createdAt = typeof parsed.t === 'string' ? new Date(parsed.t) : new Date(NaN);
-    if (Number.isNaN(createdAt.getTime()) || typeof parsed.i !== 'string') {
-      throw invalid('is not a cursor returned by this API');
-    }
-    return { createdAt, orderId: parsed.i };
+    const createdAt = new Date(parsed.data.t);
+    if (Number.isNaN(createdAt.getTime())) throw invalid('is not a cursor returned by this API');
+    return { createdAt, orderId: parsed.data.i };
   }
 
   private sign(body: string): string {

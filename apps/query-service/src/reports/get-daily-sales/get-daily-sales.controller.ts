@@ -4,16 +4,15 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { parseOrThrow } from '@tandem/platform/http';
 import { DAILY_SALES_PROJECTION } from '@tandem/read/models';
-import { rejectUnknownParams } from '../../query-params';
+import { CalendarDay, rejectUnknownParams } from '../../query-params';
 import { ReadFreshness, type ReadSource } from '../../freshness/read-freshness';
 import { GetDailySalesQuery, type DailySalesRowView } from './get-daily-sales.query';
 
 const SOURCE: ReadSource = { projection: DAILY_SALES_PROJECTION, streams: ['order'] };
 const MAX_DAYS = 366;
 
-const Day = z.iso.date({ message: 'must be a date as YYYY-MM-DD' });
 const DailySalesRequest = z
-  .object({ from: Day, to: Day })
+  .object({ from: CalendarDay, to: CalendarDay })
   .strict()
   .superRefine(({ from, to }, ctx) => {
     const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;

@@ -1,3 +1,4 @@
+import { RESERVED_PROBLEM_MEMBERS } from '@tandem/contracts';
 import { CUSTOMER_ID, ORDER_ID } from '../testing/fixtures';
 import * as customerErrors from './customer.errors';
 import { DomainError } from './domain-error';
@@ -57,6 +58,20 @@ describe('domain errors', () => {
 
   it('gives every code a title for the API docs', () => {
     for (const { title } of Object.values(DOMAIN_ERROR_CODES)) expect(title.length).toBeGreaterThan(0);
+  });
+
+  it('never names a detail like a problem member, so no detail can replace the HTTP status or the code', () => {
+    for (const [error] of EXPECTED) {
+      for (const member of RESERVED_PROBLEM_MEMBERS) expect(error.details ?? {}).not.toHaveProperty(member);
+    }
+    expect(new orderErrors.OrderNotDraft(ORDER_ID, 'placed').details).toStrictEqual({
+      orderId: ORDER_ID,
+      orderStatus: 'placed',
+    });
+    expect(new orderErrors.OrderNotPlaced(ORDER_ID, 'draft').details).toStrictEqual({
+      orderId: ORDER_ID,
+      orderStatus: 'draft',
+    });
   });
 
   it('carries the values a client needs in details', () => {

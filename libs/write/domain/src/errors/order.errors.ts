@@ -22,7 +22,7 @@ export class OrderNotDraft extends DomainError {
   constructor(orderId: string, status: OrderStatus) {
     super(OrderNotDraft.code, `Order ${orderId} is ${status}; only a draft order can be changed or placed.`, {
       orderId,
-      status,
+      orderStatus: status,
     });
   }
 }
@@ -80,7 +80,7 @@ export class OrderNotPlaced extends DomainError {
   constructor(orderId: string, status: OrderStatus) {
     super(OrderNotPlaced.code, `Order ${orderId} is ${status}; only a placed order can be shipped.`, {
       orderId,
-      status,
+      orderStatus: status,
     });
   }
 }

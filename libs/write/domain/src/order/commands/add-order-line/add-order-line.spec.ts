@@ -63,7 +63,7 @@ describe('AddOrderLine', () => {
     spec
       .given(STREAMS_BY_STATUS[status])
       .when(addLine('B', 1, 100))
-      .thenThrows('order.not-draft', { orderId: ORDER_ID, status });
+      .thenThrows('order.not-draft', { orderId: ORDER_ID, orderStatus: status });
   });
 
   it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, MAX + 1])(

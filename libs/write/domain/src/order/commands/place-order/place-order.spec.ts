@@ -99,6 +99,6 @@ describe('PlaceOrder', () => {
     spec
       .given(STREAMS_BY_STATUS[status])
       .when(placeOrder(10_000))
-      .thenThrows('order.not-draft', { orderId: ORDER_ID, status });
+      .thenThrows('order.not-draft', { orderId: ORDER_ID, orderStatus: status });
   });
 });

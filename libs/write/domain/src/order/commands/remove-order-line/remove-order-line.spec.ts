@@ -29,7 +29,7 @@ describe('RemoveOrderLine', () => {
     spec
       .given(STREAMS_BY_STATUS[status])
       .when(removeLine('A'))
-      .thenThrows('order.not-draft', { orderId: ORDER_ID, status });
+      .thenThrows('order.not-draft', { orderId: ORDER_ID, orderStatus: status });
   });
 
   it('refuses a SKU that is not on the order: order.line-not-found', () => {

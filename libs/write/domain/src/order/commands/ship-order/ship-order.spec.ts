@@ -41,6 +41,6 @@ describe('ShipOrder', () => {
     spec
       .given(STREAMS_BY_STATUS[status])
       .when(shipOrder)
-      .thenThrows('order.not-placed', { orderId: ORDER_ID, status });
+      .thenThrows('order.not-placed', { orderId: ORDER_ID, orderStatus: status });
   });
 });
