@@ -12,6 +12,8 @@ export interface BrokerConfig {
   /** Host written into metadata: where clients connect back to. */
   advertisedHost: string;
   defaultPartitions: number;
+  /** Largest record batch accepted from a producer (message.max.bytes). */
+  maxMessageBytes: number;
   clusterId: string;
   log: (line: string) => void;
 }

@@ -13,7 +13,9 @@ export const USAGE = `Usage: npm run broker -- [--port 9092] [--host 127.0.0.1] 
   --host ADDR              Interface to listen on. Default 127.0.0.1.
   --data-dir DIR           Keep topics, records and committed offsets in DIR across restarts.
   --partitions N           Partitions of auto-created topics. Default 1.
-  --max-partition-bytes N  Record bytes kept in memory per partition. Default 67108864 (64 MiB).`;
+  --max-partition-bytes N  Record bytes kept in memory per partition. With --data-dir older records are read
+                           back from disk (default 67108864, 64 MiB); without, they are dropped and logged
+                           (default: no limit, topics keep everything).`;
 
 export type ParseResult =
   { ok: true; options: CliOptions } | { ok: false; help: true } | { ok: false; error: string };

@@ -17,10 +17,17 @@ export interface DevBrokerOptions {
   /** Partitions of auto-created topics (and of CreateTopics asking for -1). Default 1. */
   defaultPartitions?: number;
   /**
-   * Batch bytes kept in memory per partition. Without a data dir older batches are then dropped and the log start
-   * offset advances; with one they are read back from disk. Default 64 MiB.
+   * Batch bytes kept in memory per partition. With a data dir older batches leave memory and are read back from
+   * disk (default 64 MiB). Without one this is a retention limit: older batches are dropped, the log start offset
+   * advances and the broker logs it. Default without a data dir: no limit, topics keep everything (as Tandem's
+   * topics do on Apache Kafka, retention.ms=-1).
    */
   maxBytesPerPartition?: number;
+  /**
+   * Largest record batch a producer may send (Kafka's message.max.bytes); a larger one is refused with
+   * MESSAGE_TOO_LARGE. Default 1048588, Apache Kafka's default (1 MiB plus the batch overhead).
+   */
+  maxMessageBytes?: number;
   /** Kafka's group.initial.rebalance.delay.ms. */
   initialRebalanceDelayMs?: number;
   /** Receives one line per failed connection, refused request and topic change. Default: stderr. */
@@ -38,7 +45,7 @@ export interface DevBroker {
 
 const NODE_ID = 1;
 const MAX_FRAME_BYTES = 100 * 1024 * 1024;
-const DEFAULT_MAX_BYTES_PER_PARTITION = 64 * 1024 * 1024;
+const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 + 12;
 
 function defaultLogger(line: string): void {
   process.stderr.write(`[kafka-dev-broker] ${line}\n`);
@@ -55,6 +62,7 @@ export async function startDevBroker(opts: DevBrokerOptions = {}): Promise<DevBr
   checkInteger('port', opts.port, 0, 65535);
   checkInteger('defaultPartitions', opts.defaultPartitions, 1, 10_000);
   checkInteger('maxBytesPerPartition', opts.maxBytesPerPartition, 1, Number.MAX_SAFE_INTEGER);
+  checkInteger('maxMessageBytes', opts.maxMessageBytes, 61, MAX_FRAME_BYTES);
   checkInteger('initialRebalanceDelayMs', opts.initialRebalanceDelayMs, 0, 600_000);
   const log = opts.logger ?? defaultLogger;
   const host = opts.host ?? '127.0.0.1';
@@ -64,7 +72,7 @@ export async function startDevBroker(opts: DevBrokerOptions = {}): Promise<DevBr
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const topics = new TopicRegistry({
     dataDir: opts.dataDir,
-    maxBytesPerPartition: opts.maxBytesPerPartition ?? DEFAULT_MAX_BYTES_PER_PARTITION,
+    maxBytesPerPartition: opts.maxBytesPerPartition,
     log,
   });
   topics.load();
@@ -82,6 +90,7 @@ export async function startDevBroker(opts: DevBrokerOptions = {}): Promise<DevBr
       nodeId: NODE_ID,
       advertisedHost,
       defaultPartitions: opts.defaultPartitions ?? 1,
+      maxMessageBytes: opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
       clusterId: 'kafka-dev-broker',
       log,
     },

@@ -1,38 +1,12 @@
-import { execFile, spawnSync } from 'node:child_process';
 import { type DevBroker, startDevBroker } from '../src';
 import { Cleanup } from './helpers/cleanup';
 import { kafkaClient } from './helpers/kafka';
+import { hasKcat, itKcat, kcat } from './helpers/kcat';
 import { LogCapture } from './helpers/log-capture';
 
 jest.setTimeout(120_000);
 
-// librdkafka, through kcat, is the second client the broker must satisfy. CI installs kcat, so there a missing
-// kcat is a failure; elsewhere these tests are skipped and say why.
-const hasKcat = spawnSync('kcat', ['-V'], { stdio: 'ignore' }).status === 0;
-const inCi = Boolean(process.env.CI);
-if (!hasKcat && !inCi) {
-  console.warn(
-    'kcat is not on PATH: skipping the librdkafka tests (install it with `apt-get install -y kcat`).',
-  );
-}
-const itKcat = hasKcat || inCi ? it : it.skip;
-
 const MESSAGES = 1000;
-
-function kcat(args: string[], input?: string, timeoutMs = 60_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      'kcat',
-      args,
-      { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        if (err) reject(new Error(`kcat ${args.join(' ')} failed: ${err.message}\n${stderr}`));
-        else resolve(stdout);
-      },
-    );
-    if (input !== undefined) child.stdin?.end(input);
-  });
-}
 
 describe('librdkafka through kcat', () => {
   let broker: DevBroker;

@@ -210,8 +210,31 @@ describe('protocol behaviour', () => {
 });
 
 describe('memory bound per partition', () => {
-  it('drops the oldest batches and advances the log start offset', async () => {
-    const broker = await startDevBroker({ port: 0, maxBytesPerPartition: 20_000, logger: () => undefined });
+  it('keeps everything by default, past the 64 MiB it used to drop beyond, as topics with retention.ms=-1 do', async () => {
+    const logs = new LogCapture();
+    const broker = await startDevBroker({ port: 0, logger: logs.logger });
+    const client = await RawClient.connect(broker.port);
+    try {
+      await createTopicV3(client, 'unbounded', 1);
+      const value = 'u'.repeat(1_000_000);
+      for (let i = 0; i < 70; i++) {
+        await produceV7(client, 'unbounded', 0, buildRecordBatch({ records: [{ value }] }));
+      }
+      expect((await listOffsetsV2(client, 'unbounded', 0, -2)).offset).toBe(0);
+      expect((await listOffsetsV2(client, 'unbounded', 0, -1)).offset).toBe(70);
+      const [first] = await fetchV11(client, 'unbounded', [{ partition: 0, offset: 0 }], { maxBytes: 1 });
+      expect(first).toMatchObject({ errorCode: 0, logStartOffset: 0 });
+      expect(batchesIn(first?.records ?? Buffer.alloc(0))).toHaveLength(1);
+      expect(logs.matching(/DROPPED/)).toEqual([]);
+    } finally {
+      await client.close();
+      await broker.stop();
+    }
+  });
+
+  it('with an explicit limit and no data dir, drops the oldest batches, advances the log start and logs it', async () => {
+    const logs = new LogCapture();
+    const broker = await startDevBroker({ port: 0, maxBytesPerPartition: 20_000, logger: logs.logger });
     const client = await RawClient.connect(broker.port);
     try {
       await createTopicV3(client, 'bounded', 1);
@@ -225,6 +248,9 @@ describe('memory bound per partition', () => {
       expect(gone).toMatchObject({ errorCode: OFFSET_OUT_OF_RANGE, logStartOffset: earliest });
       const [kept] = await fetchV11(client, 'bounded', [{ partition: 0, offset: earliest }]);
       expect(batchesIn(kept?.records ?? Buffer.alloc(0))).toHaveLength(50 - earliest);
+      expect(
+        logs.matching(/DROPPED records 0\.\.\d+ of bounded-0: more than maxBytesPerPartition=20000/),
+      ).toHaveLength(1);
     } finally {
       await client.close();
       await broker.stop();

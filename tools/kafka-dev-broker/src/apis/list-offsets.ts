@@ -1,4 +1,4 @@
-import { NONE, UNKNOWN_TOPIC_OR_PARTITION } from '../protocol/error-codes';
+import { NONE, UNKNOWN_TOPIC_OR_PARTITION, UNSUPPORTED_VERSION } from '../protocol/error-codes';
 import type { ApiHandler } from './types';
 
 const LATEST = -1;
@@ -40,6 +40,10 @@ export const listOffsets: ApiHandler = (ctx, r) => {
           return { index: p.index, errorCode: NONE, timestamp: -1, offset: log.logEndOffset };
         if (p.timestamp === EARLIEST) {
           return { index: p.index, errorCode: NONE, timestamp: -1, offset: log.logStartOffset };
+        }
+        // Other negative values are later specs (max timestamp -3 needs v7, -4 and -5 tiered storage).
+        if (p.timestamp < 0) {
+          return { index: p.index, errorCode: UNSUPPORTED_VERSION, timestamp: -1, offset: -1 };
         }
         const found = log.offsetForTimestamp(p.timestamp);
         return found

@@ -3,6 +3,8 @@ import { addSequence } from '../log/producer-state';
 import {
   CORRUPT_MESSAGE,
   INVALID_REQUIRED_ACKS,
+  INVALID_TIMESTAMP,
+  MESSAGE_TOO_LARGE,
   NONE,
   UNKNOWN_TOPIC_OR_PARTITION,
 } from '../protocol/error-codes';
@@ -10,11 +12,14 @@ import type { Reader } from '../protocol/reader';
 import {
   baseSequence,
   lastOffsetDelta,
+  maxTimestamp,
   producerEpoch,
   producerId,
   splitBatches,
 } from '../protocol/record-batch';
 import type { ApiHandler } from './types';
+
+const MAX_TIMESTAMP_AHEAD_MS = 3_600_000;
 
 interface PartitionResult {
   index: number;
@@ -38,10 +43,28 @@ function appendAll(
   log: PartitionLog,
   records: Buffer | null,
   keepViews: boolean,
+  maxMessageBytes: number,
+  now: number,
 ): { baseOffset: number } | Refusal {
   if (records === null) return { errorCode: CORRUPT_MESSAGE, reason: 'null record set' };
   const split = splitBatches(records);
   if (!('batches' in split)) return split;
+  // Kafka checks each batch as sent (compressed), before any is stored.
+  const tooLarge = split.batches.find((batch) => batch.length > maxMessageBytes);
+  if (tooLarge) {
+    return {
+      errorCode: MESSAGE_TOO_LARGE,
+      reason: `record batch of ${tooLarge.length} bytes is larger than max message bytes ${maxMessageBytes}`,
+    };
+  }
+  // Kafka 4's log.message.timestamp.after.max.ms (1 hour): a record stamped further ahead is refused.
+  const future = split.batches.find((batch) => maxTimestamp(batch) > now + MAX_TIMESTAMP_AHEAD_MS);
+  if (future) {
+    return {
+      errorCode: INVALID_TIMESTAMP,
+      reason: `timestamp ${maxTimestamp(future)} is more than ${MAX_TIMESTAMP_AHEAD_MS} ms ahead of the broker's clock`,
+    };
+  }
   let first = -1;
   for (const batch of split.batches) {
     const pid = producerId(batch);
@@ -79,6 +102,7 @@ export const produce: ApiHandler = (ctx, r) => {
   }));
 
   const topics = ctx.broker.topics;
+  const now = Date.now();
   const touched = new Set<PartitionLog>();
   const refusals: string[] = [];
   const results: TopicResult[] = topicData.map((t) => {
@@ -86,15 +110,16 @@ export const produce: ApiHandler = (ctx, r) => {
     return {
       name: t.name,
       partitions: t.partitions.map((p): PartitionResult => {
-        const refuse = (errorCode: number, reason: string): PartitionResult => {
+        const log = topic?.partitions[p.index];
+        const refuse = (errorCode: number, reason: string, logStartOffset = -1): PartitionResult => {
           refusals.push(`${t.name}-${p.index}: ${reason} (error ${errorCode})`);
-          return { index: p.index, errorCode, baseOffset: -1, logStartOffset: -1 };
+          return { index: p.index, errorCode, baseOffset: -1, logStartOffset };
         };
         if (acks !== 0 && acks !== 1 && acks !== -1) return refuse(INVALID_REQUIRED_ACKS, `acks=${acks}`);
-        const log = topic?.partitions[p.index];
         if (!log) return refuse(UNKNOWN_TOPIC_OR_PARTITION, 'unknown topic or partition');
-        const outcome = appendAll(log, p.records, ctx.ownsFrame);
-        if ('reason' in outcome) return refuse(outcome.errorCode, outcome.reason);
+        // Kafka answers a refused batch with the partition's log start offset.
+        const outcome = appendAll(log, p.records, ctx.ownsFrame, ctx.broker.config.maxMessageBytes, now);
+        if ('reason' in outcome) return refuse(outcome.errorCode, outcome.reason, log.logStartOffset);
         touched.add(log);
         return {
           index: p.index,

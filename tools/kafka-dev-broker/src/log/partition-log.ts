@@ -30,6 +30,7 @@ export interface ReadResult {
 
 const EMPTY_READ: ReadResult = { chunks: [], bytes: 0 };
 const COMPACT_AFTER = 4096;
+const DROP_REPORT_INTERVAL_MS = 60_000;
 
 /**
  * One partition: batches stored as received (only baseOffset rewritten), an offset index over them, and the
@@ -48,12 +49,15 @@ export class PartitionLog {
   private cacheHead = 0;
   private cachedBytes = 0;
   private readonly listeners = new Set<() => void>();
+  private lastDropReport = Number.NEGATIVE_INFINITY;
+  private unreportedDropFrom: number | null = null;
 
   constructor(
     readonly topic: string,
     readonly partition: number,
     private readonly maxCachedBytes: number,
     private readonly segment: SegmentFile | null = null,
+    private readonly log: (line: string) => void = () => undefined,
   ) {}
 
   /** Rebuilds index and producer state from the segment file (a restart with a data dir). */
@@ -120,6 +124,7 @@ export class PartitionLog {
 
   private evict(): void {
     const last = this.entries.length - 1;
+    const droppedFrom = this.logStartOffset;
     while (this.cachedBytes > this.maxCachedBytes && this.cacheHead < last) {
       const entry = this.entries[this.cacheHead];
       this.cachedBytes -= entry.size;
@@ -130,11 +135,29 @@ export class PartitionLog {
         this.logStartOffset = this.entries[this.head].baseOffset;
       }
     }
+    if (!this.segment && this.logStartOffset > droppedFrom) this.reportDropped(droppedFrom);
     if (this.head > COMPACT_AFTER && this.head * 2 > this.entries.length) {
       this.entries = this.entries.slice(this.head);
       this.cacheHead -= this.head;
       this.head = 0;
     }
+  }
+
+  /**
+   * Loud on purpose (Apache Kafka with Tandem's retention.ms=-1 would have kept these records), but at most one
+   * line a minute per partition, naming every offset dropped since the last.
+   */
+  private reportDropped(from: number): void {
+    this.unreportedDropFrom ??= from;
+    const now = Date.now();
+    if (now - this.lastDropReport < DROP_REPORT_INTERVAL_MS) return;
+    this.log(
+      `DROPPED records ${this.unreportedDropFrom}..${this.logStartOffset - 1} of ${this.topic}-${this.partition}: ` +
+        `more than maxBytesPerPartition=${this.maxCachedBytes} bytes in memory (start with a data dir, or ` +
+        `without that limit, to keep everything)`,
+    );
+    this.lastDropReport = now;
+    this.unreportedDropFrom = null;
   }
 
   /** Index of the entry holding `offset` (offset inside [logStartOffset, logEndOffset)). */

@@ -10,13 +10,16 @@ export interface Topic {
 
 export interface TopicRegistryOptions {
   dataDir?: string;
-  maxBytesPerPartition: number;
+  /** See DevBrokerOptions: a memory bound with a data dir, a retention limit without. */
+  maxBytesPerPartition?: number;
   log: (line: string) => void;
 }
 
 const TOPIC_NAME = /^[a-zA-Z0-9._-]+$/;
 const MAX_TOPIC_NAME_LENGTH = 249;
 const TOPIC_META = 'topic.json';
+/** With a data dir, batches beyond this leave memory (not the log) unless maxBytesPerPartition says otherwise. */
+const DEFAULT_CACHE_BYTES_WITH_DATA_DIR = 64 * 1024 * 1024;
 
 /** Kafka's topic name rule; also what makes a name safe as a directory name. Returns why a name is invalid. */
 export function invalidTopicName(name: string): string | null {
@@ -64,7 +67,10 @@ export class TopicRegistry {
 
   private openPartition(topic: string, partition: number): PartitionLog {
     const segment = this.topicsDir ? SegmentFile.open(join(this.topicsDir, topic, `${partition}.log`)) : null;
-    return new PartitionLog(topic, partition, this.opts.maxBytesPerPartition, segment);
+    const bound =
+      this.opts.maxBytesPerPartition ??
+      (segment ? DEFAULT_CACHE_BYTES_WITH_DATA_DIR : Number.POSITIVE_INFINITY);
+    return new PartitionLog(topic, partition, bound, segment, this.opts.log);
   }
 
   get(name: string): Topic | undefined {
