@@ -140,7 +140,7 @@ describeOnServer('read side end to end over the dev broker (real Postgres only)'
       },
       { timeoutMs: 20_000, what: 'the customer to be projected' },
     );
-    expect(registered).toMatchObject({ name: 'Grace', lifetimeValue: 0, draftCount: 0 });
+    expect(registered).toMatchObject({ name: 'Grace', lifetimeValue: '0', draftCount: 0 });
 
     const status = await getJson(`${projectionUrl}/admin/projections`);
     expect(status.status).toBe(200);
