@@ -34,7 +34,8 @@ export const MAX_AMOUNT = Math.max(...Object.keys(CURRENCIES).map(maxAmount));
 /** An amount a command may carry: whole minor units from 0 to `MAX_AMOUNT`; the per-currency bound is the domain's. */
 export const CommandAmount = MinorUnits.max(
   MAX_AMOUNT,
-  `must be at most ${MAX_AMOUNT} minor units (10^12 major units of the currency)`,
+  `must be at most ${MAX_AMOUNT} minor units: 10^12 major units of the currency, so 10^(12 + its exponent) ` +
+    'minor units (10^12 for JPY, 10^14 for EUR, 10^15 for KWD)',
 );
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isKnownCurrency } from '../currencies';
 import { isValidEmail } from '../email';
-import { CommandAmount, maxAmount } from '../money';
+import { CommandAmount, MAX_AMOUNT, maxAmount } from '../money';
 import { Sku } from '../events/order-line-added.event';
 
 /**
@@ -17,8 +17,9 @@ export const RegisterCustomerRequest = z
   })
   .strict()
   .superRefine(({ currency, creditLimit }, ctx) => {
-    // The bound per currency, where the body says which: the same rule the domain enforces.
-    if (isKnownCurrency(currency) && creditLimit > maxAmount(currency)) {
+    // The bound per currency, where the body says which: the same rule the domain enforces. Above MAX_AMOUNT the
+    // field's own check has already said so.
+    if (isKnownCurrency(currency) && creditLimit <= MAX_AMOUNT && creditLimit > maxAmount(currency)) {
       ctx.addIssue({
         code: 'custom',
         path: ['creditLimit'],
