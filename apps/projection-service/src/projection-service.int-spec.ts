@@ -60,6 +60,7 @@ describeOnServer('read side end to end over the dev broker (real Postgres only)'
       logger,
     );
     await projections.app.listen(0, '127.0.0.1');
+    await projections.start();
     projectionUrl = (await projections.app.getUrl()).replace('[::1]', '127.0.0.1');
 
     const kafka = new Kafka({ clientId: 'test', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
