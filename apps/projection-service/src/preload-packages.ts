@@ -19,7 +19,6 @@ const PACKAGES = [
   '@nestjs/common',
   '@nestjs/core',
   '@nestjs/platform-express',
-  '@nestjs/swagger',
 ] as const;
 
 export async function preloadPackages(): Promise<void> {

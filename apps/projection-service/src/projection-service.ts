@@ -70,8 +70,8 @@ export async function createProjectionService(
     },
     async start() {
       try {
-        await runner.prepareDatabase();
-        await runner.start();
+        await Promise.all([runner.prepareDatabase(), runner.connectKafka()]);
+        await runner.joinGroups();
       } catch (error) {
         await runner.stop().catch(() => undefined);
         throw error;

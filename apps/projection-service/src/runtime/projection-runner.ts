@@ -74,7 +74,7 @@ export class ProjectionRunner {
 
   /** Connects to the read DB and applies migrations (unless RUN_MIGRATIONS=false). */
   async prepareDatabase(): Promise<void> {
-    this.startingStep = 'connecting to the read database';
+    this.startingStep = 'connecting to the read database and Kafka';
     await this.dataSource.initialize();
     this.startingStep = 'migrating the read database';
     if (this.config.RUN_MIGRATIONS) {
@@ -83,13 +83,8 @@ export class ProjectionRunner {
     }
   }
 
-  /**
-   * Joins one consumer group per projection, all at once: each join waits for its group's rebalance (after a crash,
-   * for the dead members' sessions to expire), and the groups are independent, so joining them one after the
-   * other would add those waits up.
-   */
-  async start(): Promise<void> {
-    this.startingStep = 'connecting to Kafka';
+  /** The topics, the dead-letter producer and the admin client; independent of the read DB, so run beside it. */
+  async connectKafka(): Promise<void> {
     await ensureTopics(this.kafka, [
       ...EVENT_TOPICS.map((topic) => ({ topic, numPartitions: this.config.TOPIC_PARTITIONS })),
       ...EVENT_TOPICS.map((topic) => ({ topic: deadLetterTopic(topic), numPartitions: 1 })),
@@ -105,6 +100,14 @@ export class ProjectionRunner {
     this.admin = this.kafka.admin();
     await this.admin.connect();
     this.statusReader = new ProjectionStatusReader(this.dataSource, this.admin, this.config.STALL_AFTER_MS);
+  }
+
+  /**
+   * Joins one consumer group per projection, all at once: each join waits for its group's rebalance (after a crash,
+   * for the dead members' sessions to expire), and the groups are independent, so joining them one after the
+   * other would add those waits up. Needs `prepareDatabase` and `connectKafka` done.
+   */
+  async joinGroups(): Promise<void> {
     const names = this.config.PROJECTIONS as ProjectionName[];
     for (const name of names) this.joining.add(name);
     this.startingStep = 'joining consumer groups';
