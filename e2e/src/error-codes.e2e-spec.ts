@@ -29,6 +29,7 @@ const TIMEOUT_MS = 4_000;
 const CREDIT_LIMIT = 10_000;
 const ZERO_UUID = '00000000-0000-4000-8000-000000000000';
 const REUSED_KEY = randomUUID();
+const EUR_MAX = 10 ** 14;
 
 let e2e: E2eStack;
 let stack: Stack;
@@ -43,6 +44,7 @@ const fixture = {
   cancelled: '',
   full: '',
   overLimit: '',
+  nearMax: '',
 };
 
 function command(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -123,14 +125,26 @@ const CASES: Record<Code, Case> = {
     send: () => command('POST', `/orders/${fixture.cancelled}/cancel`, { reason: 'twice' }),
     extensions: { orderId: () => fixture.cancelled },
   },
+  // The fixture customer pays in EUR: at most 10^14 minor units per line and per order (docs/api.md).
   'order.amount-too-large': {
     send: () =>
       command('POST', `/orders/${fixture.draft}/lines`, {
         sku: 'HUGE',
         quantity: 2,
-        unitPrice: Number.MAX_SAFE_INTEGER,
+        unitPrice: EUR_MAX,
       }),
-    extensions: { orderId: () => fixture.draft, of: 'line' },
+    extensions: { orderId: () => fixture.draft, of: 'line', currency: 'EUR', max: EUR_MAX },
+  },
+  'order.total-too-large': {
+    setup: async () => {
+      fixture.nearMax = await order(0);
+      await accepted(
+        command('POST', `/orders/${fixture.nearMax}/lines`, { sku: 'MAX', quantity: 1, unitPrice: EUR_MAX }),
+      );
+    },
+    send: () =>
+      command('POST', `/orders/${fixture.nearMax}/lines`, { sku: 'ONE-MORE', quantity: 1, unitPrice: 1 }),
+    extensions: { orderId: () => fixture.nearMax, total: EUR_MAX + 1, currency: 'EUR', max: EUR_MAX },
   },
   'order.invalid-quantity': {
     shadowedBy: 'request.invalid',

@@ -1,4 +1,5 @@
 import { Module, type Type } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthModule, MetricsController } from '@tandem/platform/http';
 import { ProjectionsController } from './admin/projections.controller';
 import type { GatewayConfig } from './config';
@@ -7,6 +8,9 @@ import { upstreamReadinessChecks } from './health/upstream-readiness';
 import { OrdersController } from './orders/orders.controller';
 import { ReportsController } from './reports/reports.controller';
 import { Upstreams, UpstreamsModule } from './upstream/upstreams';
+
+// Prometheus' route is for scrapers, not API clients.
+ApiExcludeController()(MetricsController);
 
 /** The gateway's module, for one configuration (tests build one per set of stand-in upstreams). */
 export function createAppModule(config: GatewayConfig): Type<unknown> {

@@ -14,7 +14,29 @@ describe('projection-service configuration', () => {
       PROJECTIONS: ['order-summary', 'customer-orders', 'daily-sales'],
       KAFKA_GROUP_PREFIX: 'tandem.projection',
       STALL_AFTER_MS: 30_000,
+      KAFKA_SESSION_TIMEOUT_MS: 6_000,
+      KAFKA_HEARTBEAT_INTERVAL_MS: 1_000,
+      KAFKA_REBALANCE_TIMEOUT_MS: 30_000,
     });
+  });
+
+  test('refuses a heartbeat interval above a third of the session timeout, and a rebalance timeout below it', () => {
+    const parse = (env: Record<string, string>) => () =>
+      parseProjectionServiceConfig({
+        READ_DATABASE_URL: 'postgres://u@db:5432/read',
+        KAFKA_BROKERS: 'k1:9092',
+        ...env,
+      });
+    expect(parse({ KAFKA_SESSION_TIMEOUT_MS: '10000', KAFKA_HEARTBEAT_INTERVAL_MS: '3334' })).toThrow(
+      /KAFKA_HEARTBEAT_INTERVAL_MS: must be at most a third of KAFKA_SESSION_TIMEOUT_MS \(10000\)/,
+    );
+    expect(parse({ KAFKA_SESSION_TIMEOUT_MS: '10000', KAFKA_HEARTBEAT_INTERVAL_MS: '3333' })).not.toThrow();
+    expect(parse({ KAFKA_SESSION_TIMEOUT_MS: '45000' })).toThrow(
+      /KAFKA_REBALANCE_TIMEOUT_MS: must be at least KAFKA_SESSION_TIMEOUT_MS \(45000\)/,
+    );
+    expect(parse({ KAFKA_SESSION_TIMEOUT_MS: 'soon' })).toThrow(
+      /KAFKA_SESSION_TIMEOUT_MS: must be a whole number/,
+    );
   });
 
   test('names each missing or bad variable', () => {

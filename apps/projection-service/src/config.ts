@@ -36,21 +36,44 @@ const projectionList = z
   });
 
 /** The projection service's environment. Consumer groups are `<KAFKA_GROUP_PREFIX>.<projection>`. */
-export const ProjectionServiceConfigSchema = z.object({
-  PORT: z.pipe(port(3003), z.number()),
-  READ_DATABASE_URL: postgresUrl(),
-  KAFKA_BROKERS: kafkaBrokers(),
-  RUN_MIGRATIONS: boolean(true),
-  KAFKA_TOPIC_PREFIX: kafkaTopicPrefix(),
-  TOPIC_PARTITIONS: z.pipe(integer({ min: 1, max: 1000, default: 6 }), z.number()),
-  PROJECTIONS: projectionList,
-  KAFKA_GROUP_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be letters, digits, dots, dashes')
-    .default('tandem.projection'),
-  STALL_AFTER_MS: z.pipe(integer({ min: 1000, max: 3_600_000, default: 30_000 }), z.number()),
-  LOG_LEVEL: logLevel(),
-});
+export const ProjectionServiceConfigSchema = z
+  .object({
+    PORT: z.pipe(port(3003), z.number()),
+    READ_DATABASE_URL: postgresUrl(),
+    KAFKA_BROKERS: kafkaBrokers(),
+    RUN_MIGRATIONS: boolean(true),
+    KAFKA_TOPIC_PREFIX: kafkaTopicPrefix(),
+    TOPIC_PARTITIONS: z.pipe(integer({ min: 1, max: 1000, default: 6 }), z.number()),
+    PROJECTIONS: projectionList,
+    KAFKA_GROUP_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be letters, digits, dots, dashes')
+      .default('tandem.projection'),
+    STALL_AFTER_MS: z.pipe(integer({ min: 1000, max: 3_600_000, default: 30_000 }), z.number()),
+    // Consumer-group liveness (docs/services.md, "Restart after a crash"): a crashed member holds its partitions
+    // until the broker has missed its heartbeats for the session timeout, so that is how long a restart waits.
+    KAFKA_SESSION_TIMEOUT_MS: z.pipe(integer({ min: 1000, max: 300_000, default: 6_000 }), z.number()),
+    KAFKA_HEARTBEAT_INTERVAL_MS: z.pipe(integer({ min: 100, max: 100_000, default: 1_000 }), z.number()),
+    KAFKA_REBALANCE_TIMEOUT_MS: z.pipe(integer({ min: 1000, max: 600_000, default: 30_000 }), z.number()),
+    LOG_LEVEL: logLevel(),
+  })
+  .superRefine((config, ctx) => {
+    // Kafka's advice: at most a third of the session, so that two lost heartbeats do not evict a live member.
+    if (config.KAFKA_HEARTBEAT_INTERVAL_MS * 3 > config.KAFKA_SESSION_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KAFKA_HEARTBEAT_INTERVAL_MS'],
+        message: `must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${config.KAFKA_SESSION_TIMEOUT_MS})`,
+      });
+    }
+    if (config.KAFKA_REBALANCE_TIMEOUT_MS < config.KAFKA_SESSION_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KAFKA_REBALANCE_TIMEOUT_MS'],
+        message: `must be at least KAFKA_SESSION_TIMEOUT_MS (${config.KAFKA_SESSION_TIMEOUT_MS})`,
+      });
+    }
+  });
 export type ProjectionServiceConfig = z.infer<typeof ProjectionServiceConfigSchema>;
 
 export const SERVICE_NAME = 'projection-service';

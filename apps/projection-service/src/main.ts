@@ -1,28 +1,22 @@
-import 'reflect-metadata';
-import { createLogger, initMetrics } from '@tandem/platform/observability';
-import { loadProjectionServiceConfig, SERVICE_NAME } from './config';
-import { migrateOnly } from './migrate';
-import { createProjectionService } from './projection-service';
+import { earlyListenPort } from './early-port';
+import { preloadPackages } from './preload-packages';
+import { listenWhileStarting } from './starting-server';
 
+// Nothing but node:http is loaded before the port is open: /health/live answers while the rest loads (Nest,
+// TypeORM, kafkajs: seconds on a busy node) and while the consumer groups join (after a crash, that waits out the
+// dead members' sessions); /health/ready says what it is waiting for.
 async function main(): Promise<void> {
-  const config = loadProjectionServiceConfig();
-  const logger = createLogger(SERVICE_NAME, config.LOG_LEVEL);
-  if (process.argv[2] === 'migrate') {
-    await migrateOnly(config, logger);
-    return;
-  }
-  initMetrics(SERVICE_NAME);
-  const { app, runner } = await createProjectionService(config, logger);
-  await app.listen(config.PORT, '0.0.0.0');
-  logger.info(
-    { url: await app.getUrl(), projections: runner.names() },
-    `projection service listening on port ${config.PORT}`,
-  );
+  const command = process.argv[2];
+  const port = command === 'migrate' ? null : earlyListenPort(process.env);
+  const early = port === null ? null : await listenWhileStarting(port, '0.0.0.0');
+  if (early) await preloadPackages();
+  const { runProjectionService } = await import('./run-projection-service');
+  await runProjectionService(command, early);
 }
 
 main().catch((error: unknown) => {
   process.stderr.write(
-    `${SERVICE_NAME} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    `projection-service failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
   process.exit(1);
 });

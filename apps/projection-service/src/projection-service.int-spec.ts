@@ -66,6 +66,7 @@ describeOnServer('read side end to end over Kafka (real Postgres only)', () => {
       logger,
     );
     await projections.app.listen(0, '127.0.0.1');
+    await projections.start();
     projectionUrl = (await projections.app.getUrl()).replace('[::1]', '127.0.0.1');
 
     const kafka = new Kafka({ clientId: 'test', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
@@ -146,7 +147,7 @@ describeOnServer('read side end to end over Kafka (real Postgres only)', () => {
       },
       { timeoutMs: 20_000, what: 'the customer to be projected' },
     );
-    expect(registered).toMatchObject({ name: 'Grace', lifetimeValue: 0, draftCount: 0 });
+    expect(registered).toMatchObject({ name: 'Grace', lifetimeValue: '0', draftCount: 0 });
 
     const status = await getJson(`${projectionUrl}/admin/projections`);
     expect(status.status).toBe(200);

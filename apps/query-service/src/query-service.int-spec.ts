@@ -135,7 +135,7 @@ describe('GET /api/customers/{id}', () => {
       creditLimit: 50_000,
       version: 1,
       orderCounts: { placed: 1 },
-      lifetimeValue: 0,
+      lifetimeValue: '0',
     });
     expect(response.headers.get('x-data-as-of')).toMatch(/^2026-11-28T/);
   });
@@ -220,11 +220,11 @@ describe('GET /api/reports/daily-sales', () => {
           day: '2026-11-28',
           currency: 'EUR',
           placedCount: 1,
-          placedTotal: 600,
+          placedTotal: '600',
           shippedCount: 0,
-          shippedTotal: 0,
+          shippedTotal: '0',
           cancelledCount: 0,
-          cancelledTotal: 0,
+          cancelledTotal: '0',
         },
       ],
     });

@@ -34,6 +34,11 @@ export interface Stack {
   writeDatabaseUrl: string;
   readDatabaseUrl: string;
   processes: Record<AppName, ServiceProcess>;
+  /**
+   * Starts an app again with the same port and environment (after a test killed it) and returns the new process,
+   * which `processes` then holds; it does not wait for it to be ready.
+   */
+  respawn(app: AppName): ServiceProcess;
   stop(): Promise<void>;
 }
 
@@ -124,7 +129,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     );
 
     const processes = {} as Record<AppName, ServiceProcess>;
-    for (const app of APPS) {
+    const spawnApp = (app: AppName): ServiceProcess => {
       const service = spawnService({
         name: app,
         script: scriptOf(app),
@@ -133,7 +138,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         output,
       });
       processes[app] = service;
-      cleanups.push(() => service.stop());
+      return service;
+    };
+    for (const app of APPS) {
+      spawnApp(app);
+      // Whichever process runs the app at the end, respawned or not.
+      cleanups.push(() => processes[app].stop());
     }
     await Promise.all(APPS.map((app) => waitUntilReady(processes[app], options.readyTimeoutMs ?? 60_000)));
 
@@ -144,6 +154,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       writeDatabaseUrl,
       readDatabaseUrl,
       processes,
+      respawn: spawnApp,
       stop: stopAll,
     };
   } catch (error) {

@@ -15,7 +15,8 @@ export class CustomersController {
     operationId: 'registerCustomer',
     summary: 'Register a customer',
     description:
-      'Email must be valid and unique; currency a known ISO 4217 code; creditLimit ≥ 0 (minor units).',
+      'Email must be valid and unique; currency a known ISO 4217 code; creditLimit from 0 to 10^12 major units ' +
+      'of the currency, in minor units (JPY 10^12, EUR 10^14).',
     body: 'RegisterCustomerRequest',
     creates: true,
   })

@@ -28,6 +28,11 @@ resources carry an \`ETag\`; send it in \`If-None-Match\` to get 304 when nothin
 \`urn:tandem:problem:<code>\`); switch on \`code\`, never on \`title\` or \`detail\`. 400 lists each bad field in
 \`errors\`. 502 \`upstream.unavailable\` and 504 \`upstream.timeout\` come from the gateway itself.
 
+**Money.** Amounts are whole minor units of the customer's currency (\`1999\` EUR = €19.99). A unit price, a
+line (quantity × unit price), an order total and a credit limit are each at most 10^12 major units of the currency:
+10^(12 + exponent) minor units (JPY 10^12, EUR 10^14, KWD 10^15), so they are exact JSON numbers. Sums over any
+number of orders (\`lifetimeValue\`, the daily-sales totals) are decimal strings, exact at any size.
+
 **Pagination.** Lists answer \`{ items, nextCursor }\`; pass \`nextCursor\` back as \`cursor\` until it is null.
 `.trim();
 

@@ -26,7 +26,9 @@ export class OrdersController {
   @CommandRoute({
     operationId: 'addOrderLine',
     summary: 'Add a line to a draft order',
-    description: 'quantity ≥ 1, unitPrice ≥ 0 in minor units; at most 100 lines per order.',
+    description:
+      'quantity 1 to 1,000,000, unitPrice ≥ 0 in minor units; at most 100 lines per order. A line and the order ' +
+      'total may be at most 10^12 major units of the currency (order.amount-too-large, order.total-too-large).',
     params: [ORDER_ID],
     body: 'AddOrderLineRequest',
   })

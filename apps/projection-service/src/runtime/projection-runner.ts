@@ -20,6 +20,7 @@ import {
   ProjectionConsumer,
   ProjectionStatusReader,
   replayDeadLetter,
+  type GroupLiveness,
   type ProjectionStatusView,
   type ReplayOutcome,
 } from '@tandem/read/projections';
@@ -41,8 +42,8 @@ interface RunningProjection {
 
 /**
  * Owns the projection service's resources: the read-DB pool, the Kafka clients and one consumer group per
- * projection. Started after the HTTP module is built, stopped on shutdown (consumers first, so the batch in
- * flight commits before the pool closes).
+ * projection. Started once the HTTP server listens (so probes and operators reach it while the groups join),
+ * stopped on shutdown (consumers first, so the batch in flight commits before the pool closes).
  */
 export class ProjectionRunner {
   readonly dataSource: DataSource;
@@ -53,6 +54,9 @@ export class ProjectionRunner {
   private statusReader: ProjectionStatusReader | null = null;
   private readonly running = new Map<ProjectionName, RunningProjection>();
   private started = false;
+  /** What the service is doing while it is not yet consuming: the readiness check's answer. */
+  private startingStep = 'not started';
+  private readonly joining = new Set<ProjectionName>();
   private stopping = false;
   private readonly rebuilding = new Map<ProjectionName, Promise<void>>();
   private readonly lastRebuild = new Map<ProjectionName, RebuildRecord>();
@@ -72,14 +76,17 @@ export class ProjectionRunner {
 
   /** Connects to the read DB and applies migrations (unless RUN_MIGRATIONS=false). */
   async prepareDatabase(): Promise<void> {
+    this.startingStep = 'connecting to the read database and Kafka';
     await this.dataSource.initialize();
+    this.startingStep = 'migrating the read database';
     if (this.config.RUN_MIGRATIONS) {
       const applied = await migrateReadDatabase(this.dataSource);
       if (applied.length > 0) this.logger.info({ migrations: applied }, 'read database migrated');
     }
   }
 
-  async start(): Promise<void> {
+  /** The topics, the dead-letter producer and the admin client; independent of the read DB, so run beside it. */
+  async connectKafka(): Promise<void> {
     await ensureTopics(this.kafka, [
       ...EVENT_TOPICS.map((topic) => ({
         topic: this.topics.onCluster(topic),
@@ -101,9 +108,23 @@ export class ProjectionRunner {
     this.admin = this.kafka.admin();
     await this.admin.connect();
     this.statusReader = new ProjectionStatusReader(this.dataSource, this.admin, this.config.STALL_AFTER_MS);
-    for (const name of this.config.PROJECTIONS as ProjectionName[]) {
-      await this.startProjection(name, new BatchApplier(this.dataSource, PROJECTIONS[name]));
-    }
+  }
+
+  /**
+   * Joins one consumer group per projection, all at once: each join waits for its group's rebalance (after a crash,
+   * for the dead members' sessions to expire), and the groups are independent, so joining them one after the
+   * other would add those waits up. Needs `prepareDatabase` and `connectKafka` done.
+   */
+  async joinGroups(): Promise<void> {
+    const names = this.config.PROJECTIONS as ProjectionName[];
+    for (const name of names) this.joining.add(name);
+    this.startingStep = 'joining consumer groups';
+    await Promise.all(
+      names.map(async (name) => {
+        await this.startProjection(name, new BatchApplier(this.dataSource, PROJECTIONS[name]));
+        this.joining.delete(name);
+      }),
+    );
     this.started = true;
   }
 
@@ -115,10 +136,19 @@ export class ProjectionRunner {
       topicNames: this.topics,
       logger: this.logger.child({ projection: name }),
       ...(this.producer ? { producer: this.producer } : {}),
+      liveness: this.liveness(),
     });
     await consumer.start();
     this.running.set(name, { name, applier, consumer });
     this.logger.info({ projection: name, groupId: consumer.groupId }, 'projection consuming');
+  }
+
+  private liveness(): GroupLiveness {
+    return {
+      sessionTimeoutMs: this.config.KAFKA_SESSION_TIMEOUT_MS,
+      heartbeatIntervalMs: this.config.KAFKA_HEARTBEAT_INTERVAL_MS,
+      rebalanceTimeoutMs: this.config.KAFKA_REBALANCE_TIMEOUT_MS,
+    };
   }
 
   isRebuilding(name: ProjectionName): boolean {
@@ -182,6 +212,7 @@ export class ProjectionRunner {
       groupId,
       logger,
       topicNames: this.topics,
+      liveness: this.liveness(),
     });
     logger.info({ groupId }, 'rebuild started');
     await copy.start();
@@ -238,12 +269,24 @@ export class ProjectionRunner {
 
   readinessChecks(): ReadinessCheck[] {
     return [
-      { name: 'read-database', check: async () => void (await this.dataSource.query('SELECT 1')) },
+      {
+        name: 'read-database',
+        check: async () => {
+          if (!this.dataSource.isInitialized) throw new Error('not connected yet');
+          await this.dataSource.query('SELECT 1');
+        },
+      },
       { name: 'kafka', check: () => checkKafka(this.kafka) },
       {
         name: 'projections',
         check: async () => {
-          if (!this.started) throw new Error('projections are still starting');
+          if (this.started) return;
+          const joining = [...this.joining];
+          throw new Error(
+            joining.length > 0
+              ? `still starting: ${this.startingStep} (${joining.join(', ')} not joined yet)`
+              : `still starting: ${this.startingStep}`,
+          );
         },
       },
     ];

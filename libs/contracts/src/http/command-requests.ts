@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isKnownCurrency } from '../currencies';
 import { isValidEmail } from '../email';
-import { MinorUnits } from '../money';
+import { CommandAmount, MAX_AMOUNT, maxAmount } from '../money';
 import { Sku } from '../events/order-line-added.event';
 
 /**
@@ -13,12 +13,23 @@ export const RegisterCustomerRequest = z
     name: z.string().trim().min(1, 'must not be empty').max(200),
     email: z.string().trim().refine(isValidEmail, 'must be a valid email address'),
     currency: z.string().refine(isKnownCurrency, 'must be a known ISO 4217 currency code such as EUR'),
-    creditLimit: MinorUnits,
+    creditLimit: CommandAmount,
   })
-  .strict();
+  .strict()
+  .superRefine(({ currency, creditLimit }, ctx) => {
+    // The bound per currency, where the body says which: the same rule the domain enforces. Above MAX_AMOUNT the
+    // field's own check has already said so.
+    if (isKnownCurrency(currency) && creditLimit <= MAX_AMOUNT && creditLimit > maxAmount(currency)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['creditLimit'],
+        message: `must be at most ${maxAmount(currency)} minor units for ${currency} (10^12 ${currency})`,
+      });
+    }
+  });
 export type RegisterCustomerRequest = z.infer<typeof RegisterCustomerRequest>;
 
-export const ChangeCreditLimitRequest = z.object({ creditLimit: MinorUnits }).strict();
+export const ChangeCreditLimitRequest = z.object({ creditLimit: CommandAmount }).strict();
 export type ChangeCreditLimitRequest = z.infer<typeof ChangeCreditLimitRequest>;
 
 export const CreateOrderRequest = z.object({ customerId: z.uuid() }).strict();
@@ -31,7 +42,7 @@ export const AddOrderLineRequest = z
   .object({
     sku: SkuInput,
     quantity: z.number().int().min(1).max(1_000_000),
-    unitPrice: MinorUnits,
+    unitPrice: CommandAmount,
   })
   .strict();
 export type AddOrderLineRequest = z.infer<typeof AddOrderLineRequest>;

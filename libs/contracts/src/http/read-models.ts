@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CurrencyCode, MinorUnits } from '../money';
+import { CurrencyCode, MinorUnits, MinorUnitsSum } from '../money';
 
 /**
  * What the read side answers, as one zod definition each: the query service's views are typed from these, the
@@ -59,7 +59,10 @@ export const Customer = z.looseObject({
       cancelled: z.number().int().min(0),
     })
     .describe("Number of the customer's orders in each status"),
-  lifetimeValue: MinorUnits.describe('Total of shipped orders, in minor units of the customer currency'),
+  lifetimeValue: MinorUnitsSum.describe(
+    'Total of shipped orders, in minor units of the customer currency, as a decimal string: a sum over any number of ' +
+      'orders can pass 2^53, beyond which a JSON number is not read exactly',
+  ),
   registeredAt: Timestamp.nullable(),
   updatedAt: Timestamp,
 });
@@ -69,11 +72,17 @@ export const DailySalesRow = z.looseObject({
   day: z.iso.date(),
   currency: CurrencyCode,
   placedCount: z.number().int().min(0),
-  placedTotal: MinorUnits,
+  placedTotal: MinorUnitsSum.describe(
+    `Total of the orders placed that day, in minor units, as a decimal string`,
+  ),
   shippedCount: z.number().int().min(0),
-  shippedTotal: MinorUnits,
+  shippedTotal: MinorUnitsSum.describe(
+    `Total of the orders shipped that day, in minor units, as a decimal string`,
+  ),
   cancelledCount: z.number().int().min(0),
-  cancelledTotal: MinorUnits,
+  cancelledTotal: MinorUnitsSum.describe(
+    `Total of the orders cancelled that day, in minor units, as a decimal string`,
+  ),
 });
 export type DailySalesRow = z.infer<typeof DailySalesRow>;
 

@@ -1,8 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { metricsRegistry } from '@tandem/platform/observability';
 
-@ApiExcludeController()
+// Kept out of the OpenAPI document by the gateway, which builds it: the services need not load Swagger (half a
+// second of their start).
 @Controller('metrics')
 export class MetricsController {
   @Get()

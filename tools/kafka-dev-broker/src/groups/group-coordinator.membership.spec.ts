@@ -247,6 +247,26 @@ describe('GroupCoordinator membership', () => {
       expect(rejoins[0].value.members.map((m) => m.memberId)).toEqual([a, b]);
     });
 
+    it("after a crash, lets a newcomer in once the dead member's own session timeout has passed, as Kafka does", async () => {
+      // The projection service's settings: 6 s session, 30 s rebalance timeout. The dead member never heartbeats
+      // again; the newcomer's join waits for its session to expire, not for the rebalance timeout.
+      const settings = { sessionTimeoutMs: 6_000, rebalanceTimeoutMs: 30_000 };
+      const { memberIds } = await stableGroup(h.coordinator, 1, settings);
+      const [dead] = memberIds;
+      await advance(1_000);
+      const newcomerId = await obtainMemberId(h.coordinator, { clientId: 'restarted', ...settings });
+      const newcomer = track(
+        h.coordinator.joinGroup(joinRequest({ clientId: 'restarted', memberId: newcomerId, ...settings })),
+      );
+      await advance(4_900);
+      expect(newcomer.settled).toBe(false);
+      expect(stateOf(h)).toBe('PreparingRebalance');
+      await advance(200);
+      expect(h.logs.some((l) => l.includes(dead) && l.includes('session timeout (6000 ms)'))).toBe(true);
+      expect(newcomer.value).toMatchObject({ errorCode: NONE, generationId: 2, leader: newcomerId });
+      expect(newcomer.value.members.map((m) => m.memberId)).toEqual([newcomerId]);
+    });
+
     it('goes Empty when the session of the last member times out', async () => {
       const { memberIds } = await stableGroup(h.coordinator, 1);
       await advance(1001);

@@ -1,6 +1,10 @@
 import type { ValueTransformer } from 'typeorm';
 
-/** pg returns bigint as a string; money in minor units stays below 2^53, so a JS number holds it exactly. */
+/**
+ * pg returns bigint as a string. The bigint columns read as numbers hold one order's amounts (bounded by the write
+ * side far below 2^53) or counts of events, so a JS number holds them exactly; sums over orders are numeric, read as
+ * strings.
+ */
 export const bigintNumber: ValueTransformer = {
   to: (value: number | null | undefined) => value,
   from: (value: string | null) => (value === null ? null : Number(value)),

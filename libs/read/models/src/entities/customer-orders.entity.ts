@@ -22,20 +22,21 @@ export class CustomerOrdersEntity {
   @Column({ name: 'credit_limit', type: 'bigint', nullable: true, transformer: bigintNumber })
   creditLimit!: number | null;
 
-  @Column({ name: 'draft_count', type: 'integer' })
+  @Column({ name: 'draft_count', type: 'bigint', transformer: bigintNumber })
   draftCount!: number;
 
-  @Column({ name: 'placed_count', type: 'integer' })
+  @Column({ name: 'placed_count', type: 'bigint', transformer: bigintNumber })
   placedCount!: number;
 
-  @Column({ name: 'shipped_count', type: 'integer' })
+  @Column({ name: 'shipped_count', type: 'bigint', transformer: bigintNumber })
   shippedCount!: number;
 
-  @Column({ name: 'cancelled_count', type: 'integer' })
+  @Column({ name: 'cancelled_count', type: 'bigint', transformer: bigintNumber })
   cancelledCount!: number;
 
-  @Column({ name: 'lifetime_value', type: 'bigint', transformer: bigintNumber })
-  lifetimeValue!: number;
+  /** numeric: a decimal string, exact however many orders the customer has shipped. */
+  @Column({ name: 'lifetime_value', type: 'numeric' })
+  lifetimeValue!: string;
 
   @Column({ type: 'integer' })
   version!: number;

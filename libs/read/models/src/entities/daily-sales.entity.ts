@@ -10,21 +10,24 @@ export class DailySalesEntity {
   @PrimaryColumn({ type: 'char', length: 3 })
   currency!: string;
 
-  @Column({ name: 'placed_count', type: 'integer' })
+  @Column({ name: 'placed_count', type: 'bigint', transformer: bigintNumber })
   placedCount!: number;
 
-  @Column({ name: 'placed_total', type: 'bigint', transformer: bigintNumber })
-  placedTotal!: number;
+  /** numeric: a decimal string, exact however many orders the day has. */
+  @Column({ name: 'placed_total', type: 'numeric' })
+  placedTotal!: string;
 
-  @Column({ name: 'shipped_count', type: 'integer' })
+  @Column({ name: 'shipped_count', type: 'bigint', transformer: bigintNumber })
   shippedCount!: number;
 
-  @Column({ name: 'shipped_total', type: 'bigint', transformer: bigintNumber })
-  shippedTotal!: number;
+  /** numeric: a decimal string, exact however many orders the day has. */
+  @Column({ name: 'shipped_total', type: 'numeric' })
+  shippedTotal!: string;
 
-  @Column({ name: 'cancelled_count', type: 'integer' })
+  @Column({ name: 'cancelled_count', type: 'bigint', transformer: bigintNumber })
   cancelledCount!: number;
 
-  @Column({ name: 'cancelled_total', type: 'bigint', transformer: bigintNumber })
-  cancelledTotal!: number;
+  /** numeric: a decimal string, exact however many orders the day has. */
+  @Column({ name: 'cancelled_total', type: 'numeric' })
+  cancelledTotal!: string;
 }

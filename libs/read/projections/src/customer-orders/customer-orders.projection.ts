@@ -80,14 +80,8 @@ export const customerOrdersProjection: Projection = {
   },
 };
 
-type Column = Counter | 'lifetime_value';
-const COLUMNS: Column[] = [
-  'draft_count',
-  'placed_count',
-  'shipped_count',
-  'cancelled_count',
-  'lifetime_value',
-];
+const COUNTERS: Counter[] = ['draft_count', 'placed_count', 'shipped_count', 'cancelled_count'];
+const COLUMNS = [...COUNTERS, 'lifetime_value'] as const;
 
 /**
  * The batch path. Order events only add to counters (and move updated_at to the latest time), which commutes, so
@@ -96,12 +90,24 @@ const COLUMNS: Column[] = [
  * sums the rows per customer once more, takes the latest. Customer events (a registration, a credit limit change: a
  * few per customer's life) set columns the order events never touch, and go through `apply` one by one after it. The
  * order of the two does not matter: a credit limit change only applies after its stream's registration, which always
- * leaves a row behind.
+ * leaves a row behind. The lifetime value is summed as a BigInt and kept numeric: a customer can ship any number of
+ * orders, so the sum has no bound that a JS number or a bigint column could hold exactly.
  */
 async function applyCustomerOrdersBatch(events: ProjectedEvent[], context: ProjectionContext): Promise<void> {
-  const sums = new Map<string, { customerId: string; time: string; deltas: Record<Column, number> }>();
+  interface Row {
+    customerId: string;
+    time: string;
+    counts: Record<Counter, number>;
+    lifetimeValue: bigint;
+  }
+  const sums = new Map<string, Row>();
   let others = 0;
-  const bump = (customerId: string, time: string, changes: Partial<Record<Column, number>>): void => {
+  const bump = (
+    customerId: string,
+    time: string,
+    changes: Partial<Record<Counter, number>>,
+    lifetimeValue = 0,
+  ): void => {
     const canonical = isCanonicalUtc(time);
     const key = canonical ? customerId : `${customerId} ${others++}`;
     let row = sums.get(key);
@@ -109,11 +115,13 @@ async function applyCustomerOrdersBatch(events: ProjectedEvent[], context: Proje
       row = {
         customerId,
         time,
-        deltas: { draft_count: 0, placed_count: 0, shipped_count: 0, cancelled_count: 0, lifetime_value: 0 },
+        counts: { draft_count: 0, placed_count: 0, shipped_count: 0, cancelled_count: 0 },
+        lifetimeValue: 0n,
       };
       sums.set(key, row);
     } else if (time > row.time) row.time = time;
-    for (const column of COLUMNS) row.deltas[column] += changes[column] ?? 0;
+    for (const column of COUNTERS) row.counts[column] += changes[column] ?? 0;
+    row.lifetimeValue += BigInt(lifetimeValue);
   };
   const customerEvents: ProjectedEvent[] = [];
   for (const projected of events) {
@@ -130,11 +138,7 @@ async function applyCustomerOrdersBatch(events: ProjectedEvent[], context: Proje
         bump(event.data.customerId, envelope.time, { draft_count: -1, placed_count: 1 });
         break;
       case 'OrderShipped':
-        bump(event.data.customerId, envelope.time, {
-          placed_count: -1,
-          shipped_count: 1,
-          lifetime_value: event.data.total,
-        });
+        bump(event.data.customerId, envelope.time, { placed_count: -1, shipped_count: 1 }, event.data.total);
         break;
       case 'OrderCancelled':
         bump(event.data.customerId, envelope.time, {
@@ -153,7 +157,7 @@ async function applyCustomerOrdersBatch(events: ProjectedEvent[], context: Proje
       `INSERT INTO ${table} AS t (customer_id, ${COLUMNS.join(', ')}, updated_at)
        SELECT customer_id, ${COLUMNS.map((c) => `sum(${c})`).join(', ')}, max(at)
          FROM unnest($1::uuid[], $2::timestamptz[], ${COLUMNS.map(
-           (c, i) => `$${i + 3}::${c === 'lifetime_value' ? 'bigint' : 'int'}[]`,
+           (c, i) => `$${i + 3}::${c === 'lifetime_value' ? 'numeric' : 'int'}[]`,
          ).join(', ')}) AS e(customer_id, at, ${COLUMNS.join(', ')})
         GROUP BY customer_id
        ON CONFLICT (customer_id) DO UPDATE SET
@@ -162,7 +166,8 @@ async function applyCustomerOrdersBatch(events: ProjectedEvent[], context: Proje
       [
         rows.map((r) => r.customerId),
         rows.map((r) => r.time),
-        ...COLUMNS.map((c) => rows.map((r) => r.deltas[c])),
+        ...COUNTERS.map((c) => rows.map((r) => r.counts[c])),
+        rows.map((r) => r.lifetimeValue.toString()),
       ],
     );
   }

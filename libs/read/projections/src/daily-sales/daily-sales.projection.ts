@@ -2,7 +2,10 @@ import { ORDER_TOPIC } from '@tandem/contracts';
 import { DAILY_SALES_PROJECTION } from '@tandem/read/models';
 import type { Projection, ProjectedEvent, ProjectionContext } from '../runtime/projection';
 
-/** Per UTC day (of the event's time) and currency: orders placed, shipped and cancelled, counted and totalled. */
+/**
+ * Per UTC day (of the event's time) and currency: orders placed, shipped and cancelled, counted and totalled. The
+ * totals are numeric: a day can hold any number of orders, so no fixed-width integer bounds their sum.
+ */
 export const dailySalesProjection: Projection = {
   name: DAILY_SALES_PROJECTION,
   topics: [ORDER_TOPIC],
@@ -36,7 +39,8 @@ interface Sums {
   time: string | null;
   currency: string;
   counts: Record<Kind, number>;
-  totals: Record<Kind, number>;
+  /** BigInt: a batch's sum of order totals can pass 2^53, past which a JS number is no longer exact. */
+  totals: Record<Kind, bigint>;
 }
 
 /**
@@ -62,12 +66,12 @@ async function applyDailySalesBatch(events: ProjectedEvent[], context: Projectio
         time: day === null ? envelope.time : null,
         currency: event.data.currency,
         counts: { placed: 0, shipped: 0, cancelled: 0 },
-        totals: { placed: 0, shipped: 0, cancelled: 0 },
+        totals: { placed: 0n, shipped: 0n, cancelled: 0n },
       };
       sums.set(key, row);
     }
     row.counts[kind] += 1;
-    row.totals[kind] += event.data.total;
+    row.totals[kind] += BigInt(event.data.total);
   }
   if (sums.size === 0) return;
   const rows = [...sums.values()];
@@ -77,7 +81,7 @@ async function applyDailySalesBatch(events: ProjectedEvent[], context: Projectio
     `INSERT INTO ${table} AS t (day, currency, ${targets.join(', ')})
      SELECT COALESCE(day, (at AT TIME ZONE 'UTC')::date), currency, ${targets.map((c) => `sum(${c})`).join(', ')}
        FROM unnest($1::date[], $2::timestamptz[], $3::char(3)[], ${targets
-         .map((c, i) => `$${i + 4}::${c.endsWith('_count') ? 'int' : 'bigint'}[]`)
+         .map((c, i) => `$${i + 4}::${c.endsWith('_count') ? 'int' : 'numeric'}[]`)
          .join(', ')}) AS e(day, at, currency, ${targets.join(', ')})
       GROUP BY 1, 2
      ON CONFLICT (day, currency) DO UPDATE SET ${targets.map((c) => `${c} = t.${c} + EXCLUDED.${c}`).join(', ')}`,
@@ -85,7 +89,7 @@ async function applyDailySalesBatch(events: ProjectedEvent[], context: Projectio
       rows.map((r) => r.day),
       rows.map((r) => r.time),
       rows.map((r) => r.currency),
-      ...KINDS.flatMap((k) => [rows.map((r) => r.counts[k]), rows.map((r) => r.totals[k])]),
+      ...KINDS.flatMap((k) => [rows.map((r) => r.counts[k]), rows.map((r) => r.totals[k].toString())]),
     ],
   );
 }

@@ -279,8 +279,10 @@ test('customer-orders and daily-sales count each order once, whichever topic arr
     ),
   ]);
   const [row] = await dataSource.query(
-    `SELECT name, credit_limit::int AS credit_limit, draft_count, placed_count, shipped_count, cancelled_count,
-            lifetime_value::int AS lifetime_value, version FROM customer_orders WHERE customer_id = $1`,
+    `SELECT name, credit_limit::int AS credit_limit, draft_count::int AS draft_count,
+            placed_count::int AS placed_count, shipped_count::int AS shipped_count,
+            cancelled_count::int AS cancelled_count, lifetime_value::int AS lifetime_value, version
+       FROM customer_orders WHERE customer_id = $1`,
     [customerId],
   );
   expect(row).toEqual({
@@ -297,8 +299,9 @@ test('customer-orders and daily-sales count each order once, whichever topic arr
   await sales.apply([...shipped, ...cancelled]);
   await sales.apply(shipped);
   const days = await dataSource.query(
-    `SELECT to_char(day, 'YYYY-MM-DD') AS day, currency, placed_count, placed_total::int AS placed_total,
-            shipped_count, cancelled_count FROM daily_sales ORDER BY day`,
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, currency, placed_count::int AS placed_count,
+            placed_total::int AS placed_total, shipped_count::int AS shipped_count,
+            cancelled_count::int AS cancelled_count FROM daily_sales ORDER BY day`,
   );
   expect(days).toEqual([
     {

@@ -25,7 +25,26 @@ export interface ProjectionConsumerOptions {
   partitionsPerTransaction?: number;
   /** A transaction takes further partitions' batches only while it holds fewer messages than this. Default 5000. */
   maxMessagesPerTransaction?: number;
+  /** Consumer-group liveness; defaults in `DEFAULT_GROUP_LIVENESS`. */
+  liveness?: GroupLiveness;
 }
+
+/**
+ * How the broker tells a live member from a dead one. A member that sends no heartbeat for `sessionTimeoutMs` is
+ * evicted and its partitions go to the others; `rebalanceTimeoutMs` is how long a rebalance waits for live members
+ * to finish their batch and rejoin. See docs/services.md ("Restart after a crash") for the trade-off.
+ */
+export interface GroupLiveness {
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  rebalanceTimeoutMs: number;
+}
+
+export const DEFAULT_GROUP_LIVENESS: GroupLiveness = {
+  sessionTimeoutMs: 6_000,
+  heartbeatIntervalMs: 1_000,
+  rebalanceTimeoutMs: 30_000,
+};
 
 /** One partition's fetched batch, waiting to be applied with the others of its fetch. */
 interface WaitingBatch {
@@ -112,13 +131,16 @@ export class ProjectionConsumer {
     return [...this.progress.values()];
   }
 
+  /** Resolves once the consumer has joined its group and been given its partitions. */
   async start(): Promise<void> {
     const { kafka, groupId, applier } = this.options;
+    const liveness = this.options.liveness ?? DEFAULT_GROUP_LIVENESS;
     const consumer = kafka.consumer({
       groupId,
       maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1024 * 1024,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: liveness.sessionTimeoutMs,
+      heartbeatInterval: liveness.heartbeatIntervalMs,
+      rebalanceTimeout: liveness.rebalanceTimeoutMs,
     });
     this.consumer = consumer;
     await consumer.connect();
@@ -236,7 +258,7 @@ export class ProjectionConsumer {
     let delay = initialMs;
     for (;;) {
       try {
-        const value = await work();
+        const value = await this.heartbeating(group, work);
         this.failingSince = null;
         this.lastError = null;
         return value;
@@ -265,6 +287,25 @@ export class ProjectionConsumer {
         // The group is rebalancing: give the partitions back unacknowledged; their next owner replays the batches.
         return null;
       }
+    }
+  }
+
+  /**
+   * Runs `work` while heartbeating: kafkajs heartbeats only between batches, so a batch longer than the session
+   * timeout (a large catch-up, a slow database) would otherwise get this live member evicted and its batch replayed
+   * elsewhere. kafkajs sends at most one heartbeat per heartbeat interval whatever the ticks. A rebalance reported
+   * here is left to kafkajs, which learns of it again after the batch and rejoins.
+   */
+  private async heartbeating<T>(group: WaitingBatch[], work: () => Promise<T>): Promise<T> {
+    const payload = group[0]?.payload;
+    const { heartbeatIntervalMs } = this.options.liveness ?? DEFAULT_GROUP_LIVENESS;
+    const timer = setInterval(() => {
+      if (payload?.isRunning()) payload.heartbeat().catch(() => undefined);
+    }, heartbeatIntervalMs);
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
     }
   }
 

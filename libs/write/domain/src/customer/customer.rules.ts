@@ -1,6 +1,14 @@
+import { MAX_AMOUNT, maxAmount } from '@tandem/contracts';
 import { InvalidCreditLimit } from '../errors/customer.errors';
 
-/** Money is a safe integer of minor units, so a credit limit above 2^53 or with a fraction is refused. */
-export function assertValidCreditLimit(creditLimit: number): void {
-  if (!Number.isSafeInteger(creditLimit) || creditLimit < 0) throw new InvalidCreditLimit(creditLimit);
+/**
+ * A credit limit is whole minor units from 0 to the currency's maximum amount (10^12 major units): it bounds one
+ * order's total, and no order may total more than that maximum. Without a currency (before the customer is loaded),
+ * only what no currency allows is refused.
+ */
+export function assertValidCreditLimit(creditLimit: number, currency?: string): void {
+  const max = currency === undefined ? MAX_AMOUNT : maxAmount(currency);
+  if (!Number.isSafeInteger(creditLimit) || creditLimit < 0 || creditLimit > max) {
+    throw new InvalidCreditLimit(creditLimit, max, currency);
+  }
 }

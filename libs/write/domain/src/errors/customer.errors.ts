@@ -48,11 +48,12 @@ export class UnknownCurrency extends DomainError {
 
 export class InvalidCreditLimit extends DomainError {
   static readonly code = 'customer.invalid-credit-limit';
-  constructor(creditLimit: number) {
+  /** `currency` when the bound is that currency's; without it, the bound over every currency. */
+  constructor(creditLimit: number, max: number, currency?: string) {
     super(
       InvalidCreditLimit.code,
-      `A credit limit must be a whole, non-negative amount of minor units, got ${creditLimit}.`,
-      { creditLimit },
+      `A credit limit must be a whole amount of minor units from 0 to ${max}${currency ? ` for ${currency}` : ''}, got ${creditLimit}.`,
+      currency ? { creditLimit, max, currency } : { creditLimit, max },
     );
   }
 }

@@ -19,6 +19,7 @@ export const DOMAIN_ERROR_CODES = {
   'order.already-shipped': { kind: 'conflict', title: 'Order already shipped' },
   'order.already-cancelled': { kind: 'conflict', title: 'Order already cancelled' },
   'order.amount-too-large': { kind: 'invalid', title: 'Amount too large' },
+  'order.total-too-large': { kind: 'conflict', title: 'Order total too large' },
   'order.invalid-quantity': { kind: 'invalid', title: 'Invalid quantity' },
   'order.invalid-unit-price': { kind: 'invalid', title: 'Invalid unit price' },
   'order.invalid-sku': { kind: 'invalid', title: 'Invalid SKU' },

@@ -18,9 +18,10 @@ const EXPECTED: Array<[DomainError, DomainErrorCode, DomainErrorKind]> = [
   [new orderErrors.OrderNotPlaced(ORDER_ID, 'draft'), 'order.not-placed', 'conflict'],
   [new orderErrors.OrderAlreadyShipped(ORDER_ID), 'order.already-shipped', 'conflict'],
   [new orderErrors.OrderAlreadyCancelled(ORDER_ID), 'order.already-cancelled', 'conflict'],
-  [new orderErrors.AmountTooLarge(ORDER_ID, 'line'), 'order.amount-too-large', 'invalid'],
+  [new orderErrors.AmountTooLarge(ORDER_ID, 'JPY', 10 ** 12), 'order.amount-too-large', 'invalid'],
+  [new orderErrors.OrderTotalTooLarge(ORDER_ID, 2, 'JPY', 1), 'order.total-too-large', 'conflict'],
   [new orderErrors.InvalidQuantity(0), 'order.invalid-quantity', 'invalid'],
-  [new orderErrors.InvalidUnitPrice(-1), 'order.invalid-unit-price', 'invalid'],
+  [new orderErrors.InvalidUnitPrice(-1, 10 ** 15), 'order.invalid-unit-price', 'invalid'],
   [new orderErrors.InvalidSku('', 64), 'order.invalid-sku', 'invalid'],
   [new orderErrors.CancelReasonRequired(ORDER_ID), 'order.cancel-reason-required', 'invalid'],
   [new orderErrors.CancelReasonTooLong(ORDER_ID, 500), 'order.cancel-reason-too-long', 'invalid'],
@@ -30,7 +31,7 @@ const EXPECTED: Array<[DomainError, DomainErrorCode, DomainErrorKind]> = [
   [new customerErrors.InvalidEmail('nope'), 'customer.invalid-email', 'invalid'],
   [new customerErrors.InvalidCustomerName(200), 'customer.invalid-name', 'invalid'],
   [new customerErrors.UnknownCurrency('XYZ'), 'customer.unknown-currency', 'invalid'],
-  [new customerErrors.InvalidCreditLimit(-1), 'customer.invalid-credit-limit', 'invalid'],
+  [new customerErrors.InvalidCreditLimit(-1, 10 ** 15), 'customer.invalid-credit-limit', 'invalid'],
 ];
 
 describe('domain errors', () => {

@@ -103,11 +103,22 @@ export class OrderAlreadyCancelled extends DomainError {
 
 export class AmountTooLarge extends DomainError {
   static readonly code = 'order.amount-too-large';
-  constructor(orderId: string, of: 'line' | 'order') {
+  constructor(orderId: string, currency: string, max: number) {
     super(
       AmountTooLarge.code,
-      `The ${of} total of order ${orderId} would exceed ${Number.MAX_SAFE_INTEGER} minor units.`,
-      { orderId, of, max: Number.MAX_SAFE_INTEGER },
+      `A line of order ${orderId} (quantity × unit price) may be at most ${max} minor units of ${currency}.`,
+      { orderId, of: 'line', currency, max },
+    );
+  }
+}
+
+export class OrderTotalTooLarge extends DomainError {
+  static readonly code = 'order.total-too-large';
+  constructor(orderId: string, total: number, currency: string, max: number) {
+    super(
+      OrderTotalTooLarge.code,
+      `Order ${orderId} would total ${total}, above the maximum order total of ${max} minor units of ${currency}.`,
+      { orderId, total, currency, max },
     );
   }
 }
@@ -123,11 +134,11 @@ export class InvalidQuantity extends DomainError {
 
 export class InvalidUnitPrice extends DomainError {
   static readonly code = 'order.invalid-unit-price';
-  constructor(unitPrice: number) {
+  constructor(unitPrice: number, max: number) {
     super(
       InvalidUnitPrice.code,
-      `Unit price must be a whole, non-negative amount of minor units, got ${unitPrice}.`,
-      { unitPrice },
+      `Unit price must be a whole amount of minor units from 0 to ${max}, got ${unitPrice}.`,
+      { unitPrice, max },
     );
   }
 }

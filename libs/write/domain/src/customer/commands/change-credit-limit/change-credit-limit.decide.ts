@@ -11,6 +11,7 @@ export function decideChangeCreditLimit(
   const { customerId, creditLimit } = command;
   assertValidCreditLimit(creditLimit);
   if (state === null) throw new CustomerNotFound(customerId);
+  assertValidCreditLimit(creditLimit, state.currency);
   // Setting the limit it already has changes nothing, so nothing is recorded: consumers would only see noise, and
   // the command still succeeds (the handler answers with the unchanged version).
   if (state.creditLimit === creditLimit) return [];

@@ -54,7 +54,32 @@ describe('ChangeCreditLimit', () => {
       spec
         .given([customerRegistered()])
         .when(changeLimit(creditLimit))
-        .thenThrows('customer.invalid-credit-limit', { creditLimit });
+        .thenThrows('customer.invalid-credit-limit', { creditLimit, max: 10 ** 15 });
     },
   );
+
+  it('accepts the maximum of the customer currency, 10^14 cents for EUR', () => {
+    spec
+      .given([customerRegistered(50_000)])
+      .when(changeLimit(10 ** 14))
+      .then([creditLimitChanged(10 ** 14, 50_000)]);
+  });
+
+  it('refuses one cent above the EUR maximum, naming the bound: customer.invalid-credit-limit', () => {
+    spec
+      .given([customerRegistered(50_000)])
+      .when(changeLimit(10 ** 14 + 1))
+      .thenThrows('customer.invalid-credit-limit', {
+        creditLimit: 10 ** 14 + 1,
+        currency: 'EUR',
+        max: 10 ** 14,
+      });
+  });
+
+  it('refuses an amount no currency allows before looking the customer up: customer.invalid-credit-limit', () => {
+    spec
+      .given([])
+      .when(changeLimit(10 ** 15 + 1))
+      .thenThrows('customer.invalid-credit-limit', { creditLimit: 10 ** 15 + 1, max: 10 ** 15 });
+  });
 });

@@ -24,7 +24,7 @@ export function decideRegisterCustomer(
   }
   if (!isValidEmail(email)) throw new InvalidEmail(email);
   if (!isKnownCurrency(currency)) throw new UnknownCurrency(currency);
-  assertValidCreditLimit(creditLimit);
+  assertValidCreditLimit(creditLimit, currency);
 
   if (state !== null) throw new CustomerAlreadyExists(customerId);
   if (command.emailAlreadyTaken) throw new EmailAlreadyRegistered(email);

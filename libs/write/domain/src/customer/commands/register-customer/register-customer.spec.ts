@@ -126,9 +126,59 @@ describe('RegisterCustomer', () => {
       spec
         .given([])
         .when(register({ creditLimit }))
-        .thenThrows('customer.invalid-credit-limit', { creditLimit });
+        .thenThrows('customer.invalid-credit-limit', { creditLimit, currency: 'EUR', max: 10 ** 14 });
     },
   );
+
+  it.each([
+    ['JPY', 10 ** 12],
+    ['EUR', 10 ** 14],
+    ['KWD', 10 ** 15],
+  ] as const)(
+    'accepts a %s credit limit of exactly its maximum, %p minor units (10^12 major units)',
+    (currency, max) => {
+      spec
+        .given([])
+        .when(register({ currency, creditLimit: max }))
+        .then([
+          {
+            type: 'CustomerRegistered',
+            data: {
+              customerId: CUSTOMER_ID,
+              name: 'Ann Lee',
+              email: 'ann.lee@example.com',
+              currency,
+              creditLimit: max,
+            },
+          },
+        ]);
+    },
+  );
+
+  it.each([
+    ['JPY', 10 ** 12],
+    ['EUR', 10 ** 14],
+    ['KWD', 10 ** 15],
+  ] as const)(
+    'refuses a %s credit limit one above its maximum of %p: customer.invalid-credit-limit',
+    (currency, max) => {
+      spec
+        .given([])
+        .when(register({ currency, creditLimit: max + 1 }))
+        .thenThrows('customer.invalid-credit-limit', { creditLimit: max + 1, currency, max });
+    },
+  );
+
+  it('refuses a JPY credit limit of 2^53 − 1, which no later sum could carry: customer.invalid-credit-limit', () => {
+    spec
+      .given([])
+      .when(register({ currency: 'JPY', creditLimit: Number.MAX_SAFE_INTEGER }))
+      .thenThrows('customer.invalid-credit-limit', {
+        creditLimit: Number.MAX_SAFE_INTEGER,
+        currency: 'JPY',
+        max: 10 ** 12,
+      });
+  });
 
   it.each(['', '   ', 'n'.repeat(201)])('refuses the name %p: customer.invalid-name', (name) => {
     spec.given([]).when(register({ name })).thenThrows('customer.invalid-name', { maxLength: 200 });

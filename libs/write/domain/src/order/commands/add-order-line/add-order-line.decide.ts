@@ -1,9 +1,10 @@
-import type { OrderEvent } from '@tandem/contracts';
+import { MAX_AMOUNT, maxAmount, type OrderEvent } from '@tandem/contracts';
 import {
   AmountTooLarge,
   DuplicateSku,
   InvalidQuantity,
   InvalidUnitPrice,
+  OrderTotalTooLarge,
   TooManyOrderLines,
 } from '../../../errors/order.errors';
 import { assertDraft, assertOrderExists, assertValidSku } from '../../order.rules';
@@ -14,17 +15,24 @@ export function decideAddOrderLine(command: AddOrderLine, state: OrderState | nu
   const { orderId, sku, quantity, unitPrice } = command;
   // Checks on the command alone come first, as the API answers bad input (400) before looking anything up.
   if (!Number.isSafeInteger(quantity) || quantity < 1) throw new InvalidQuantity(quantity);
-  if (!Number.isSafeInteger(unitPrice) || unitPrice < 0) throw new InvalidUnitPrice(unitPrice);
+  if (!Number.isSafeInteger(unitPrice) || unitPrice < 0 || unitPrice > MAX_AMOUNT) {
+    throw new InvalidUnitPrice(unitPrice, MAX_AMOUNT);
+  }
   assertValidSku(sku);
-  // Above 2^53 a float sum silently rounds: money must stay exact, so such amounts are refused, not stored.
-  if (!Number.isSafeInteger(quantity * unitPrice)) throw new AmountTooLarge(orderId, 'line');
 
   assertOrderExists(state, orderId);
   assertDraft(state);
   // One line per SKU keeps RemoveOrderLine(sku) unambiguous; a client changes a line by removing and re-adding it.
   if (state.lines.some((line) => line.sku === sku)) throw new DuplicateSku(orderId, sku);
   if (state.lines.length >= MAX_ORDER_LINES) throw new TooManyOrderLines(orderId, MAX_ORDER_LINES);
-  if (!Number.isSafeInteger(state.total + quantity * unitPrice)) throw new AmountTooLarge(orderId, 'order');
+  // No amount of one order may pass its currency's maximum, so every amount an order carries is exact everywhere
+  // (a JSON number, a bigint). A product or sum past 2^53 is inexact, but still compares as above the maximum.
+  const max = maxAmount(state.currency);
+  const lineTotal = quantity * unitPrice;
+  if (lineTotal > max) throw new AmountTooLarge(orderId, state.currency, max);
+  if (state.total + lineTotal > max) {
+    throw new OrderTotalTooLarge(orderId, state.total + lineTotal, state.currency, max);
+  }
 
   return [{ type: 'OrderLineAdded', data: { orderId, sku, quantity, unitPrice } }];
 }

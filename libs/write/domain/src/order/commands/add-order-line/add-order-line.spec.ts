@@ -80,7 +80,7 @@ describe('AddOrderLine', () => {
     spec
       .given([orderCreated()])
       .when(addLine('A', 1, unitPrice))
-      .thenThrows('order.invalid-unit-price', { unitPrice });
+      .thenThrows('order.invalid-unit-price', { unitPrice, max: 10 ** 15 });
   });
 
   it('refuses an empty or over-long SKU: order.invalid-sku', () => {
@@ -133,23 +133,57 @@ describe('AddOrderLine', () => {
       .then([lineAdded('REPLACEMENT', 1, 100)]);
   });
 
-  it('refuses a line whose total is not a safe integer: order.amount-too-large', () => {
+  it('accepts a JPY line of exactly the JPY maximum, 10^12 yen', () => {
     spec
-      .given([orderCreated()])
-      .when(addLine('A', 2, Math.floor(MAX / 2) + 1))
-      .thenThrows('order.amount-too-large', { orderId: ORDER_ID, of: 'line', max: MAX });
+      .given([orderCreated('JPY')])
+      .when(addLine('A', 1, 10 ** 12))
+      .then([lineAdded('A', 1, 10 ** 12)]);
   });
 
-  it('refuses a line that would take the order total past a safe integer: order.amount-too-large', () => {
+  it('refuses a JPY line above 10^12 yen, though each factor is allowed: order.amount-too-large', () => {
     spec
-      .given([orderCreated(), lineAdded('A', 1, MAX - 10)])
+      .given([orderCreated('JPY')])
+      .when(addLine('A', 2, 10 ** 12 / 2 + 1))
+      .thenThrows('order.amount-too-large', {
+        orderId: ORDER_ID,
+        of: 'line',
+        currency: 'JPY',
+        max: 10 ** 12,
+      });
+  });
+
+  it('accepts a KWD line of 10^15 fils, the largest bound of any currency', () => {
+    spec
+      .given([orderCreated('KWD')])
+      .when(addLine('A', 1000, 10 ** 12))
+      .then([lineAdded('A', 1000, 10 ** 12)]);
+  });
+
+  it.each([10 ** 15 + 1, MAX])(
+    'refuses unit price %p, above what any currency allows, before looking the order up: order.invalid-unit-price',
+    (unitPrice) => {
+      spec
+        .given([])
+        .when(addLine('A', 1, unitPrice))
+        .thenThrows('order.invalid-unit-price', { unitPrice, max: 10 ** 15 });
+    },
+  );
+
+  it('refuses a line that would take the order total past the maximum: order.total-too-large', () => {
+    spec
+      .given([orderCreated('JPY'), lineAdded('A', 1, 10 ** 12 - 10)])
       .when(addLine('B', 1, 11))
-      .thenThrows('order.amount-too-large', { orderId: ORDER_ID, of: 'order', max: MAX });
+      .thenThrows('order.total-too-large', {
+        orderId: ORDER_ID,
+        total: 10 ** 12 + 1,
+        currency: 'JPY',
+        max: 10 ** 12,
+      });
   });
 
-  it('accepts an order total of exactly the largest safe integer', () => {
+  it('accepts an order total of exactly the maximum', () => {
     spec
-      .given([orderCreated(), lineAdded('A', 1, MAX - 10)])
+      .given([orderCreated('JPY'), lineAdded('A', 1, 10 ** 12 - 10)])
       .when(addLine('B', 1, 10))
       .then([lineAdded('B', 1, 10)]);
   });

@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { createLogger, initMetrics } from '@tandem/platform/observability';
+import { loadProjectionServiceConfig, SERVICE_NAME } from './config';
+import { migrateOnly } from './migrate';
+import { createProjectionService } from './projection-service';
+import { listenWhileStarting, type StartingServer } from './starting-server';
+
+/**
+ * The projection service's process, once its port is open (`main.ts`): configuration, then the application on that
+ * server, then the consumer groups. `migrate` applies the read-DB migrations and returns.
+ */
+export async function runProjectionService(command: string | undefined, early: StartingServer | null) {
+  const config = loadProjectionServiceConfig();
+  const logger = createLogger(SERVICE_NAME, config.LOG_LEVEL);
+  if (command === 'migrate') {
+    await migrateOnly(config, logger);
+    return;
+  }
+  const starting = early ?? (await listenWhileStarting(config.PORT, '0.0.0.0'));
+  logger.info(`projection service listening on port ${config.PORT}`);
+  const loadingFrom = Date.now();
+  initMetrics(SERVICE_NAME);
+  const service = await createProjectionService(config, logger);
+  await service.serveOn(starting);
+  logger.info({ loadedInMs: Date.now() - loadingFrom }, 'projection service application loaded');
+  const joiningFrom = Date.now();
+  await service.start();
+  logger.info(
+    { projections: service.runner.names(), joinedInMs: Date.now() - joiningFrom },
+    'projection service consuming',
+  );
+}
