@@ -191,7 +191,15 @@ export async function startApacheKafka(options: ApacheKafkaOptions = {}): Promis
   if (!existsSync(path.join(logDir, 'meta.properties'))) {
     const formatted = spawnSync(
       install.java,
-      [...jvm, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId(), '-c', configFile],
+      [
+        ...jvm,
+        'kafka.tools.StorageTool',
+        'format',
+        '--standalone',
+        `--cluster-id=${clusterId()}`,
+        '-c',
+        configFile,
+      ],
       { encoding: 'utf8', env, timeout: 60_000 },
     );
     if (formatted.status !== 0) {
@@ -265,7 +273,13 @@ export async function startApacheKafka(options: ApacheKafkaOptions = {}): Promis
   };
 }
 
-/** A KRaft cluster id: 16 random bytes, base64url without padding (what `kafka-storage random-uuid` prints). */
-function clusterId(): string {
-  return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
+/**
+ * A KRaft cluster id: 16 random bytes, base64url without padding, as `kafka-storage random-uuid` prints. Like Kafka's
+ * own Uuid, never one that starts with '-', which a command line would read as an option.
+ */
+export function clusterId(): string {
+  for (;;) {
+    const id = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
