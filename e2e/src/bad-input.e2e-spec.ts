@@ -9,6 +9,8 @@ import { call, startE2eStack, type E2eStack, type JsonResponse } from './support
  * Must-show 2 of issue 9: input a careless or hostile client sends, through the gateway of the full stack. Each row
  * is a 4xx problem body with a stable code (naming the field where there is one), writes nothing, and sends
  * nothing to a dead letter; before this, several of them answered 500 or a bare status line.
+ *
+ * @broker-independent: what it checks is HTTP's answer and the databases; npm test runs it on Apache Kafka only.
  */
 const CURSOR_SECRET = 'bad-input-e2e-cursor-secret';
 

@@ -13,6 +13,8 @@ import { call, ROOT, startE2eStack, type E2eStack, type JsonResponse } from './s
  * answered through the gateway of the full stack (four processes, the dev broker, PostgreSQL) with its documented
  * status, a problem body whose `status` is that status, its code and extensions, and nothing written. A code added
  * to either catalogue without a case here fails to compile, and fails the first test.
+ *
+ * @broker-independent: what it checks is HTTP's answer and the databases; npm test runs it on Apache Kafka only.
  */
 type Code = DomainErrorCode | HttpProblemCode;
 
