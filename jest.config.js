@@ -11,12 +11,26 @@ const moduleNameMapper = Object.fromEntries(
   Object.entries(paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
 );
 
+// kubernetes-models publishes `import`-only exports, which jest's CommonJS resolver does not follow: map them to
+// their files (tools/deploy-checks validates the Kubernetes manifests with them).
+const kubernetesModels = {
+  '^kubernetes-models/(.+?)(\\.js)?$': '<rootDir>/node_modules/kubernetes-models/$1.js',
+  '^@kubernetes-models/(base|validate)$': '<rootDir>/node_modules/@kubernetes-models/$1/dist/index.js',
+  '^@kubernetes-models/validate/runtime/(.+?)(\\.js)?$':
+    '<rootDir>/node_modules/@kubernetes-models/validate/dist/runtime/$1.js',
+  '^@kubernetes-models/(apimachinery|keda|prometheus-operator)/(.+?)(\\.js)?$':
+    '<rootDir>/node_modules/@kubernetes-models/$1/$2.js',
+};
+
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  // NestJS 12 ships ESM only: let swc turn it into CommonJS along with our own sources.
+  // NestJS 12 and kubernetes-models (with its validators' dependencies) ship ESM only: let swc turn them into
+  // CommonJS along with our own sources.
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swcrc, swcrc: false }] },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip-regex)/)',
+  ],
   moduleNameMapper,
   setupFiles: ['reflect-metadata'],
   // Anchored to the root: a checkout that itself lives under /tmp must still find its tests.
@@ -29,6 +43,7 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
+      moduleNameMapper: { ...moduleNameMapper, ...kubernetesModels },
       testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/tools/jest/integration-timeout.js'],
     },
