@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './tracing';
 import { createLogger, initMetrics } from '@tandem/platform/observability';
 import { loadProjectionServiceConfig, SERVICE_NAME } from './config';
 import { migrateOnly } from './migrate';
