@@ -3,6 +3,7 @@ import { CONTRACT_TOPIC_NAMES, type TopicNames } from '@tandem/platform/kafka';
 import { counter, gauge, type Logger } from '@tandem/platform/observability';
 import type { BatchApplier, BatchResult, DeadLetterRecord } from './batch-applier';
 import type { IncomingMessage } from './incoming-message';
+import { traceProjectionBatch } from './projection-tracing';
 import { isTransientError } from './transient-error';
 
 export interface ProjectionConsumerOptions {
@@ -185,7 +186,8 @@ export class ProjectionConsumer {
           size += next.messages.length;
         }
         try {
-          await this.applyGroup(group);
+          const messages = group.flatMap((waiting) => waiting.messages);
+          await traceProjectionBatch(this.groupId, messages, () => this.applyGroup(group));
           for (const waiting of group) waiting.settle();
         } catch (error) {
           for (const waiting of group) waiting.settle(error);
