@@ -187,12 +187,20 @@ describe('OpenTelemetry traces', () => {
 
       const byKind = (service: string, kind: number): ReceivedSpan[] =>
         receiver.inTrace(traceId).filter((span) => span.service === service && span.kind === kind);
-      // Every span of the command has arrived once the projections' spans and the query's wait span have.
+      // Every span has arrived once each service's are there and none is missing its parent (but the frontend's).
       await waitFor(
-        () =>
-          byKind('projection-service', SPAN_KIND.CONSUMER).length >= 2 &&
-          receiver.inTrace(traceId).some((span) => span.name === 'wait for consistency token'),
-        { timeoutMs: 20_000, what: 'the projections’ and the query’s spans' },
+        () => {
+          const all = receiver.inTrace(traceId);
+          const ids = new Set(all.map((span) => span.spanId));
+          return (
+            byKind('gateway', SPAN_KIND.SERVER).length === 2 &&
+            byKind('command-service', SPAN_KIND.PRODUCER).length > 0 &&
+            byKind('projection-service', SPAN_KIND.CONSUMER).length >= 2 &&
+            all.some((span) => span.name === 'wait for consistency token') &&
+            all.filter((span) => !ids.has(span.parentSpanId)).length === 2
+          );
+        },
+        { timeoutMs: 30_000, what: 'every span of the command and of its read' },
       );
       const spans = receiver.inTrace(traceId);
       const byId = new Map(spans.map((span) => [span.spanId, span]));
@@ -310,5 +318,36 @@ describe('OpenTelemetry traces', () => {
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect(receiver.requests).toBe(0);
     }, 60_000);
+
+    it('keeps the metrics on /metrics: requests per route and status, and the relay and projection gauges', async () => {
+      const metrics = async (app: 'gateway' | 'command-service' | 'projection-service'): Promise<string> =>
+        (await call('GET', `${e2e.stack.urls[app]}/metrics`)).body as string;
+      /** The value of the sample of `name` that has all of `labels` (in any order), if there is one. */
+      const sample = (text: string, name: string, labels: Record<string, string>): number | undefined => {
+        const line = text
+          .split('\n')
+          .find(
+            (l) =>
+              l.startsWith(`${name}{`) &&
+              Object.entries(labels).every(([label, value]) => l.includes(`${label}="${value}"`)),
+          );
+        return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+      };
+      const gateway = await metrics('gateway');
+      const created = { method: 'POST', route: '/api/orders', status: '201' };
+      expect(sample(gateway, 'http_request_duration_seconds_count', created)).toBeGreaterThanOrEqual(1);
+      const read = { method: 'GET', route: '/api/orders/:id', status: '200', le: '+Inf' };
+      expect(sample(gateway, 'http_request_duration_seconds_bucket', read)).toBeGreaterThanOrEqual(1);
+      const command = await metrics('command-service');
+      expect(sample(command, 'outbox_relay_active', {})).toBe(1);
+      expect(sample(command, 'outbox_relay_oldest_unpublished_age_seconds', {})).toBeGreaterThanOrEqual(0);
+      const projection = await metrics('projection-service');
+      const orderSummary = { projection: 'order-summary' };
+      expect(sample(projection, 'projection_last_event_timestamp_seconds', orderSummary)).toBeGreaterThan(
+        Date.now() / 1000 - 300,
+      );
+      expect(sample(projection, 'projection_lag_messages', orderSummary)).toBe(0);
+      expect(sample(projection, 'projection_failing', orderSummary) ?? 0).toBe(0);
+    }, 30_000);
   });
 });
