@@ -18,12 +18,16 @@
 // As a cross-check, 1 command in --sample-every is also watched through the gateway (GET /api/orders/{id} every
 // 5 ms until the version shows): that figure adds a GET's own time and the 5 ms polling step.
 //
+// Tracing: with --tracing on, every service exports its spans (sampled at 100%) by OTLP/HTTP (protobuf, the SDK's
+// default batching) to a sink in this process that counts and discards them; off (the default), OTEL_* is unset.
+//
 // Usage: BENCH_POSTGRES_URL=postgres://... npm run bench -- e2e-lag [--rate 200] [--seconds 30] [--warmup 5]
-//        [--poll-ms 2] [--sample-every 50] [--kafka apache|dev]
+//        [--poll-ms 2] [--sample-every 50] [--kafka apache|dev] [--tracing on|off]
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Client } from 'pg';
@@ -74,6 +78,36 @@ async function startPoller(job: PollerJob): Promise<Worker> {
   return worker;
 }
 
+/** An OTLP/HTTP endpoint that accepts every export and keeps only the count: a collector that costs nothing. */
+async function startOtlpSink(): Promise<{
+  url: string;
+  exports: () => number;
+  bytes: () => number;
+  server: Server;
+}> {
+  let exports = 0;
+  let bytes = 0;
+  const server = createServer((req, res) => {
+    req.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    req.on('end', () => {
+      exports++;
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, exports: () => exports, bytes: () => bytes, server };
+}
+
+function tracingOption(args: string[]): 'on' | 'off' {
+  const i = args.indexOf('--tracing');
+  if (i < 0) return 'off';
+  const value = args[i + 1];
+  if (value !== 'on' && value !== 'off')
+    throw new Error(`--tracing needs on or off, got ${value ?? 'nothing'}`);
+  return value;
+}
+
 interface Answer {
   id: string;
   version: number;
@@ -87,6 +121,7 @@ export async function main(args: string[]): Promise<void> {
   const warmupSeconds = option(args, '--warmup', 5);
   const pollMs = option(args, '--poll-ms', 2);
   const sampleEvery = option(args, '--sample-every', 50);
+  const tracing = tracingOption(args);
 
   execFileSync(process.execPath, ['tools/build/build.mjs'], { cwd: ROOT, stdio: 'ignore' });
   const suffix = randomUUID().slice(0, 8);
@@ -108,6 +143,7 @@ export async function main(args: string[]): Promise<void> {
   let broker: Awaited<ReturnType<typeof startBenchBroker>> | undefined;
   let stack: Stack | undefined;
   let poller: Worker | undefined;
+  const sink = tracing === 'on' ? await startOtlpSink() : undefined;
   try {
     broker = await startBenchBroker(kafkaKind);
     stack = await startStack({
@@ -117,7 +153,12 @@ export async function main(args: string[]): Promise<void> {
       ports: { gateway: 0, 'command-service': 0, 'query-service': 0, 'projection-service': 0 },
       skipBuild: true,
       output: (line) => logs.push(line),
-      env: { LOG_LEVEL: 'warn' },
+      env: {
+        LOG_LEVEL: 'warn',
+        ...(sink
+          ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'parentbased_always_on' }
+          : { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' }),
+      },
     });
     const api = `${stack.gatewayUrl}/api`;
     const services = stack.processes;
@@ -338,7 +379,9 @@ export async function main(args: string[]): Promise<void> {
     console.log(
       `\nEnd-to-end lag at ${rate} commands/s for ${seconds} s (after ${warmupSeconds} s of warm-up): ` +
         `${measuredSent} commands sent (achieved ${achievedRate}/s), ${measuredAnswered} answered, ` +
-        `${failures.length} failed; 1 in ${CREATE_EVERY} is CreateOrder; ${broker.name}\n`,
+        `${failures.length} failed; 1 in ${CREATE_EVERY} is CreateOrder; ${broker.name}; tracing ${tracing}` +
+        (sink ? ` (${sink.exports()} OTLP exports, ${(sink.bytes() / 1e6).toFixed(1)} MB)` : '') +
+        '\n',
     );
     console.log(`| ${'measure'.padEnd(44)} | count | p50 ms | p90 ms | p99 ms | max ms |`);
     console.log(`| ${'-'.repeat(44)} | ----: | -----: | -----: | -----: | -----: |`);
@@ -373,6 +416,8 @@ export async function main(args: string[]): Promise<void> {
     console.log(
       `RESULT ${JSON.stringify({
         kafka: kafkaKind,
+        tracing,
+        ...(sink ? { otlpExports: sink.exports(), otlpMegabytes: round1(sink.bytes() / 1e6) } : {}),
         rate,
         seconds,
         warmupSeconds,
@@ -412,6 +457,7 @@ export async function main(args: string[]): Promise<void> {
     await poller?.terminate();
     await stack?.stop();
     await broker?.stop();
+    sink?.server.close();
     for (const name of databases) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.end();
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TracingConfigSchema, type TracingConfig } from '@tandem/platform/observability';
 import {
   boolean,
   integer,
@@ -45,4 +46,9 @@ export function loadCommandServiceConfig(): CommandServiceConfig {
 
 export function loadMigrateConfig(): MigrateConfig {
   return loadConfigOrExit(SERVICE_NAME, MigrateConfigSchema, process.env);
+}
+
+/** The `OTEL_*` variables, read first of all by `tracing.ts` (tracing must start before the rest loads). */
+export function loadTracingConfig(): TracingConfig {
+  return loadConfigOrExit(SERVICE_NAME, TracingConfigSchema, process.env);
 }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './tracing';
 import { createLogger, initMetrics } from '@tandem/platform/observability';
 import { createCommandService, migrateOnly } from './command-service';
 import { loadCommandServiceConfig, loadMigrateConfig, SERVICE_NAME } from './config';

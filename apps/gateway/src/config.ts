@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TracingConfigSchema, type TracingConfig } from '@tandem/platform/observability';
 import { httpUrl, integer, loadConfigOrExit, logLevel, parseConfig, port } from '@tandem/platform/config';
 
 /**
@@ -26,4 +27,9 @@ export function parseGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
 /** The one place that reads `process.env`: a bad value stops the process with exit code 78, naming the variable. */
 export function loadGatewayConfig(): GatewayConfig {
   return loadConfigOrExit(SERVICE_NAME, GatewayConfigSchema, process.env);
+}
+
+/** The `OTEL_*` variables, read first of all by `tracing.ts` (tracing must start before the rest loads). */
+export function loadTracingConfig(): TracingConfig {
+  return loadConfigOrExit(SERVICE_NAME, TracingConfigSchema, process.env);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TracingConfigSchema, type TracingConfig } from '@tandem/platform/observability';
 import {
   boolean,
   httpUrl,
@@ -95,4 +96,9 @@ export const RebuildCliConfigSchema = z.object({
 
 export function loadRebuildCliConfig(): z.infer<typeof RebuildCliConfigSchema> {
   return loadConfigOrExit('projection:rebuild', RebuildCliConfigSchema, process.env);
+}
+
+/** The `OTEL_*` variables, read first of all by `tracing.ts` (tracing must start before the rest loads). */
+export function loadTracingConfig(): TracingConfig {
+  return loadConfigOrExit(SERVICE_NAME, TracingConfigSchema, process.env);
 }

@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+// Before the application: OpenTelemetry patches http's and pg's prototypes as they are next required, which also
+// reaches the packages main.ts preloaded and the server it already listens on.
+import './tracing';
 import { createLogger, initMetrics } from '@tandem/platform/observability';
 import { loadProjectionServiceConfig, SERVICE_NAME } from './config';
 import { migrateOnly } from './migrate';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TracingConfigSchema, type TracingConfig } from '@tandem/platform/observability';
 import {
   boolean,
   integer,
@@ -37,4 +38,9 @@ export function parseQueryServiceConfig(env: NodeJS.ProcessEnv): QueryServiceCon
 /** The one place that reads `process.env`: a bad value stops the process with exit code 78, naming the variable. */
 export function loadQueryServiceConfig(): QueryServiceConfig {
   return loadConfigOrExit(SERVICE_NAME, QueryServiceConfigSchema, process.env);
+}
+
+/** The `OTEL_*` variables, read first of all by `tracing.ts` (tracing must start before the rest loads). */
+export function loadTracingConfig(): TracingConfig {
+  return loadConfigOrExit(SERVICE_NAME, TracingConfigSchema, process.env);
 }

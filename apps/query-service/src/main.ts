@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './tracing';
 import { createLogger, initMetrics } from '@tandem/platform/observability';
 import { loadQueryServiceConfig, SERVICE_NAME } from './config';
 import { createQueryService } from './query-service';

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CONSISTENCY_TOKEN_HEADER, decodeConsistencyToken, type StreamKind } from '@tandem/contracts';
 import { validationProblem } from '@tandem/platform/http';
+import { inSpan } from '@tandem/platform/observability';
 import { ProjectionProgressQueries, type ProjectionName } from '@tandem/read/models';
 
 export const CONSISTENCY_WAIT = Symbol('CONSISTENCY_WAIT');
@@ -39,17 +40,32 @@ export class ReadFreshness {
       response.setHeader('X-Consistency', 'reached');
       return;
     }
+    // The wait is a span of its own: a slow read that waited for the projection says so in its trace.
+    const attributes = {
+      'tandem.projection': source.projection,
+      'tandem.consistency.stream_id': token.streamId,
+      'tandem.consistency.version': token.version,
+      'tandem.consistency.wait_ms': waitMs,
+    };
+    const outcome = await inSpan('wait for consistency token', attributes, async (span) => {
+      const reached = await this.waitFor(source.projection, token.streamId, token.version, waitMs);
+      span.setAttribute('tandem.consistency.outcome', reached ? 'reached' : 'behind');
+      return reached ? 'reached' : 'behind';
+    });
+    response.setHeader('X-Consistency', outcome);
+  }
+
+  /** Polls the projection's checkpoint of the stream until it reaches `version` (true) or `waitMs` passed. */
+  private async waitFor(
+    projection: ProjectionName,
+    streamId: string,
+    version: number,
+    waitMs: number,
+  ): Promise<boolean> {
     const deadline = Date.now() + waitMs;
     for (;;) {
-      const version = await this.progress.streamVersion(source.projection, token.streamId);
-      if (version >= token.version) {
-        response.setHeader('X-Consistency', 'reached');
-        return;
-      }
-      if (Date.now() >= deadline) {
-        response.setHeader('X-Consistency', 'behind');
-        return;
-      }
+      if ((await this.progress.streamVersion(projection, streamId)) >= version) return true;
+      if (Date.now() >= deadline) return false;
       await new Promise((resolve) =>
         setTimeout(resolve, Math.min(POLL_MS, Math.max(1, deadline - Date.now()))),
       );

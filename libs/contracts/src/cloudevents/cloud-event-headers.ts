@@ -17,7 +17,10 @@ export interface EventEnvelope {
   streamVersion: number;
   correlationId: string;
   causationId: string;
-  /** W3C `traceparent` of the command service's span that recorded the event; absent when not traced. */
+  /**
+   * W3C `traceparent`: stored, the command service's span that recorded the event; on Kafka, the relay's send span
+   * (a child of that one) when tracing is on, else the stored value. Absent when not traced.
+   */
   traceparent?: string;
 }
 

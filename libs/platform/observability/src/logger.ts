@@ -1,13 +1,15 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
 import { currentContext } from './request-context';
+import { activeTraceContext } from './tracing/spans';
 
 export type { Logger } from 'pino';
 
 /**
  * One JSON line per log record on stdout, the shape log collectors on Kubernetes expect. The correlation id of
  * the request or message being handled is added to every line, and its W3C trace and span ids under the names
- * OpenTelemetry's log data model uses (`trace_id`, `span_id`), so a log backend links each line to its trace.
+ * OpenTelemetry's log data model uses (`trace_id`, `span_id`), so a log backend links each line to its trace. With
+ * tracing on, they are the active OpenTelemetry span's (a query's, a message's), else the request's.
  */
 export function createLogger(service: string, level = 'info'): Logger {
   return pino({
@@ -17,9 +19,9 @@ export function createLogger(service: string, level = 'info'): Logger {
     formatters: { level: (label) => ({ level: label }) },
     mixin: () => {
       const context = currentContext();
-      if (!context) return {};
-      const { correlationId, trace } = context;
-      return trace ? { correlationId, trace_id: trace.traceId, span_id: trace.spanId } : { correlationId };
+      const trace = activeTraceContext() ?? context?.trace;
+      const ids = trace ? { trace_id: trace.traceId, span_id: trace.spanId } : {};
+      return context ? { correlationId: context.correlationId, ...ids } : ids;
     },
   });
 }

@@ -1,8 +1,10 @@
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { CE_HEADERS } from '@tandem/contracts';
 import { CONTRACT_TOPIC_NAMES, type TopicNames } from '@tandem/platform/kafka';
 import { counter, gauge, type Logger } from '@tandem/platform/observability';
 import type { BatchApplier, BatchResult, DeadLetterRecord } from './batch-applier';
 import type { IncomingMessage } from './incoming-message';
+import { traceProjectionBatch } from './projection-tracing';
 import { isTransientError } from './transient-error';
 
 export interface ProjectionConsumerOptions {
@@ -82,6 +84,16 @@ const deadLettered = counter('projection_dead_letters_total', 'Events dead-lette
 const retries = counter('projection_transient_retries_total', 'Batches retried after a transient failure', [
   'projection',
 ]);
+const lastEventTime = gauge(
+  'projection_last_event_timestamp_seconds',
+  'Event time (ce_time) of the newest event applied; with lag, time() minus this is how far behind the model is',
+  ['projection'],
+);
+const failing = gauge(
+  'projection_failing',
+  '1 while batches are failing and being retried (stalled once it lasts)',
+  ['projection'],
+);
 const lagMessages = gauge(
   'projection_lag_messages',
   'Messages between the committed offset and the log end',
@@ -207,7 +219,8 @@ export class ProjectionConsumer {
           size += next.messages.length;
         }
         try {
-          await this.applyGroup(group);
+          const messages = group.flatMap((waiting) => waiting.messages);
+          await traceProjectionBatch(this.groupId, messages, () => this.applyGroup(group));
           for (const waiting of group) waiting.settle();
         } catch (error) {
           for (const waiting of group) waiting.settle(error);
@@ -237,6 +250,8 @@ export class ProjectionConsumer {
     });
     await this.consumer?.commitOffsets(offsets);
     countResult(this.name, result);
+    const newest = newestEventTime(messages);
+    if (newest !== undefined) lastEventTime.set({ projection: this.name }, newest / 1000);
     for (const [i, { payload }] of group.entries()) {
       const { topic, partition, highWatermark } = payload.batch;
       const committed = offsets[i]?.offset ?? '0';
@@ -259,12 +274,14 @@ export class ProjectionConsumer {
     for (;;) {
       try {
         const value = await this.heartbeating(group, work);
+        if (this.failingSince) failing.set({ projection: this.name }, 0);
         this.failingSince = null;
         this.lastError = null;
         return value;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         this.failingSince ??= new Date();
+        failing.set({ projection: this.name }, 1);
         this.lastError = message;
         retries.inc({ projection: this.name });
         const fields = {
@@ -348,6 +365,17 @@ function countResult(projection: string, result: BatchResult): void {
   if (result.duplicates) duplicates.inc({ projection }, result.duplicates);
   if (result.parked) parkedCount.inc({ projection }, result.parked);
   for (const letter of result.deadLettered) deadLettered.inc({ projection, reason: letter.reason });
+}
+
+/** The latest `ce_time` of the messages, in epoch milliseconds. */
+function newestEventTime(messages: readonly IncomingMessage[]): number | undefined {
+  let newest: number | undefined;
+  for (const message of messages) {
+    const raw = message.headers[CE_HEADERS.time];
+    const at = Date.parse((Array.isArray(raw) ? raw[0] : raw)?.toString() ?? '');
+    if (!Number.isNaN(at) && (newest === undefined || at > newest)) newest = at;
+  }
+  return newest;
 }
 
 function stringHeaders(headers: IncomingMessage['headers']): Record<string, string> {

@@ -1,6 +1,7 @@
 import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { parseEvent, toKafkaHeaders } from '@tandem/contracts';
 import { CONTRACT_TOPIC_NAMES, type TopicNames } from '@tandem/platform/kafka';
+import { endSpan, startSendSpan, traceparentOf, type Span } from '@tandem/platform/observability';
 import type { OutboxMessage, OutboxPublisher } from './outbox-message';
 
 /** An outbox row whose payload breaks its contract: a bug that must stop the relay rather than be skipped. */
@@ -14,6 +15,10 @@ export class InvalidOutboxEvent extends Error {
 /**
  * Publishes outbox messages with kafkajs's idempotent producer. One request in flight and acks from all in-sync
  * replicas: a retried batch can neither be duplicated by the broker nor overtake the one before it.
+ *
+ * Each message is sent in a PRODUCER span, the child of the command's span through the `traceparent` stored with
+ * the event (the relay runs long after the request ended); the message then carries the send span as its
+ * `ce_traceparent`, so the consumers' spans follow on in the same trace.
  */
 export class KafkaOutboxPublisher implements OutboxPublisher {
   private readonly producer: Producer;
@@ -31,17 +36,37 @@ export class KafkaOutboxPublisher implements OutboxPublisher {
   }
 
   async publish(messages: readonly OutboxMessage[]): Promise<void> {
+    const spans: Span[] = [];
+    try {
+      await this.send(messages, spans);
+    } catch (error) {
+      for (const span of spans) endSpan(span, error);
+      throw error;
+    }
+    for (const span of spans) endSpan(span);
+  }
+
+  private async send(messages: readonly OutboxMessage[], spans: Span[]): Promise<void> {
     const byTopic = new Map<string, Message[]>();
     for (const message of messages) {
       // Validated here, at the last moment, against the same schema consumers use.
       const parsed = parseEvent(message.envelope.type, message.payload);
       if (!parsed.ok) throw new InvalidOutboxEvent(message.position, parsed.message);
       const topic = this.topics.onCluster(message.topic);
+      const { envelope } = message;
+      const span = startSendSpan({
+        topic,
+        key: message.key,
+        id: envelope.id,
+        ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
+      });
+      spans.push(span);
+      const traceparent = (span.isRecording() ? traceparentOf(span) : undefined) ?? envelope.traceparent;
       const list = byTopic.get(topic) ?? [];
       list.push({
         key: message.key,
         value: JSON.stringify(message.payload),
-        headers: toKafkaHeaders(message.envelope),
+        headers: toKafkaHeaders({ ...envelope, ...(traceparent ? { traceparent } : {}) }),
       });
       byTopic.set(topic, list);
     }

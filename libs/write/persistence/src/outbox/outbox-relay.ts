@@ -29,6 +29,8 @@ interface OutboxRow {
   message_key: string;
   envelope: EventEnvelope;
   payload: unknown;
+  /** How long ago the row's transaction started. */
+  age_seconds: number;
 }
 
 const HOUSEKEEPING_EVERY_MS = 60_000;
@@ -50,6 +52,10 @@ export class OutboxRelay {
     'Events published by the outbox relay',
   );
   private readonly leaderGauge = gauge('outbox_relay_active', '1 while this replica is the active relay');
+  private readonly backlogAge = gauge(
+    'outbox_relay_oldest_unpublished_age_seconds',
+    'Age of the oldest unpublished outbox event when the active relay last read its batch (0: none waiting)',
+  );
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
@@ -169,13 +175,15 @@ export class OutboxRelay {
     // version of a stream (or customer row) can only be written after the previous one committed, because the
     // unique (stream_id, version) index and the row lock make the second writer wait for the first.
     const { rows } = await client.query<OutboxRow>(
-      `SELECT position::text AS position, topic, message_key, envelope, payload
+      `SELECT position::text AS position, topic, message_key, envelope, payload,
+              extract(epoch FROM clock_timestamp() - created_at)::float8 AS age_seconds
          FROM outbox
         WHERE published_at IS NULL
         ORDER BY outbox.position -- the column, not the text alias: '10' sorts before '9'
         LIMIT $1`,
       [batchSize],
     );
+    this.backlogAge.set(rows[0]?.age_seconds ?? 0);
     if (rows.length === 0) return 0;
     const messages: OutboxMessage[] = rows.map((row) => ({
       position: row.position,

@@ -1,0 +1,4 @@
+export * from './messaging-spans';
+export * from './spans';
+export * from './start-tracing';
+export * from './tracing-config';
