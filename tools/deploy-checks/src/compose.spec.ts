@@ -41,7 +41,14 @@ function withoutDraft04Ids(node: unknown): unknown {
   );
 }
 
-const validate = new Ajv({ allErrors: true, strict: false }).compile(loadComposeSchema());
+// The schema's own formats, as Compose reads them: durations (`1m30s`, `500ms`) and port specs (`8080`, `3000:3000`,
+// `127.0.0.1:5432:5432/tcp`, ranges) and subnets in CIDR notation; numbers are allowed where Compose takes them.
+const ajv = new Ajv({ allErrors: true, strict: false })
+  .addFormat('duration', /^(\d+(\.\d+)?(h|m|s|ms|us|ns))+$/)
+  .addFormat('ports', /^((\[?[0-9a-fA-F.:]+\]?:)?(\d+(-\d+)?:)?\d+(-\d+)?(\/(tcp|udp|sctp))?)$/)
+  .addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp|sctp))?$/)
+  .addFormat('subnet_ip_address', /^[0-9a-fA-F.:]+\/\d{1,3}$/);
+const validate = ajv.compile(loadComposeSchema());
 
 function validateCompose(document: unknown): string[] {
   if (validate(document)) return [];
