@@ -84,14 +84,25 @@ export async function startBrokerProcess(
 
 export type KafkaKind = 'dev' | 'apache';
 
+/** `--flag one|other` from the benchmark's arguments: one of `choices`, or `fallback` when absent. */
+export function choiceOption<T extends string>(
+  args: string[],
+  flag: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  const i = args.indexOf(flag);
+  if (i < 0) return fallback;
+  const value = args[i + 1];
+  const chosen = choices.find((choice) => choice === value);
+  if (chosen === undefined)
+    throw new Error(`${flag} needs ${choices.join(' or ')}, got ${value ?? 'nothing'}`);
+  return chosen;
+}
+
 /** `--kafka apache|dev` from the benchmark's arguments; default dev (the embedded default). */
 export function kafkaOption(args: string[]): KafkaKind {
-  const i = args.indexOf('--kafka');
-  if (i < 0) return 'dev';
-  const value = args[i + 1];
-  if (value !== 'apache' && value !== 'dev')
-    throw new Error(`--kafka needs apache or dev, got ${value ?? 'nothing'}`);
-  return value;
+  return choiceOption(args, '--kafka', ['apache', 'dev'] as const, 'dev');
 }
 
 /** The broker a benchmark runs against, in a process of its own whose CPU is read from /proc. */

@@ -34,6 +34,7 @@ import { Client } from 'pg';
 import { startStack, type Stack } from '@tandem/dev-stack';
 import type { FromPoller, PollerJob, ToPoller } from './visibility-poller';
 import {
+  choiceOption,
   kafkaOption,
   machineCpuSeconds,
   option,
@@ -99,15 +100,6 @@ async function startOtlpSink(): Promise<{
   return { url, exports: () => exports, bytes: () => bytes, server };
 }
 
-function tracingOption(args: string[]): 'on' | 'off' {
-  const i = args.indexOf('--tracing');
-  if (i < 0) return 'off';
-  const value = args[i + 1];
-  if (value !== 'on' && value !== 'off')
-    throw new Error(`--tracing needs on or off, got ${value ?? 'nothing'}`);
-  return value;
-}
-
 interface Answer {
   id: string;
   version: number;
@@ -121,7 +113,7 @@ export async function main(args: string[]): Promise<void> {
   const warmupSeconds = option(args, '--warmup', 5);
   const pollMs = option(args, '--poll-ms', 2);
   const sampleEvery = option(args, '--sample-every', 50);
-  const tracing = tracingOption(args);
+  const tracing = choiceOption(args, '--tracing', ['on', 'off'] as const, 'off');
 
   execFileSync(process.execPath, ['tools/build/build.mjs'], { cwd: ROOT, stdio: 'ignore' });
   const suffix = randomUUID().slice(0, 8);
