@@ -4,8 +4,6 @@ import { startDevBroker, type DevBrokerOptions } from '@tandem/kafka-dev-broker'
 export interface TestKafka {
   /** "host:port[,host:port]", for KAFKA_BROKERS or a client's brokers list. */
   readonly bootstrap: string;
-  /** `apache`: the cluster named by TEST_KAFKA_BROKERS (Apache Kafka in CI); `dev`: a dev broker in this process. */
-  readonly kind: 'external' | 'dev';
   /**
    * Put before every topic and group of this test file on a shared cluster (KAFKA_TOPIC_PREFIX and the group
    * prefixes), so that test files never see each other's records; empty on a dev broker of the file's own.
@@ -21,11 +19,6 @@ export interface TestKafka {
   stop(): Promise<void>;
 }
 
-/** True when tests run against a Kafka cluster named by TEST_KAFKA_BROKERS, false on the in-process dev broker. */
-export function isExternalKafka(): boolean {
-  return Boolean(process.env['TEST_KAFKA_BROKERS']);
-}
-
 /**
  * The Kafka of one test file: the cluster named by `TEST_KAFKA_BROKERS` (CI sets it to the Apache Kafka it started),
  * with topics and groups under a prefix unique to this call; or, when that variable is unset, a dev broker started
@@ -35,22 +28,16 @@ export async function startTestKafka(label: string, devOptions: DevBrokerOptions
   const external = process.env['TEST_KAFKA_BROKERS'];
   if (external) {
     const prefix = `test.${label.replace(/[^A-Za-z0-9_-]/g, '_')}.${randomBytes(4).toString('hex')}.`;
-    return testKafka(external, 'external', prefix, async () => undefined);
+    return testKafka(external, prefix, async () => undefined);
   }
   const broker = await startDevBroker({ port: 0, logger: () => undefined, ...devOptions });
-  return testKafka(broker.bootstrap, 'dev', '', () => broker.stop());
+  return testKafka(broker.bootstrap, '', () => broker.stop());
 }
 
-function testKafka(
-  bootstrap: string,
-  kind: TestKafka['kind'],
-  prefix: string,
-  stop: () => Promise<void>,
-): TestKafka {
+function testKafka(bootstrap: string, prefix: string, stop: () => Promise<void>): TestKafka {
   const groupPrefix = `${prefix}tandem.projection`;
   return {
     bootstrap,
-    kind,
     prefix,
     topic: (name) => `${prefix}${name}`,
     group: (name) => `${prefix}${name}`,
