@@ -1,4 +1,10 @@
-import { escapeLiteral } from 'pg';
+import {
+  intArrayLiteral,
+  lastAnswer,
+  sqlLiteral,
+  textArrayLiteral,
+  type SqlClient,
+} from '@tandem/platform/sql';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { toKafkaHeaders, type EventEnvelope } from '@tandem/contracts';
 import type { IncomingMessage } from './incoming-message';
@@ -263,7 +269,7 @@ export class BatchApplier {
             'BEGIN',
             ...batch.partitions.map(
               (partition) =>
-                `SELECT pg_advisory_xact_lock(hashtext(${escapeLiteral(`${this.namespace}/${partition}`)}))`,
+                `SELECT pg_advisory_xact_lock(hashtext(${sqlLiteral(`${this.namespace}/${partition}`)}))`,
             ),
             moveCheckpointsIfContinuing(this.namespace, batch),
           ].join(';\n'),
@@ -271,8 +277,7 @@ export class BatchApplier {
         // Decoding the payloads (JSON, schemas) takes about as long as that round trip: done while it runs.
         const decoded = decodeAll();
         const answers = await opening;
-        const last = Array.isArray(answers) ? answers[answers.length - 1] : answers;
-        const [verdict] = (last?.rows ?? []) as Array<{ continued: number; parked: boolean }>;
+        const [verdict] = lastAnswer(answers).rows as Array<{ continued: number; parked: boolean }>;
         const events: ProjectedEvent[] = [];
         for (const item of decoded) if (item.kind === 'event') events.push(item);
         if (
@@ -285,7 +290,7 @@ export class BatchApplier {
         }
         const context: ProjectionContext = {
           query: async <Row>(sql: string, params: unknown[]) =>
-            ((await client.query(sql, params)) as QueryAnswer).rows as Row[],
+            lastAnswer(await client.query(sql, params)).rows as Row[],
           table: this.table,
         };
         if (this.projection.applyMany) await this.projection.applyMany(events, context);
@@ -461,15 +466,6 @@ function recordStatus(projection: string, lastEventAt: string, applied: string):
       updated_at = now()`;
 }
 
-interface QueryAnswer {
-  rows: unknown[];
-}
-
-interface SqlClient {
-  /** One answer per statement: several for a simple query of several statements. */
-  query(sql: string, params?: unknown[]): Promise<QueryAnswer | QueryAnswer[]>;
-}
-
 /** A batch whose versions are consecutive within each stream, judged by its envelopes: what the fast path can take. */
 interface Continuation {
   count: number;
@@ -525,22 +521,20 @@ function continuation(enveloped: EnvelopedMessage[]): Continuation | null {
  * query: the stream ids are escaped, the versions are integers the envelope check let through.
  */
 function moveCheckpointsIfContinuing(namespace: string, batch: Continuation): string {
-  const projection = escapeLiteral(namespace);
-  const streams = escapeLiteral(
-    `{${batch.streams.map((s) => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`,
-  );
+  const projection = sqlLiteral(namespace);
+  const streams = textArrayLiteral(batch.streams);
   const versions = batch.streams.map((_, i) => (batch.previous[i] === 0 ? 1 : -1) * (batch.versions[i] ?? 0));
-  const previous = escapeLiteral(
+  const previous = sqlLiteral(
     JSON.stringify(Object.fromEntries(batch.streams.map((stream, i) => [stream, batch.previous[i]]))),
   );
   return `
     WITH moved AS (
       INSERT INTO projection_checkpoints AS c (projection, stream_id, version, updated_at)
-      SELECT ${projection}, s, v, now() FROM unnest(${streams}::text[], '{${versions.join(',')}}'::int[]) AS t(s, v)
+      SELECT ${projection}, s, v, now() FROM unnest(${streams}::text[], ${intArrayLiteral(versions)}::int[]) AS t(s, v)
       ON CONFLICT (projection, stream_id) DO UPDATE SET version = abs(EXCLUDED.version), updated_at = now()
        WHERE c.version = (${previous}::jsonb ->> EXCLUDED.stream_id)::int
       RETURNING c.version),
-    status AS (${recordStatus(projection, escapeLiteral(batch.lastEventAt.toISOString()), String(batch.count))})
+    status AS (${recordStatus(projection, sqlLiteral(batch.lastEventAt.toISOString()), String(batch.count))})
     SELECT (SELECT count(*)::int FROM moved WHERE version > 0) AS continued,
            EXISTS (SELECT 1 FROM unnest(${streams}::text[]) AS s(id)
                     WHERE EXISTS (SELECT 1 FROM projection_parked_events

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { escapeLiteral } from 'pg';
+import { lastAnswer, sqlLiteral, sqlLiteralOrNull, type SqlClient } from '@tandem/platform/sql';
 import type { DataSource } from 'typeorm';
 import type { CommandAccepted } from '@tandem/contracts';
 import { IdempotencyKeyReused } from '../errors/idempotency-key-reused.error';
@@ -53,7 +53,7 @@ export class PostgresCommandTransactions implements CommandTransactions {
   ): Promise<Attempt> {
     const runner = this.dataSource.createQueryRunner();
     // The driver's own connection for BEGIN and COMMIT; the stores' statements go through the runner, on it too.
-    const client = (await runner.connect()) as SimpleClient;
+    const client = (await runner.connect()) as SqlClient;
     const sql = new Sql(runner);
     let open = false;
     try {
@@ -66,7 +66,7 @@ export class PostgresCommandTransactions implements CommandTransactions {
         const claimed = lastAnswer(
           await client.query(
             `BEGIN; INSERT INTO idempotency_keys (key, fingerprint)
-             VALUES (${escapeLiteral(idempotency.key)}, ${escapeLiteral(idempotency.fingerprint)})
+             VALUES (${sqlLiteral(idempotency.key)}, ${sqlLiteral(idempotency.fingerprint)})
              ON CONFLICT (key) DO NOTHING RETURNING key`,
           ),
         ).rows;
@@ -109,9 +109,9 @@ export class PostgresCommandTransactions implements CommandTransactions {
       // If the UPDATE fails, the COMMIT after it does not run: the error rolls the transaction back below.
       const commit = idempotency
         ? `UPDATE idempotency_keys SET response_status = ${Number(response.status)},
-             response_location = ${response.location === undefined ? 'NULL' : escapeLiteral(response.location)},
-             response_body = ${escapeLiteral(JSON.stringify(response.body))}
-           WHERE key = ${escapeLiteral(idempotency.key)}; COMMIT`
+             response_location = ${sqlLiteralOrNull(response.location)},
+             response_body = ${sqlLiteral(JSON.stringify(response.body))}
+           WHERE key = ${sqlLiteral(idempotency.key)}; COMMIT`
         : 'COMMIT';
       await client.query(commit);
       open = false;
@@ -125,17 +125,4 @@ export class PostgresCommandTransactions implements CommandTransactions {
       await runner.release();
     }
   }
-}
-
-interface QueryAnswer {
-  rows: unknown[];
-}
-
-interface SimpleClient {
-  /** One answer per statement: several for a simple query of several statements. */
-  query(sql: string): Promise<QueryAnswer | QueryAnswer[]>;
-}
-
-function lastAnswer(answers: QueryAnswer | QueryAnswer[]): QueryAnswer {
-  return (Array.isArray(answers) ? answers[answers.length - 1] : answers) ?? { rows: [] };
 }
