@@ -1,0 +1,149 @@
+import { writeValue } from './columns';
+import { laterTime } from './event-time';
+import type {
+  CounterChange,
+  CounterColumns,
+  CounterModel,
+  ModelEvent,
+  ReadModelContext,
+  TypedEvent,
+} from './read-model';
+
+type Value = unknown;
+
+/** One row's folded changes. */
+interface Folded {
+  values: Map<string, Value>;
+}
+
+/**
+ * Applies events, in order, to a counter model: each event's changes come from the model's change table, changes
+ * to the same row are folded here (increments summed, exactly, as BigInt for numeric columns; the last `set` value
+ * kept; the greatest `greatest` value kept), and the rows are written with upserts that combine them with what is
+ * stored the same way, with no read. Rows that set different columns go in separate INSERTs of one statement, so a
+ * column a change did not bring is left as it is (and a new row takes the column's default).
+ */
+export async function applyCounterModel<E extends TypedEvent>(
+  model: CounterModel<E, CounterColumns>,
+  events: readonly ModelEvent<E>[],
+  context: ReadModelContext,
+): Promise<void> {
+  const names = Object.keys(model.columns);
+  const keys = names.filter((n) => model.columns[n]?.role === 'key');
+  const rows = new Map<string, Folded>();
+  for (const { envelope, event } of events) {
+    const changesOf = (model.on as Record<string, ((e: E, env: typeof envelope) => unknown) | undefined>)[
+      event.type
+    ];
+    if (!changesOf) continue;
+    const produced = changesOf(event, envelope) as
+      CounterChange<CounterColumns> | readonly CounterChange<CounterColumns>[] | null;
+    if (produced === null) continue;
+    for (const change of Array.isArray(produced) ? produced : [produced]) {
+      fold(model.name, model.columns, keys, rows, change as Record<string, Value>);
+    }
+  }
+  if (rows.size === 0) return;
+
+  // Rows grouped by the `set` columns they bring: each group is one INSERT … ON CONFLICT, all in one statement.
+  const shapes = new Map<string, { columns: string[]; rows: Folded[] }>();
+  for (const row of rows.values()) {
+    const columns = names.filter((n) => {
+      const role = model.columns[n]?.role;
+      return role !== 'set' || row.values.has(n);
+    });
+    const shape = columns.join(',');
+    const group = shapes.get(shape) ?? { columns, rows: [] };
+    group.rows.push(row);
+    shapes.set(shape, group);
+  }
+  const table = context.table(model.table);
+  const params: unknown[] = [];
+  const statements = [...shapes.values()].map(({ columns, rows: group }) => {
+    const arrays = columns.map((name) => {
+      const col = model.columns[name] as CounterColumns[string];
+      params.push(
+        group.map((row) => {
+          const value = row.values.get(name);
+          if (col.role === 'increment') return (value ?? 0).toString();
+          return writeValue(col, value);
+        }),
+      );
+      return `$${params.length}::${col.type}[]`;
+    });
+    const updates = columns.flatMap((name) => {
+      switch (model.columns[name]?.role) {
+        case 'increment':
+          return [`${name} = t.${name} + EXCLUDED.${name}`];
+        case 'greatest':
+          return [`${name} = GREATEST(t.${name}, EXCLUDED.${name})`];
+        case 'set':
+          return [`${name} = EXCLUDED.${name}`];
+        default:
+          return [];
+      }
+    });
+    return `INSERT INTO ${table} AS t (${columns.join(', ')})
+      SELECT * FROM unnest(${arrays.join(', ')}) AS e(${columns.join(', ')})
+      ON CONFLICT (${keys.join(', ')}) DO ${updates.length === 0 ? 'NOTHING' : `UPDATE SET ${updates.join(', ')}`}`;
+  });
+  const last = statements.pop() ?? '';
+  const sql =
+    statements.length === 0
+      ? last
+      : `WITH ${statements.map((s, i) => `shape${i} AS (${s})`).join(', ')} ${last}`;
+  await context.query(sql, params);
+}
+
+function fold(
+  modelName: string,
+  columns: CounterColumns,
+  keys: string[],
+  rows: Map<string, Folded>,
+  change: Record<string, Value>,
+): void {
+  for (const k of keys) {
+    if (change[k] === undefined || change[k] === null)
+      throw new Error(`${modelName}: a change without its key ${k}`);
+  }
+  const id = JSON.stringify(keys.map((k) => change[k]));
+  let row = rows.get(id);
+  if (!row) {
+    row = { values: new Map(keys.map((k) => [k, change[k]])) };
+    rows.set(id, row);
+  }
+  for (const [name, value] of Object.entries(change)) {
+    const col = columns[name];
+    if (!col) throw new Error(`${modelName}: a change to ${name}, which is not a column`);
+    if (value === undefined || col.role === 'key') continue;
+    const before = row.values.get(name);
+    switch (col.role) {
+      case 'increment':
+        row.values.set(name, add(col.type, before, value, `${modelName}.${name}`));
+        break;
+      case 'set':
+        row.values.set(name, value);
+        break;
+      case 'greatest':
+        row.values.set(name, before === undefined ? value : greater(col.type, before, value));
+        break;
+    }
+  }
+}
+
+function add(type: string, before: Value, value: Value, where: string): Value {
+  if (type === 'numeric') {
+    return (before === undefined ? 0n : (before as bigint)) + BigInt(value as number | bigint | string);
+  }
+  const sum = (before === undefined ? 0 : (before as number)) + Number(value);
+  if (!Number.isSafeInteger(sum))
+    throw new RangeError(`${where}: ${sum} is past exact integers; declare it numeric`);
+  return sum;
+}
+
+function greater(type: string, a: Value, b: Value): Value {
+  if (type === 'timestamptz') return laterTime(a as string, b as string);
+  if (type === 'numeric') return BigInt(b as string) > BigInt(a as string) ? b : a;
+  if (typeof a === 'number' && typeof b === 'number') return b > a ? b : a;
+  return String(b) > String(a) ? b : a;
+}

@@ -1,0 +1,111 @@
+/**
+ * A read model's columns, declared once: the SQL type each is stored as, and the JavaScript value the model's code
+ * sees. Everything else (the statements that read and write rows, the check of the migration) is derived from it.
+ */
+export type ColumnType =
+  'uuid' | 'text' | 'char(3)' | 'int' | 'bigint' | 'numeric' | 'jsonb' | 'timestamptz' | 'date';
+
+/** The JavaScript value of a column's type. */
+export interface ColumnValues {
+  uuid: string;
+  text: string;
+  'char(3)': string;
+  int: number;
+  /** Exact while |value| < 2^53; a model whose sums can pass that declares `numeric`. */
+  bigint: number;
+  /** A decimal string: sums of any size stay exact. */
+  numeric: string;
+  jsonb: unknown;
+  /** An ISO 8601 instant, as the event carried it or as PostgreSQL writes it in JSON. */
+  timestamptz: string;
+  /** `YYYY-MM-DD`. */
+  date: string;
+}
+
+export interface Column<T extends ColumnType = ColumnType, Nullable extends boolean = boolean> {
+  readonly type: T;
+  readonly nullable: Nullable;
+  /** SQL for a new row's value when no change has set it (counter models); also the migration's DEFAULT. */
+  readonly default?: string;
+}
+
+export type Columns = Record<string, Column>;
+
+/** The row type a column declaration describes. */
+export type RowOf<C extends Columns> = {
+  [K in keyof C]: C[K] extends Column<infer T, infer N>
+    ? N extends true
+      ? ColumnValues[T] | null
+      : ColumnValues[T]
+    : never;
+};
+
+/** A column that always holds a value. */
+export function column<T extends ColumnType>(type: T, options: { default?: string } = {}): Column<T, false> {
+  return { type, nullable: false, ...options };
+}
+
+/** A column that may be NULL. */
+export function nullable<T extends ColumnType>(type: T): Column<T, true> {
+  return { type, nullable: true };
+}
+
+/** How a SELECT reads a column so that the JavaScript value is the one `ColumnValues` describes. */
+export function readExpression(name: string, col: Column): string {
+  switch (col.type) {
+    case 'bigint':
+    case 'numeric':
+    case 'date':
+      return `${name}::text AS ${name}`;
+    case 'timestamptz':
+      // JSON's form of a timestamptz is ISO 8601 with every digit PostgreSQL keeps, whatever the session's DateStyle.
+      return `to_json(${name}) #>> '{}' AS ${name}`;
+    default:
+      return name;
+  }
+}
+
+/** The value sent for a column in a statement's array parameter. */
+export function writeValue(col: Column, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (col.type === 'jsonb') return JSON.stringify(value);
+  return value;
+}
+
+/** Converts a row as the driver returned it (after `readExpression`) to the model's row. */
+export function fromDatabase(columns: Columns, raw: Record<string, unknown>): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [name, col] of Object.entries(columns)) {
+    const value = raw[name];
+    row[name] = value === null || value === undefined ? null : col.type === 'bigint' ? Number(value) : value;
+  }
+  return row;
+}
+
+/** A counter model's column: its type and how the values that changes bring combine. */
+export function key<T extends ColumnType>(type: T): Column<T, false> & { role: 'key' } {
+  return { type, nullable: false, role: 'key' };
+}
+
+/** Changes add to it; a new row starts at 0. */
+export function increment<T extends 'int' | 'bigint' | 'numeric'>(
+  type: T,
+): Column<T, false> & { role: 'increment' } {
+  return { type, nullable: false, role: 'increment' };
+}
+
+/** The last change that brings a value sets it (in stream order); a change without one leaves it. */
+export function set<T extends ColumnType, N extends boolean = true>(
+  type: T,
+  options: { nullable?: N } = {},
+): Column<T, N> & { role: 'set' } {
+  return { type, nullable: (options.nullable ?? true) as N, role: 'set' };
+}
+
+/** Keeps the greatest value any change brought (times compared as instants). */
+export function greatest<T extends ColumnType, N extends boolean = true>(
+  type: T,
+  options: { nullable?: N } = {},
+): Column<T, N> & { role: 'greatest' } {
+  return { type, nullable: (options.nullable ?? true) as N, role: 'greatest' };
+}
