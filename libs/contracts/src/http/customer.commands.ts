@@ -2,12 +2,11 @@ import { z } from 'zod';
 import { isKnownCurrency } from '../currencies';
 import { isValidEmail } from '../email';
 import { CommandAmount, MAX_AMOUNT, maxAmount } from '../money';
-import { Sku } from '../events/order-line-added.event';
+import { CUSTOMER_ID, defineCommands } from './command-route';
 
-/**
- * Bodies of the gateway's command routes. They check shape only (types, ranges, formats): a request that fails
- * them is a 400 naming each bad field. Business rules (credit limit, order status) are the domain's, answered 409.
- */
+// Bodies check shape only (types, ranges, formats): a request that fails them is a 400 naming each bad field.
+// Business rules (email taken, customer missing) are the domain's, answered 409 or 404.
+
 export const RegisterCustomerRequest = z
   .object({
     name: z.string().trim().min(1, 'must not be empty').max(200),
@@ -32,28 +31,30 @@ export type RegisterCustomerRequest = z.infer<typeof RegisterCustomerRequest>;
 export const ChangeCreditLimitRequest = z.object({ creditLimit: CommandAmount }).strict();
 export type ChangeCreditLimitRequest = z.infer<typeof ChangeCreditLimitRequest>;
 
-export const CreateOrderRequest = z.object({ customerId: z.uuid() }).strict();
-export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;
+/** The Customer's commands (state-stored): one block per command. */
+export const CUSTOMER_COMMANDS = defineCommands({
+  RegisterCustomer: {
+    method: 'POST',
+    path: '/api/customers',
+    operationId: 'registerCustomer',
+    summary: 'Register a customer',
+    description:
+      'Email must be valid and unique; currency a known ISO 4217 code; creditLimit from 0 to 10^12 major units ' +
+      'of the currency, in minor units (JPY 10^12, EUR 10^14).',
+    params: {},
+    body: { name: 'RegisterCustomerRequest', schema: RegisterCustomerRequest },
+    creates: true,
+    emits: ['CustomerRegistered'],
+  },
 
-/** A SKU as a client sends it: surrounding whitespace is dropped, and a blank SKU is refused. */
-export const SkuInput = z.string().trim().min(1, 'must not be blank').pipe(Sku);
-
-export const AddOrderLineRequest = z
-  .object({
-    sku: SkuInput,
-    quantity: z.number().int().min(1).max(1_000_000),
-    unitPrice: CommandAmount,
-  })
-  .strict();
-export type AddOrderLineRequest = z.infer<typeof AddOrderLineRequest>;
-
-export const CancelOrderRequest = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
-export type CancelOrderRequest = z.infer<typeof CancelOrderRequest>;
-
-/** What every accepted command answers. */
-export const CommandAccepted = z.object({
-  id: z.uuid(),
-  version: z.number().int().min(1),
-  consistencyToken: z.string(),
+  ChangeCreditLimit: {
+    method: 'PUT',
+    path: '/api/customers/:id/credit-limit',
+    operationId: 'changeCreditLimit',
+    summary: "Change a customer's credit limit",
+    params: { id: CUSTOMER_ID },
+    body: { name: 'ChangeCreditLimitRequest', schema: ChangeCreditLimitRequest },
+    emits: ['CustomerCreditLimitChanged'],
+  },
 });
-export type CommandAccepted = z.infer<typeof CommandAccepted>;
+export type CustomerCommandName = keyof typeof CUSTOMER_COMMANDS;
