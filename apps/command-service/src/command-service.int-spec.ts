@@ -187,6 +187,32 @@ describe('the command routes', () => {
     expect(other.body['code']).toBe('idempotency.key-reused');
   });
 
+  it('replays a key the previous version stored (its answer kept as status, Location and body) as it did', async () => {
+    const customerId = await registerCustomer();
+    const orderId = await createOrder(customerId);
+    const requests: Array<[string, string, unknown]> = [
+      ['POST', '/api/orders', { customerId }],
+      ['POST', `/api/orders/${orderId}/lines`, { sku: 'OLD-1', quantity: 1, unitPrice: 5 }],
+    ];
+    for (const [method, path, body] of requests) {
+      const key = randomUUID();
+      const first = await call(method, path, body, { 'idempotency-key': key });
+      // The row as the previous version wrote it: no `answer`, the HTTP answer in its own columns.
+      await sql.query(
+        `UPDATE idempotency_keys
+            SET answer = NULL, response_status = $2, response_location = $3, response_body = $4
+          WHERE key = $1`,
+        [key, first.status, first.headers.get('location'), JSON.stringify(first.body)],
+      );
+      const again = await call(method, path, body, { 'idempotency-key': key });
+      expect(again.status).toBe(first.status);
+      expect(again.body).toEqual(first.body);
+      expect(again.headers.get('location')).toBe(first.headers.get('location'));
+      expect(again.headers.get('etag')).toBe(first.headers.get('etag'));
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+    }
+  });
+
   // Concurrent transactions need a real server: PGlite serialises every connection through one session.
   (isRealPostgres() ? it : it.skip)(
     '10 concurrent identical POST /api/orders with one Idempotency-Key create one order',

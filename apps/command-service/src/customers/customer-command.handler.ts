@@ -10,7 +10,7 @@ import {
 import {
   COMMAND_TRANSACTIONS,
   VersionMismatch,
-  type CommandResponse,
+  type CommandAnswer,
   type CommandTransactions,
   type WriteUnit,
 } from '@tandem/write/persistence';
@@ -26,7 +26,7 @@ import { CustomerCommandMessage } from './customer-command.message';
 export class CustomerCommandHandler implements ICommandHandler<CustomerCommandMessage> {
   constructor(@Inject(COMMAND_TRANSACTIONS) private readonly transactions: CommandTransactions) {}
 
-  execute(message: CustomerCommandMessage): Promise<CommandResponse> {
+  execute(message: CustomerCommandMessage): Promise<CommandAnswer> {
     const customerId = message.input.id;
     return this.transactions.run({ ...message.options, aggregateId: customerId }, async (unit) => {
       const state = await unit.customers.load(customerId);
@@ -38,10 +38,8 @@ export class CustomerCommandHandler implements ICommandHandler<CustomerCommandMe
       const next = events.reduce<CustomerState | null>(evolveCustomer, state);
       if (next === null) throw new Error(`customer ${customerId}: a decision produced no customer`);
       await unit.customers.save(state, next, events);
-      const created = state === null;
       return {
-        status: created ? 201 : 200,
-        ...(created ? { location: `/api/customers/${customerId}` } : {}),
+        outcome: state === null ? 'created' : 'changed',
         body: {
           id: customerId,
           version: next.version,

@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { CUSTOMER_COMMANDS, CustomerCommandName } from '@tandem/contracts';
-import type { CommandOptions, CommandResponse } from '@tandem/write/persistence';
+import type { CommandAnswer, CommandOptions } from '@tandem/write/persistence';
 import type { CommandInput } from '../commands/command-input';
 
 /**
@@ -9,7 +9,7 @@ import type { CommandInput } from '../commands/command-input';
  */
 export class CustomerCommandMessage<
   Name extends CustomerCommandName = CustomerCommandName,
-> extends Command<CommandResponse> {
+> extends Command<CommandAnswer> {
   constructor(
     readonly name: Name,
     readonly input: CommandInput<(typeof CUSTOMER_COMMANDS)[Name]>,

@@ -3,7 +3,7 @@ import { CommandBus, type Command } from '@nestjs/cqrs';
 import type { Request } from 'express';
 import type { BodyOf, CommandRoute, CommandTable, ParamsOf, PathParam } from '@tandem/contracts';
 import { addDeclaredRoute, parseOrThrow } from '@tandem/platform/http';
-import type { CommandOptions, CommandResponse } from '@tandem/write/persistence';
+import type { CommandAnswer, CommandOptions } from '@tandem/write/persistence';
 import { commandInput, type CommandInput } from '../commands/command-input';
 import { commandOptions, expectedVersion } from './command-request';
 import { PATH_PARAM_PARSERS } from './path-params';
@@ -15,7 +15,7 @@ export type CommandMessageClass<T extends CommandTable> = new <Name extends keyo
   input: CommandInput<T[Name]>,
   options: CommandOptions,
   expectedVersion?: number,
-) => Command<CommandResponse>;
+) => Command<CommandAnswer>;
 
 /**
  * The controller of one aggregate's commands, one route per command of its table. A route checks its path
@@ -48,7 +48,7 @@ export function commandController<T extends CommandTable>(
           options,
           route.creates ? undefined : expectedVersion(request),
         );
-        return sendCommand(response, () => this.commandBus.execute(message));
+        return sendCommand(response, route, () => this.commandBus.execute(message));
       },
     });
   }

@@ -5,7 +5,7 @@ import { decideOrder, type OrderCommand, type OrderState } from '@tandem/write/d
 import {
   COMMAND_TRANSACTIONS,
   VersionMismatch,
-  type CommandResponse,
+  type CommandAnswer,
   type CommandTransactions,
   type WriteUnit,
 } from '@tandem/write/persistence';
@@ -21,7 +21,7 @@ import { OrderCommandMessage } from './order-command.message';
 export class OrderCommandHandler implements ICommandHandler<OrderCommandMessage> {
   constructor(@Inject(COMMAND_TRANSACTIONS) private readonly transactions: CommandTransactions) {}
 
-  execute(message: OrderCommandMessage): Promise<CommandResponse> {
+  execute(message: OrderCommandMessage): Promise<CommandAnswer> {
     const orderId = message.input.id;
     return this.transactions.run({ ...message.options, aggregateId: orderId }, async (unit) => {
       const state = await unit.orders.load(orderId);
@@ -31,10 +31,8 @@ export class OrderCommandHandler implements ICommandHandler<OrderCommandMessage>
       }
       const events = decideOrder(await toDomainCommand(message, state, unit), state);
       const version = await unit.orders.append(orderId, state?.version ?? 0, events);
-      const created = state === null;
       return {
-        status: created ? 201 : 200,
-        ...(created ? { location: `/api/orders/${orderId}` } : {}),
+        outcome: state === null ? 'created' : 'changed',
         body: {
           id: orderId,
           version,

@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { ORDER_COMMANDS, OrderCommandName } from '@tandem/contracts';
-import type { CommandOptions, CommandResponse } from '@tandem/write/persistence';
+import type { CommandAnswer, CommandOptions } from '@tandem/write/persistence';
 import type { CommandInput } from '../commands/command-input';
 
 /**
@@ -9,7 +9,7 @@ import type { CommandInput } from '../commands/command-input';
  */
 export class OrderCommandMessage<
   Name extends OrderCommandName = OrderCommandName,
-> extends Command<CommandResponse> {
+> extends Command<CommandAnswer> {
   constructor(
     readonly name: Name,
     readonly input: CommandInput<(typeof ORDER_COMMANDS)[Name]>,

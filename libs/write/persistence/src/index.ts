@@ -8,7 +8,7 @@ export {
   COMMAND_TRANSACTIONS,
   type CommandOptions,
   type CommandOrigin,
-  type CommandResponse,
+  type CommandAnswer,
   type CommandTransactions,
   type WriteUnit,
 } from './transactions/command-transactions';
