@@ -32,6 +32,7 @@ beforeAll(async () => {
     KAFKA_BROKERS: broker.bootstrap,
     KAFKA_TOPIC_PREFIX: broker.prefix,
     TOPIC_PARTITIONS: '3',
+    IDEMPOTENCY_SWEEP_INTERVAL_MS: '200',
     LOG_LEVEL: 'silent',
   });
   ({ app } = await createCommandService(config, createLogger('command-service-test', 'silent'), {
@@ -397,6 +398,25 @@ describe('the relay', () => {
     const customer = seen.find((m) => m.key === customerId);
     expect(customer?.topic).toBe(broker.topic('orders.customer.v1'));
     expect(customer?.headers.streamVersion).toBe(1);
+  });
+});
+
+describe('the idempotency-key sweeper', () => {
+  it('deletes keys past their retention (25 h by default) and keeps younger ones', async () => {
+    const [old, young] = [`old-${randomUUID()}`, `young-${randomUUID()}`];
+    await sql.query(
+      `INSERT INTO idempotency_keys (key, fingerprint, created_at)
+       VALUES ($1, 'f', now() - interval '25 hours 1 minute'), ($2, 'f', now() - interval '24 hours 59 minutes')`,
+      [old, young],
+    );
+    const left = async () =>
+      (
+        await sql.query<{ key: string }>(`SELECT key FROM idempotency_keys WHERE key = ANY($1)`, [
+          [old, young],
+        ])
+      ).rows.map((r) => r.key);
+    await waitFor(async () => (await left()).length === 1, { what: 'the old key swept' });
+    expect(await left()).toEqual([young]);
   });
 });
 

@@ -13,6 +13,10 @@ export {
   type WriteUnit,
 } from './transactions/command-transactions';
 export { PostgresCommandTransactions } from './transactions/postgres-command-transactions';
+export {
+  IdempotencyKeySweeper,
+  type IdempotencyKeySweeperOptions,
+} from './transactions/idempotency-key-sweeper';
 export { WriteConflict } from './errors/write-conflict.error';
 export { VersionMismatch } from './errors/version-mismatch.error';
 export { IdempotencyKeyReused } from './errors/idempotency-key-reused.error';
