@@ -30,10 +30,9 @@ export function commandController<T extends CommandTable>(
   class CommandController {
     constructor(readonly commandBus: CommandBus) {}
   }
-  Object.defineProperty(CommandController, 'name', { value: `${Message.name}Controller` });
-  for (const name of Object.keys(table)) {
-    const route = table[name];
-    if (route === undefined) continue;
+  // OrderCommandMessage → OrderCommandController, in Nest's route log.
+  Object.defineProperty(CommandController, 'name', { value: Message.name.replace(/Message$/, 'Controller') });
+  for (const [name, route] of Object.entries(table)) {
     addDeclaredRoute(CommandController, {
       key: route.operationId,
       method: route.method,
