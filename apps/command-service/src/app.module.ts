@@ -7,6 +7,7 @@ import { checkKafka } from '@tandem/platform/kafka';
 import {
   COMMAND_TRANSACTIONS,
   PostgresCommandTransactions,
+  type IdempotencyKeySweeper,
   type KafkaOutboxPublisher,
   type OutboxRelay,
 } from '@tandem/write/persistence';
@@ -19,17 +20,19 @@ export interface CommandServiceInfrastructure {
   kafka: Kafka;
   publisher: KafkaOutboxPublisher;
   relay: OutboxRelay | undefined;
+  sweeper: IdempotencyKeySweeper;
 }
 
 const INFRASTRUCTURE = Symbol('CommandServiceInfrastructure');
 
-/** Stops the relay first (so nothing is half-published), then closes the producer and the pool. */
+/** Stops the relay first (so nothing is half-published) and the sweeper, then closes the producer and the pool. */
 class InfrastructureShutdown implements OnApplicationShutdown {
   constructor(@Inject(INFRASTRUCTURE) private readonly infrastructure: CommandServiceInfrastructure) {}
 
   async onApplicationShutdown(): Promise<void> {
-    const { relay, publisher, dataSource } = this.infrastructure;
+    const { relay, sweeper, publisher, dataSource } = this.infrastructure;
     await relay?.stop();
+    await sweeper.stop();
     await publisher.close();
     if (dataSource.isInitialized) await dataSource.destroy();
   }

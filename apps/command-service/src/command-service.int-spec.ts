@@ -32,6 +32,7 @@ beforeAll(async () => {
     KAFKA_BROKERS: broker.bootstrap,
     KAFKA_TOPIC_PREFIX: broker.prefix,
     TOPIC_PARTITIONS: '3',
+    IDEMPOTENCY_SWEEP_INTERVAL_MS: '200',
     LOG_LEVEL: 'silent',
   });
   ({ app } = await createCommandService(config, createLogger('command-service-test', 'silent'), {
@@ -185,6 +186,32 @@ describe('the command routes', () => {
     const other = await call('POST', '/api/orders', { customerId: randomUUID() }, { 'idempotency-key': key });
     expect(other.status).toBe(422);
     expect(other.body['code']).toBe('idempotency.key-reused');
+  });
+
+  it('replays a key the previous version stored (its answer kept as status, Location and body) as it did', async () => {
+    const customerId = await registerCustomer();
+    const orderId = await createOrder(customerId);
+    const requests: Array<[string, string, unknown]> = [
+      ['POST', '/api/orders', { customerId }],
+      ['POST', `/api/orders/${orderId}/lines`, { sku: 'OLD-1', quantity: 1, unitPrice: 5 }],
+    ];
+    for (const [method, path, body] of requests) {
+      const key = randomUUID();
+      const first = await call(method, path, body, { 'idempotency-key': key });
+      // The row as the previous version wrote it: no `answer`, the HTTP answer in its own columns.
+      await sql.query(
+        `UPDATE idempotency_keys
+            SET answer = NULL, response_status = $2, response_location = $3, response_body = $4
+          WHERE key = $1`,
+        [key, first.status, first.headers.get('location'), JSON.stringify(first.body)],
+      );
+      const again = await call(method, path, body, { 'idempotency-key': key });
+      expect(again.status).toBe(first.status);
+      expect(again.body).toEqual(first.body);
+      expect(again.headers.get('location')).toBe(first.headers.get('location'));
+      expect(again.headers.get('etag')).toBe(first.headers.get('etag'));
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+    }
   });
 
   // Concurrent transactions need a real server: PGlite serialises every connection through one session.
@@ -371,6 +398,25 @@ describe('the relay', () => {
     const customer = seen.find((m) => m.key === customerId);
     expect(customer?.topic).toBe(broker.topic('orders.customer.v1'));
     expect(customer?.headers.streamVersion).toBe(1);
+  });
+});
+
+describe('the idempotency-key sweeper', () => {
+  it('deletes keys past their retention (25 h by default) and keeps younger ones', async () => {
+    const [old, young] = [`old-${randomUUID()}`, `young-${randomUUID()}`];
+    await sql.query(
+      `INSERT INTO idempotency_keys (key, fingerprint, created_at)
+       VALUES ($1, 'f', now() - interval '25 hours 1 minute'), ($2, 'f', now() - interval '24 hours 59 minutes')`,
+      [old, young],
+    );
+    const left = async () =>
+      (
+        await sql.query<{ key: string }>(`SELECT key FROM idempotency_keys WHERE key = ANY($1)`, [
+          [old, young],
+        ])
+      ).rows.map((r) => r.key);
+    await waitFor(async () => (await left()).length === 1, { what: 'the old key swept' });
+    expect(await left()).toEqual([young]);
   });
 });
 

@@ -5,6 +5,7 @@ import { createKafka, ensureTopics, topicNames } from '@tandem/platform/kafka';
 import type { Logger } from '@tandem/platform/observability';
 import {
   createWriteDataSource,
+  IdempotencyKeySweeper,
   KafkaOutboxPublisher,
   migrateWriteDatabase,
   OutboxRelay,
@@ -20,8 +21,8 @@ export interface CommandService {
 
 /**
  * Builds the command service: connects the write DB (applying migrations unless told not to), makes sure the
- * event topics exist, starts the outbox relay and returns the Nest app, ready to listen. `app.close()` (or SIGTERM)
- * stops the relay, closes the producer and the pool.
+ * event topics exist, starts the outbox relay and the idempotency-key sweeper and returns the Nest app, ready to
+ * listen. `app.close()` (or SIGTERM) stops the relay and the sweeper, closes the producer and the pool.
  */
 export async function createCommandService(
   config: CommandServiceConfig,
@@ -52,8 +53,18 @@ export async function createCommandService(
     const relay = config.RELAY_ENABLED
       ? new OutboxRelay({ databaseUrl: config.WRITE_DATABASE_URL, publisher, logger, ...relayOverrides })
       : undefined;
-    const app = await createHttpApp(createAppModule({ dataSource, kafka, publisher, relay }), logger);
+    const sweeper = new IdempotencyKeySweeper({
+      dataSource,
+      logger,
+      retentionMs: config.IDEMPOTENCY_KEY_RETENTION_HOURS * 3600_000,
+      intervalMs: config.IDEMPOTENCY_SWEEP_INTERVAL_MS,
+    });
+    const app = await createHttpApp(
+      createAppModule({ dataSource, kafka, publisher, relay, sweeper }),
+      logger,
+    );
     relay?.start();
+    sweeper.start();
     return { app, relay };
   } catch (error) {
     await dataSource.destroy();

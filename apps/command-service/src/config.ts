@@ -21,6 +21,9 @@ export const CommandServiceConfigSchema = z.object({
   KAFKA_TOPIC_PREFIX: kafkaTopicPrefix(),
   TOPIC_PARTITIONS: z.pipe(integer({ min: 1, max: 10_000, default: 6 }), z.number()),
   RELAY_ENABLED: boolean(true),
+  /** How long an `Idempotency-Key` is kept: the API promises at least 24 hours. */
+  IDEMPOTENCY_KEY_RETENTION_HOURS: z.pipe(integer({ min: 24, max: 8760, default: 25 }), z.number()),
+  IDEMPOTENCY_SWEEP_INTERVAL_MS: z.pipe(integer({ min: 100, max: 3_600_000, default: 60_000 }), z.number()),
   RUN_MIGRATIONS: boolean(true),
   LOG_LEVEL: logLevel(),
 });

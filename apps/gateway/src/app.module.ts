@@ -2,6 +2,7 @@ import { Module, type Type } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthModule, MetricsController } from '@tandem/platform/http';
 import { ProjectionsController } from './admin/projections.controller';
+import { commandController } from './commands/command-controllers';
 import type { GatewayConfig } from './config';
 import { CustomersController } from './customers/customers.controller';
 import { upstreamReadinessChecks } from './health/upstream-readiness';
@@ -19,8 +20,11 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       UpstreamsModule.register(config),
       HealthModule.register({ inject: [Upstreams], useFactory: upstreamReadinessChecks }),
     ],
+    // Commands before reads, per resource: the document lists each path's command first, as it always has.
     controllers: [
+      commandController('customers'),
       CustomersController,
+      commandController('orders'),
       OrdersController,
       ReportsController,
       ProjectionsController,

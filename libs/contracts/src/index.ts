@@ -1,5 +1,5 @@
-// Tandem's contracts: the events on Kafka, their CloudEvents envelope, the HTTP command bodies and the consistency
-// token. The only code that the write side, the read side and the gateway share.
+// Tandem's contracts: the events on Kafka, their CloudEvents envelope, the HTTP command routes with their bodies and
+// the consistency token. The only code that the write side, the read side and the gateway share.
 export * from './topics';
 export * from './money';
 export * from './currencies';
@@ -16,7 +16,9 @@ export * from './events/order-cancelled.event';
 export * from './events/event-catalog';
 export * from './cloudevents/cloud-event-headers';
 export * from './consistency-token';
-export * from './http/command-requests';
+export * from './http/command-route';
+export * from './http/customer.commands';
+export * from './http/order.commands';
 export * from './http/problem-members';
 export * from './json-schemas';
 export * from './http/read-models';

@@ -1,7 +1,7 @@
-import { ChangeCreditLimitController } from './change-credit-limit/change-credit-limit.controller';
-import { ChangeCreditLimitHandler } from './change-credit-limit/change-credit-limit.handler';
-import { RegisterCustomerController } from './register-customer/register-customer.controller';
-import { RegisterCustomerHandler } from './register-customer/register-customer.handler';
+import { CUSTOMER_COMMANDS } from '@tandem/contracts';
+import { commandController } from '../http/command-controller';
+import { CustomerCommandHandler } from './customer-command.handler';
+import { CustomerCommandMessage } from './customer-command.message';
 
-export const CUSTOMER_COMMAND_HANDLERS = [RegisterCustomerHandler, ChangeCreditLimitHandler];
-export const CUSTOMER_CONTROLLERS = [RegisterCustomerController, ChangeCreditLimitController];
+export const CUSTOMER_COMMAND_HANDLERS = [CustomerCommandHandler];
+export const CUSTOMER_CONTROLLERS = [commandController(CUSTOMER_COMMANDS, CustomerCommandMessage)];

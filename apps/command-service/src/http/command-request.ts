@@ -8,17 +8,16 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * What a command needs to know of its HTTP request: the correlation id and trace, the client's `Idempotency-Key`
- * (which is the command id) with a fingerprint of the request it stands for, and the aggregate it writes.
+ * (which is the command id) with a fingerprint of the request it stands for.
  */
-export function commandOptions(request: Request, aggregateId?: string): CommandOptions {
+export function commandOptions(request: Request): CommandOptions {
   const context = currentContext();
   const origin = {
     correlationId: context?.correlationId ?? randomUUID(),
     ...(context?.trace ? { traceparent: formatTraceparent(context.trace) } : {}),
   };
   const key = request.header('idempotency-key');
-  if (key === undefined)
-    return { ...origin, commandId: randomUUID(), ...(aggregateId ? { aggregateId } : {}) };
+  if (key === undefined) return { ...origin, commandId: randomUUID() };
   if (!IDEMPOTENCY_KEY.test(key)) {
     throw validationProblem([
       { field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' },
@@ -28,7 +27,6 @@ export function commandOptions(request: Request, aggregateId?: string): CommandO
     ...origin,
     commandId: key,
     idempotency: { key, fingerprint: fingerprint(request) },
-    ...(aggregateId ? { aggregateId } : {}),
   };
 }
 

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { SkuInput } from '@tandem/contracts';
+import { SkuInput, type PathParamKind } from '@tandem/contracts';
 import { isStorableString, parseOrThrow, UNSTORABLE_MESSAGE } from '@tandem/platform/http';
 
-export function parseIdParam(id: string): string {
-  return parseOrThrow(z.uuid('must be a UUID'), id, 'id');
-}
+const UuidParam = z.uuid('must be a UUID');
 
 // A path parameter is not seen by the body and query checks: the one free-text parameter gets its own.
 const SkuParam = z.string().refine(isStorableString, UNSTORABLE_MESSAGE).pipe(SkuInput);
 
-export function parseSkuParam(sku: string): string {
-  return parseOrThrow(SkuParam, sku, 'sku');
-}
+/** How each kind of path parameter a command table declares is checked; a bad one is a 400 naming it. */
+export const PATH_PARAM_PARSERS: Record<PathParamKind, (value: string, name: string) => string> = {
+  uuid: (value, name) => parseOrThrow(UuidParam, value, name),
+  sku: (value, name) => parseOrThrow(SkuParam, value, name),
+};

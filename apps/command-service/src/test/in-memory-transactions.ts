@@ -2,7 +2,7 @@ import type { CustomerEvent, OrderEvent } from '@tandem/contracts';
 import { evolveOrder, type CustomerState, type OrderState } from '@tandem/write/domain';
 import type {
   CommandOptions,
-  CommandResponse,
+  CommandAnswer,
   CommandTransactions,
   WriteUnit,
 } from '@tandem/write/persistence';
@@ -13,10 +13,7 @@ export class InMemoryTransactions implements CommandTransactions {
   readonly customers = new Map<string, CustomerState>();
   readonly customerEvents: CustomerEvent[] = [];
 
-  run(
-    _options: CommandOptions,
-    work: (unit: WriteUnit) => Promise<CommandResponse>,
-  ): Promise<CommandResponse> {
+  run(_options: CommandOptions, work: (unit: WriteUnit) => Promise<CommandAnswer>): Promise<CommandAnswer> {
     return work({
       orders: {
         load: async (orderId) =>

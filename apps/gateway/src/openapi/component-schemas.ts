@@ -1,10 +1,6 @@
 import { z } from 'zod';
 import {
-  AddOrderLineRequest,
-  CancelOrderRequest,
-  ChangeCreditLimitRequest,
   CommandAccepted,
-  CreateOrderRequest,
   CURRENCIES,
   Customer,
   DailySalesReport,
@@ -15,9 +11,10 @@ import {
   OrderSummary,
   ProjectionStatus,
   ProjectionStatusList,
-  RegisterCustomerRequest,
+  type CommandBody,
 } from '@tandem/contracts';
 import type { SchemaObject } from '@nestjs/swagger';
+import { COMMAND_TABLES } from '../commands/command-controllers';
 
 /** RFC 9457 problem details, as every Tandem service answers errors (libs/platform/http). */
 export const ProblemDetails = z.looseObject({
@@ -34,16 +31,14 @@ export const ProblemDetails = z.looseObject({
 });
 
 /**
- * Every schema in `components.schemas`, from one zod definition each: command bodies and answers from
- * `libs/contracts` (the same schemas the command service validates with), so docs and validation cannot drift.
+ * Every schema in `components.schemas`, from one zod definition each: command bodies from the command tables of
+ * `libs/contracts` (the same schemas the command service validates with), answers from its read models, so docs
+ * and validation cannot drift.
  */
-const REQUEST_SCHEMAS = {
-  RegisterCustomerRequest,
-  ChangeCreditLimitRequest,
-  CreateOrderRequest,
-  AddOrderLineRequest,
-  CancelOrderRequest,
-} as const;
+function requestSchemas(): Record<string, z.ZodType> {
+  const bodies = Object.values(COMMAND_TABLES).flatMap((table) => Object.values(table).map((r) => r.body));
+  return Object.fromEntries(bodies.flatMap((body) => (body ? [[body.name, body.schema]] : [])));
+}
 
 const RESPONSE_SCHEMAS = {
   CommandAccepted,
@@ -59,15 +54,20 @@ const RESPONSE_SCHEMAS = {
   ProjectionStatusList,
 } as const;
 
-export type SchemaName = keyof typeof REQUEST_SCHEMAS | keyof typeof RESPONSE_SCHEMAS;
+export type SchemaName = keyof typeof RESPONSE_SCHEMAS;
 
 export function schemaRef(name: SchemaName): { $ref: string } {
   return { $ref: `#/components/schemas/${name}` };
 }
 
+/** A command's body, registered under the name its table gives it. */
+export function commandBodyRef(body: CommandBody): { $ref: string } {
+  return { $ref: `#/components/schemas/${body.name}` };
+}
+
 export function componentSchemas(): Record<string, SchemaObject> {
   const schemas: Record<string, SchemaObject> = {};
-  for (const [name, schema] of Object.entries(REQUEST_SCHEMAS)) {
+  for (const [name, schema] of Object.entries(requestSchemas())) {
     schemas[name] = toOpenApi(schema, 'input');
   }
   for (const [name, schema] of Object.entries(RESPONSE_SCHEMAS)) {

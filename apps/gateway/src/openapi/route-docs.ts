@@ -9,8 +9,9 @@ import {
   type HeaderObject,
   type SchemaObject,
 } from '@nestjs/swagger';
+import type { CommandRoute, PathParam, PathParamKind } from '@tandem/contracts';
 import { PROBLEM_CONTENT_TYPE } from '@tandem/platform/http';
-import { schemaRef, type SchemaName } from './component-schemas';
+import { commandBodyRef, schemaRef, type SchemaName } from './component-schemas';
 
 /**
  * The OpenAPI description of each kind of route, in one place so that every command route documents the same
@@ -69,46 +70,26 @@ function problemResponse(status: number) {
   });
 }
 
-export interface PathParam {
-  name: string;
-  description: string;
-  schema?: SchemaObject;
-}
-
-export const ORDER_ID: PathParam = {
-  name: 'id',
-  description: 'Order id',
-  schema: { type: 'string', format: 'uuid' },
-};
-export const CUSTOMER_ID: PathParam = {
-  name: 'id',
-  description: 'Customer id',
-  schema: { type: 'string', format: 'uuid' },
+const PARAM_SCHEMAS: Record<PathParamKind, SchemaObject> = {
+  uuid: { type: 'string', format: 'uuid' },
+  sku: { type: 'string' },
 };
 
-function pathParams(params: PathParam[]) {
-  return params.map((p) =>
-    ApiParam({ name: p.name, description: p.description, schema: p.schema ?? { type: 'string' } }),
+function pathParams(params: Readonly<Record<string, PathParam>>) {
+  return Object.entries(params).map(([name, p]) =>
+    ApiParam({ name, description: p.description, schema: PARAM_SCHEMAS[p.kind] }),
   );
 }
 
-export interface CommandRouteDoc {
-  operationId: string;
-  summary: string;
-  description?: string;
-  params?: PathParam[];
-  body?: SchemaName;
-  /** Creates an aggregate: 201 with Location instead of 200. */
-  creates?: boolean;
-}
-
-/** A command: idempotent with Idempotency-Key, guarded by If-Match when it acts on an existing aggregate. */
-export function CommandRoute(doc: CommandRouteDoc): MethodDecorator {
-  const params = doc.params ?? [];
-  const actsOnExisting = params.length > 0;
+/**
+ * A command, as its contract declares it: idempotent with Idempotency-Key, guarded by If-Match when it acts on an
+ * existing aggregate, answered 201 with a Location when it creates one.
+ */
+export function CommandRouteDocs(route: CommandRoute): MethodDecorator {
+  const actsOnExisting = !route.creates;
   const decorators = [
-    ApiOperation({ operationId: doc.operationId, summary: doc.summary, description: doc.description }),
-    ...pathParams(params),
+    ApiOperation({ operationId: route.operationId, summary: route.summary, description: route.description }),
+    ...pathParams(route.params),
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
@@ -130,14 +111,14 @@ export function CommandRoute(doc: CommandRouteDoc): MethodDecorator {
       }),
     );
   }
-  if (doc.body) decorators.push(ApiBody({ required: true, schema: schemaRef(doc.body) }));
+  if (route.body) decorators.push(ApiBody({ required: true, schema: commandBodyRef(route.body) }));
   decorators.push(
     ApiResponse({
-      status: doc.creates ? 201 : 200,
-      description: doc.creates
+      status: route.creates ? 201 : 200,
+      description: route.creates
         ? 'Created. `consistencyToken` lets a following read wait for this write (X-Consistency-Token).'
         : 'Accepted and committed. `consistencyToken` lets a following read wait for this write.',
-      headers: doc.creates
+      headers: route.creates
         ? {
             Location: { description: 'Path of the created resource', schema: { type: 'string' } },
             ...CORRELATION_HEADER,
@@ -161,7 +142,7 @@ export interface QueryRouteDoc {
   operationId: string;
   summary: string;
   description?: string;
-  params?: PathParam[];
+  params?: Readonly<Record<string, PathParam>>;
   query?: QueryParam[];
   response: SchemaName;
   /** A single resource with an ETag: If-None-Match can answer 304. */
@@ -174,7 +155,7 @@ export interface QueryRouteDoc {
 export function QueryRoute(doc: QueryRouteDoc): MethodDecorator {
   const decorators = [
     ApiOperation({ operationId: doc.operationId, summary: doc.summary, description: doc.description }),
-    ...pathParams(doc.params ?? []),
+    ...pathParams(doc.params ?? {}),
     ...(doc.query ?? []).map((q) =>
       ApiQuery({ name: q.name, description: q.description, required: q.required ?? false, schema: q.schema }),
     ),

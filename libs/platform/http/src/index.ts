@@ -9,3 +9,4 @@ export * from './health.module';
 export * from './metrics.controller';
 export * from './request-tracking';
 export * from './create-http-app';
+export * from './declared-route';

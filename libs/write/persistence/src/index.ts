@@ -8,11 +8,15 @@ export {
   COMMAND_TRANSACTIONS,
   type CommandOptions,
   type CommandOrigin,
-  type CommandResponse,
+  type CommandAnswer,
   type CommandTransactions,
   type WriteUnit,
 } from './transactions/command-transactions';
 export { PostgresCommandTransactions } from './transactions/postgres-command-transactions';
+export {
+  IdempotencyKeySweeper,
+  type IdempotencyKeySweeperOptions,
+} from './transactions/idempotency-key-sweeper';
 export { WriteConflict } from './errors/write-conflict.error';
 export { VersionMismatch } from './errors/version-mismatch.error';
 export { IdempotencyKeyReused } from './errors/idempotency-key-reused.error';

@@ -55,7 +55,7 @@ const lineAdded = (orderId: string, sku: string): OrderEvent => ({
 async function append(orderId: string, after: number, events: OrderEvent[]): Promise<void> {
   await transactions.run(origin(), async ({ orders }) => {
     const version = await orders.append(orderId, after, events);
-    return { status: 200, body: { id: orderId, version, consistencyToken: 'x' } };
+    return { outcome: 'changed', body: { id: orderId, version, consistencyToken: 'x' } };
   });
 }
 

@@ -17,8 +17,6 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** How often a standby replica tries to take the lock. Default 1000 ms. */
   standbyRetryMs?: number;
-  /** Idempotency keys are deleted after this long. Default 25 h (the API promises at least 24). */
-  idempotencyRetentionMs?: number;
   /** Test seam: runs after Kafka acknowledged a batch and before it is marked published. */
   afterPublish?: (messages: readonly OutboxMessage[]) => Promise<void>;
 }
@@ -33,8 +31,6 @@ interface OutboxRow {
   age_seconds: number;
 }
 
-const HOUSEKEEPING_EVERY_MS = 60_000;
-
 /**
  * Publishes committed outbox rows to Kafka, in position order, at least once. Runs in every command-service replica
  * but is active in one: the one holding a session advisory lock on its own connection. When that connection dies
@@ -46,7 +42,6 @@ export class OutboxRelay {
   private notified = false;
   private wakeUp: (() => void) | undefined;
   private loop: Promise<void> | undefined;
-  private lastHousekeeping = 0;
   private readonly published = counter(
     'outbox_relay_published_total',
     'Events published by the outbox relay',
@@ -161,7 +156,6 @@ export class OutboxRelay {
         continue;
       }
       if (count === batchSize) continue;
-      await this.housekeeping(client);
       if (!this.notified) await this.pause(this.options.pollIntervalMs ?? 250);
     }
   }
@@ -200,16 +194,6 @@ export class OutboxRelay {
     ]);
     this.published.inc(messages.length);
     return messages.length;
-  }
-
-  private async housekeeping(client: Client): Promise<void> {
-    if (Date.now() - this.lastHousekeeping < HOUSEKEEPING_EVERY_MS) return;
-    this.lastHousekeeping = Date.now();
-    const retentionMs = this.options.idempotencyRetentionMs ?? 25 * 3600_000;
-    await client.query(
-      `DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1::double precision)`,
-      [retentionMs / 1000],
-    );
   }
 
   private setLeader(leader: boolean): void {

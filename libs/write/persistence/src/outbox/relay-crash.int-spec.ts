@@ -72,7 +72,7 @@ it('republishes a batch whose progress was not recorded when the relay died: not
       { correlationId: randomUUID(), commandId: randomUUID() },
       async ({ orders: store }) => {
         const version = await store.append(orderId, 0, events);
-        return { status: 201, body: { id: orderId, version, consistencyToken: 'x' } };
+        return { outcome: 'created', body: { id: orderId, version, consistencyToken: 'x' } };
       },
     );
   }

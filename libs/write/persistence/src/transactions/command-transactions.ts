@@ -19,10 +19,13 @@ export interface CommandOptions extends CommandOrigin {
   aggregateId?: string;
 }
 
-/** The answer of an accepted command, stored with its idempotency key so that a repeat gets it back unchanged. */
-export interface CommandResponse {
-  status: 200 | 201;
-  location?: string;
+/**
+ * What an accepted command answers, stored whole (as JSON) under its idempotency key so that a repeat gets it back
+ * unchanged. Persistence does not read it: the command service's HTTP layer turns it into a status and headers.
+ */
+export interface CommandAnswer {
+  /** The command created its aggregate, or changed one that existed. */
+  outcome: 'created' | 'changed';
   body: CommandAccepted;
   /** True when this is the stored answer of an earlier request with the same idempotency key. */
   replayed?: boolean;
@@ -39,7 +42,7 @@ export interface WriteUnit {
  * the answer under the idempotency key, commits. A version conflict re-runs the work (bounded) on fresh state.
  */
 export interface CommandTransactions {
-  run(options: CommandOptions, work: (unit: WriteUnit) => Promise<CommandResponse>): Promise<CommandResponse>;
+  run(options: CommandOptions, work: (unit: WriteUnit) => Promise<CommandAnswer>): Promise<CommandAnswer>;
 }
 
 export const COMMAND_TRANSACTIONS = Symbol('CommandTransactions');

@@ -7,7 +7,7 @@ import { WriteConflict } from '../errors/write-conflict.error';
 import { Client } from 'pg';
 import { createWriteTestDatabase, type WriteTestDatabase } from '../test/write-test-database';
 import { createWriteDataSource } from '../write-data-source';
-import type { CommandOptions, CommandResponse } from './command-transactions';
+import type { CommandAnswer, CommandOptions } from './command-transactions';
 import { PostgresCommandTransactions } from './postgres-command-transactions';
 
 // Embedded PGlite starts slowly on a busy machine.
@@ -31,8 +31,8 @@ const lineAdded = (orderId: string, sku: string): OrderEvent => ({
   type: 'OrderLineAdded',
   data: { orderId, sku, quantity: 1, unitPrice: 100 },
 });
-const ok = (id: string, version: number): CommandResponse => ({
-  status: 200,
+const ok = (id: string, version: number): CommandAnswer => ({
+  outcome: 'changed',
   body: { id, version, consistencyToken: 'x' },
 });
 
@@ -196,10 +196,9 @@ describe('idempotency keys', () => {
     const key = `k'); DELETE FROM idempotency_keys; --\\ ${randomUUID()}`;
     const fingerprint = `f'\\"`;
     const orderId = randomUUID();
-    const answer: CommandResponse = {
-      status: 201,
-      location: `/api/orders/${orderId}?q='\\`,
-      body: { id: orderId, version: 1, consistencyToken: `it's a \\ "token"` },
+    const answer: CommandAnswer = {
+      outcome: 'created',
+      body: { id: orderId, version: 1, consistencyToken: `it's a \\ "token" ?q='\\` },
     };
     await transactions.run({ ...origin(), idempotency: { key, fingerprint } }, async ({ orders }) => {
       await orders.append(orderId, 0, [created(orderId)]);
@@ -212,6 +211,28 @@ describe('idempotency keys', () => {
     expect(await count(`SELECT count(*) AS n FROM idempotency_keys WHERE key = $1`, [key])).toBe(1);
     expect(await count(`SELECT count(*) AS n FROM idempotency_keys`)).toBeGreaterThan(1);
   });
+
+  it.each([
+    [201, 'created'],
+    [200, 'changed'],
+  ] as const)(
+    'replays a key answered %s by the previous version, from the columns it stored',
+    async (status, outcome) => {
+      // Migration 1764500000000 kept those columns: a key stored before the upgrade replays as it did.
+      const key = `key-${randomUUID()}`;
+      const orderId = randomUUID();
+      const body = { id: orderId, version: 1, consistencyToken: 'token' };
+      await db.dataSource.query(
+        `INSERT INTO idempotency_keys (key, fingerprint, response_status, response_location, response_body)
+         VALUES ($1, 'f', $2, $3, $4)`,
+        [key, status, status === 201 ? `/api/orders/${orderId}` : null, JSON.stringify(body)],
+      );
+      const again = await transactions.run({ ...origin(), idempotency: { key, fingerprint: 'f' } }, () =>
+        Promise.reject(new Error('not run again')),
+      );
+      expect(again).toEqual({ outcome, body, replayed: true });
+    },
+  );
 
   it('forgets a key whose command failed, so the client can retry it', async () => {
     const key = `key-${randomUUID()}`;

@@ -1,26 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { lastAnswer, sqlLiteral, sqlLiteralOrNull, type SqlClient } from '@tandem/platform/sql';
+import { lastAnswer, sqlLiteral, type SqlClient } from '@tandem/platform/sql';
 import type { DataSource } from 'typeorm';
-import type { CommandAccepted } from '@tandem/contracts';
 import { IdempotencyKeyReused } from '../errors/idempotency-key-reused.error';
 import { StaleWrite } from '../errors/stale-write.error';
 import { WriteConflict } from '../errors/write-conflict.error';
 import { PostgresCustomerStore } from '../stores/postgres-customer-store';
 import { PostgresOrderStore } from '../stores/postgres-order-store';
-import type { CommandOptions, CommandResponse, CommandTransactions, WriteUnit } from './command-transactions';
+import type { CommandAnswer, CommandOptions, CommandTransactions, WriteUnit } from './command-transactions';
 import { isUniqueViolation, Sql } from './sql';
-
-interface StoredKey {
-  fingerprint: string;
-  response_status: number | null;
-  response_location: string | null;
-  response_body: CommandAccepted | null;
-}
+import { storedAnswer, type StoredKey } from './stored-answer';
 
 /** Advisory lock class of per-aggregate retry queues; the relay's lock uses the one-key form, so they never clash. */
 const AGGREGATE_LOCK_CLASS = 7301;
 
-type Attempt = { done: CommandResponse } | { retry: true };
+type Attempt = { done: CommandAnswer } | { retry: true };
 
 export class PostgresCommandTransactions implements CommandTransactions {
   constructor(
@@ -30,8 +23,8 @@ export class PostgresCommandTransactions implements CommandTransactions {
 
   async run(
     options: CommandOptions,
-    work: (unit: WriteUnit) => Promise<CommandResponse>,
-  ): Promise<CommandResponse> {
+    work: (unit: WriteUnit) => Promise<CommandAnswer>,
+  ): Promise<CommandAnswer> {
     const maxAttempts = this.options.maxAttempts ?? 10;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const outcome = await this.attempt(options, work, attempt);
@@ -48,7 +41,7 @@ export class PostgresCommandTransactions implements CommandTransactions {
    */
   private async attempt(
     options: CommandOptions,
-    work: (unit: WriteUnit) => Promise<CommandResponse>,
+    work: (unit: WriteUnit) => Promise<CommandAnswer>,
     attempt: number,
   ): Promise<Attempt> {
     const runner = this.dataSource.createQueryRunner();
@@ -72,22 +65,15 @@ export class PostgresCommandTransactions implements CommandTransactions {
         ).rows;
         if (claimed.length === 0) {
           const [stored] = await sql.rows<StoredKey>(
-            `SELECT fingerprint, response_status, response_location, response_body FROM idempotency_keys WHERE key = $1`,
+            `SELECT fingerprint, answer, response_status, response_body FROM idempotency_keys WHERE key = $1`,
             [idempotency.key],
           );
           open = false;
           await client.query('ROLLBACK');
-          if (!stored || stored.response_status === null || stored.response_body === null)
-            return { retry: true };
+          const answer = stored ? storedAnswer(stored) : null;
+          if (!stored || answer === null) return { retry: true };
           if (stored.fingerprint !== idempotency.fingerprint) throw new IdempotencyKeyReused(idempotency.key);
-          return {
-            done: {
-              status: stored.response_status === 201 ? 201 : 200,
-              ...(stored.response_location === null ? {} : { location: stored.response_location }),
-              body: stored.response_body,
-              replayed: true,
-            },
-          };
+          return { done: { ...answer, replayed: true } };
         }
       } else {
         open = true;
@@ -108,9 +94,7 @@ export class PostgresCommandTransactions implements CommandTransactions {
       const response = await work(unit);
       // If the UPDATE fails, the COMMIT after it does not run: the error rolls the transaction back below.
       const commit = idempotency
-        ? `UPDATE idempotency_keys SET response_status = ${Number(response.status)},
-             response_location = ${sqlLiteralOrNull(response.location)},
-             response_body = ${sqlLiteral(JSON.stringify(response.body))}
+        ? `UPDATE idempotency_keys SET answer = ${sqlLiteral(JSON.stringify(response))}
            WHERE key = ${sqlLiteral(idempotency.key)}; COMMIT`
         : 'COMMIT';
       await client.query(commit);
