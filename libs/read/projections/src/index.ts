@@ -1,5 +1,5 @@
 // The read side's projection runtime (batches applied transactionally with per-stream checkpoints, gaps parked,
-// poison dead-lettered, status) and the projections that build each read model from the event topics.
+// poison dead-lettered, status, rebuilds) and the projections that build each read model from the event topics.
 export * from './runtime/projection';
 export * from './runtime/incoming-message';
 export * from './runtime/message-decoder';
@@ -14,8 +14,9 @@ export * from './daily-sales/daily-sales.projection';
 export * from './testing/event-messages';
 export * from './runtime/projection-consumer';
 export * from './runtime/group-liveness';
-export { type DeadLetterRecord } from './dead-letters/dead-letters';
+export { listPendingDeadLetters, type DeadLetterRecord } from './dead-letters/dead-letters';
 export * from './dead-letters/dead-letter-replay';
 export * from './dead-letters/dead-letter-topic';
 export * from './status/projection-status-reader';
-export * from './runtime/table-swap';
+export * from './rebuild/table-swap';
+export * from './rebuild/projection-rebuilds';
