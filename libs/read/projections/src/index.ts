@@ -18,5 +18,6 @@ export { listPendingDeadLetters, type DeadLetterRecord } from './dead-letters/de
 export * from './dead-letters/dead-letter-replay';
 export * from './dead-letters/dead-letter-topic';
 export * from './status/projection-status-reader';
+export * from './status/projection-progress';
 export * from './rebuild/table-swap';
 export * from './rebuild/projection-rebuilds';
