@@ -32,6 +32,11 @@ const refused: Array<[string, string, string]> = [
   ],
   ['the gateway importing the write domain', 'apps/gateway/src/probe.ts', '@tandem/write/domain'],
   ['the gateway importing read models', 'apps/gateway/src/probe.ts', '@tandem/read/models'],
+  [
+    'the command service importing the read progress entry',
+    'apps/command-service/src/probe.ts',
+    '@tandem/read/projections/progress',
+  ],
   // Probes must not close a dependency cycle: the rule reports a cycle instead of the tag it breaks.
   ['platform code importing the write domain', 'libs/platform/http/src/probe.ts', '@tandem/write/domain'],
   ['contracts importing read models', 'libs/contracts/src/probe.ts', '@tandem/read/models'],
@@ -46,6 +51,11 @@ const allowed: Array<[string, string, string]> = [
   ['the write side importing contracts', 'libs/write/persistence/src/probe.ts', '@tandem/contracts'],
   ['the command service importing its domain', 'apps/command-service/src/probe.ts', '@tandem/write/domain'],
   ['the gateway importing platform http', 'apps/gateway/src/probe.ts', '@tandem/platform/http'],
+  [
+    'the query service importing the read progress entry',
+    'apps/query-service/src/probe.ts',
+    '@tandem/read/projections/progress',
+  ],
 ];
 
 describe('module boundaries', () => {

@@ -4,35 +4,22 @@ import { EVENT_TOPICS } from '@tandem/contracts';
 import { checkKafka, createKafka, ensureTopics, topicNames, type TopicNames } from '@tandem/platform/kafka';
 import type { Logger } from '@tandem/platform/observability';
 import type { ReadinessCheck } from '@tandem/platform/http';
-import {
-  createReadDataSource,
-  migrateReadDatabase,
-  READ_MODEL_TABLES,
-  type ProjectionName,
-} from '@tandem/read/models';
+import { createReadDataSource, migrateReadDatabase, type ProjectionName } from '@tandem/read/models';
 import {
   BatchApplier,
-  createRebuildTables,
   deadLetterTopic,
-  REBUILD_SUFFIX,
-  swapInRebuiltTables,
+  listPendingDeadLetters,
   PROJECTIONS,
   ProjectionConsumer,
+  ProjectionRebuilds,
   ProjectionStatusReader,
   replayDeadLetter,
   type GroupLiveness,
   type ProjectionStatusView,
+  type RebuildRecord,
   type ReplayOutcome,
 } from '@tandem/read/projections';
 import type { ProjectionServiceConfig } from '../config';
-
-/** The last rebuild of a projection since the service started: what `npm run projection:rebuild` waits on. */
-export interface RebuildRecord {
-  startedAt: string;
-  finishedAt: string | null;
-  outcome: 'running' | 'swapped' | 'failed';
-  error: string | null;
-}
 
 interface RunningProjection {
   name: ProjectionName;
@@ -42,8 +29,9 @@ interface RunningProjection {
 
 /**
  * Owns the projection service's resources: the read-DB pool, the Kafka clients and one consumer group per
- * projection. Started once the HTTP server listens (so probes and operators reach it while the groups join),
- * stopped on shutdown (consumers first, so the batch in flight commits before the pool closes).
+ * projection, and wires the library's parts to them (rebuilds, status, dead-letter replay). Started once the HTTP
+ * server listens (so probes and operators reach it while the groups join), stopped on shutdown (rebuilds first,
+ * then consumers, so the batch in flight commits before the pool closes).
  */
 export class ProjectionRunner {
   readonly dataSource: DataSource;
@@ -57,9 +45,7 @@ export class ProjectionRunner {
   /** What the service is doing while it is not yet consuming: the readiness check's answer. */
   private startingStep = 'not started';
   private readonly joining = new Set<ProjectionName>();
-  private stopping = false;
-  private readonly rebuilding = new Map<ProjectionName, Promise<void>>();
-  private readonly lastRebuild = new Map<ProjectionName, RebuildRecord>();
+  private readonly rebuilds: ProjectionRebuilds;
 
   constructor(
     private readonly config: ProjectionServiceConfig,
@@ -72,6 +58,15 @@ export class ProjectionRunner {
     });
     this.kafka = createKafka({ clientId: 'projection-service', brokers: config.KAFKA_BROKERS, logger });
     this.topics = topicNames(config.KAFKA_TOPIC_PREFIX);
+    this.rebuilds = new ProjectionRebuilds({
+      dataSource: this.dataSource,
+      kafka: this.kafka,
+      admin: () => this.admin,
+      topicNames: this.topics,
+      groupPrefix: config.KAFKA_GROUP_PREFIX,
+      liveness: this.liveness(),
+      logger,
+    });
   }
 
   /** Connects to the read DB and applies migrations (unless RUN_MIGRATIONS=false). */
@@ -152,114 +147,28 @@ export class ProjectionRunner {
   }
 
   isRebuilding(name: ProjectionName): boolean {
-    return this.rebuilding.has(name);
+    return this.rebuilds.isRebuilding(name);
   }
 
-  /**
-   * Starts a rebuild and returns at once; `status()` shows `rebuilding` until it is swapped in. Resolves the
-   * returned promise's `done` when finished (tests wait on it).
-   */
+  /** Starts a rebuild and returns at once; `status()` shows `rebuilding` until it is swapped in. */
   startRebuild(name: ProjectionName): { started: boolean; done: Promise<void>; record: RebuildRecord } {
-    const existing = this.rebuilding.get(name);
-    const current = this.lastRebuild.get(name);
-    if (existing && current) return { started: false, done: existing, record: current };
-    const record: RebuildRecord = {
-      startedAt: new Date().toISOString(),
-      finishedAt: null,
-      outcome: 'running',
-      error: null,
-    };
-    this.lastRebuild.set(name, record);
-    const done = this.rebuild(name)
-      .then(() => {
-        record.outcome = 'swapped';
-      })
-      .catch((error: unknown) => {
-        record.outcome = 'failed';
-        record.error = error instanceof Error ? error.message : String(error);
-        this.logger.error({ projection: name, err: record.error }, 'rebuild failed');
-      })
-      .finally(() => {
-        record.finishedAt = new Date().toISOString();
-        this.rebuilding.delete(name);
-      });
-    this.rebuilding.set(name, done);
-    return { started: true, done, record };
-  }
-
-  /**
-   * Rebuild from offset 0 into copies of the projection's tables while the live ones keep serving and updating.
-   * Once the copy has caught up with the log, the live consumer is stopped, the copy catches up with what arrived
-   * meanwhile, and the tables and bookkeeping are swapped in one transaction. The live group then resumes from its
-   * own committed offsets: anything it re-reads is at or below the new checkpoints, so it changes nothing.
-   */
-  private async rebuild(name: ProjectionName): Promise<void> {
     const live = this.running.get(name);
-    const admin = this.admin;
-    if (!live || !admin) throw new Error(`${name} is not running`);
-    const namespace = `${name}@rebuild`;
-    const tables = READ_MODEL_TABLES[name];
-    const logger = this.logger.child({ projection: name, rebuild: true });
-    await createRebuildTables(this.dataSource, tables, namespace);
-    const applier = new BatchApplier(this.dataSource, live.applier.projection, {
-      namespace,
-      table: (table) => `${table}${REBUILD_SUFFIX}`,
-    });
-    const groupId = `${this.config.KAFKA_GROUP_PREFIX}.${name}.rebuild.${Date.now()}`;
-    const copy = new ProjectionConsumer({
-      kafka: this.kafka,
-      applier,
-      groupId,
-      logger,
-      topicNames: this.topics,
-      liveness: this.liveness(),
-    });
-    logger.info({ groupId }, 'rebuild started');
-    await copy.start();
-    let liveStopped = false;
-    try {
-      await this.untilCaughtUp(groupId, this.clusterTopics(live.applier));
-      await live.consumer.stop();
-      liveStopped = true;
-      await this.untilCaughtUp(groupId, this.clusterTopics(live.applier));
-      await copy.stop();
-      await swapInRebuiltTables(this.dataSource, tables, name, namespace);
-    } finally {
-      await copy.stop();
-      // Whether the swap happened or the rebuild failed, the live projection consumes again.
-      if (liveStopped && !this.stopping) await this.startProjection(name, live.applier);
-    }
-    await admin.deleteGroups([groupId]).catch(() => undefined);
-    logger.info('rebuild swapped in');
+    return this.rebuilds.start(
+      name,
+      live && {
+        applier: live.applier,
+        stop: () => live.consumer.stop(),
+        resume: () => this.startProjection(name, live.applier),
+      },
+    );
   }
 
   private clusterTopics(applier: BatchApplier): string[] {
     return applier.projection.topics.map((topic) => this.topics.onCluster(topic));
   }
 
-  private async untilCaughtUp(groupId: string, topics: readonly string[]): Promise<void> {
-    const admin = this.admin;
-    if (!admin) return;
-    for (;;) {
-      if (this.stopping) throw new Error('the service is stopping: rebuild abandoned, the live tables stay');
-      const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
-      let behind = false;
-      for (const topic of topics) {
-        const ofTopic = committed.find((c) => c.topic === topic)?.partitions ?? [];
-        for (const end of await admin.fetchTopicOffsets(topic)) {
-          const at = ofTopic.find((p) => p.partition === end.partition)?.offset ?? '-1';
-          const position = at === '-1' ? BigInt(end.low) : BigInt(at);
-          if (position < BigInt(end.high)) behind = true;
-        }
-      }
-      if (!behind) return;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-
   async stop(): Promise<void> {
-    this.stopping = true;
-    await Promise.allSettled([...this.rebuilding.values()]);
+    await this.rebuilds.stop();
     await Promise.all([...this.running.values()].map((p) => p.consumer.stop()));
     this.running.clear();
     await this.producer?.disconnect().catch(() => undefined);
@@ -301,20 +210,14 @@ export class ProjectionRunner {
     if (!reader) return [];
     return Promise.all(
       [...this.running.values()].map(async (p) => ({
-        ...(await reader.read(p.consumer, this.clusterTopics(p.applier), this.rebuilding.has(p.name))),
-        lastRebuild: this.lastRebuild.get(p.name) ?? null,
+        ...(await reader.read(p.consumer, this.clusterTopics(p.applier), this.rebuilds.isRebuilding(p.name))),
+        lastRebuild: this.rebuilds.lastRebuild(p.name),
       })),
     );
   }
 
   async deadLetters(name: ProjectionName, limit: number): Promise<Array<Record<string, unknown>>> {
-    return this.dataSource.query(
-      `SELECT id::text AS id, topic, partition, "offset"::text AS "offset", stream_id AS "streamId",
-              stream_version AS "streamVersion", event_type AS "eventType", reason, error, payload,
-              created_at AS "createdAt"
-         FROM dead_letters WHERE projection = $1 AND replayed_at IS NULL ORDER BY id LIMIT $2`,
-      [name, limit],
-    );
+    return listPendingDeadLetters(this.dataSource, name, limit);
   }
 
   async replay(name: ProjectionName, id: string, correctedPayload?: string): Promise<ReplayOutcome> {

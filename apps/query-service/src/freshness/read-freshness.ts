@@ -3,7 +3,8 @@ import type { Request, Response } from 'express';
 import { CONSISTENCY_TOKEN_HEADER, decodeConsistencyToken, type StreamKind } from '@tandem/contracts';
 import { validationProblem } from '@tandem/platform/http';
 import { inSpan } from '@tandem/platform/observability';
-import { ProjectionProgressQueries, type ProjectionName } from '@tandem/read/models';
+import type { ProjectionName } from '@tandem/read/models';
+import { ProjectionProgress } from '@tandem/read/projections/progress';
 
 export const CONSISTENCY_WAIT = Symbol('CONSISTENCY_WAIT');
 export const MAX_CONSISTENCY_WAIT_MS = 10_000;
@@ -24,7 +25,7 @@ export interface ReadSource {
 @Injectable()
 export class ReadFreshness {
   constructor(
-    private readonly progress: ProjectionProgressQueries,
+    private readonly progress: ProjectionProgress,
     @Inject(CONSISTENCY_WAIT) private readonly defaultWaitMs: number,
   ) {}
 

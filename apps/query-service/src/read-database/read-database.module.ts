@@ -1,11 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import {
-  CustomerOrdersQueries,
-  DailySalesQueries,
-  OrderSummaryQueries,
-  ProjectionProgressQueries,
-} from '@tandem/read/models';
+import { CustomerOrdersQueries, DailySalesQueries, OrderSummaryQueries } from '@tandem/read/models';
+import { ProjectionProgress } from '@tandem/read/projections/progress';
 
 export const READ_DATA_SOURCE = Symbol('READ_DATA_SOURCE');
 
@@ -19,7 +15,7 @@ export class ReadDatabaseModule {
       { provide: OrderSummaryQueries, useValue: new OrderSummaryQueries(dataSource) },
       { provide: CustomerOrdersQueries, useValue: new CustomerOrdersQueries(dataSource) },
       { provide: DailySalesQueries, useValue: new DailySalesQueries(dataSource) },
-      { provide: ProjectionProgressQueries, useValue: new ProjectionProgressQueries(dataSource) },
+      { provide: ProjectionProgress, useValue: new ProjectionProgress(dataSource) },
     ];
     return { module: ReadDatabaseModule, providers, exports: providers.map((p) => p.provide) };
   }

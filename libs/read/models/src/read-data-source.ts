@@ -1,20 +1,10 @@
 import { DataSource } from 'typeorm';
 import { CustomerOrdersEntity } from './entities/customer-orders.entity';
 import { DailySalesEntity } from './entities/daily-sales.entity';
-import { DeadLetterEntity } from './entities/dead-letter.entity';
 import { OrderSummaryEntity } from './entities/order-summary.entity';
-import { ProjectionCheckpointEntity } from './entities/projection-checkpoint.entity';
-import { ProjectionStatusEntity } from './entities/projection-status.entity';
 import { READ_MIGRATIONS } from './migrations';
 
-export const READ_ENTITIES = [
-  OrderSummaryEntity,
-  CustomerOrdersEntity,
-  DailySalesEntity,
-  ProjectionCheckpointEntity,
-  ProjectionStatusEntity,
-  DeadLetterEntity,
-];
+export const READ_ENTITIES = [OrderSummaryEntity, CustomerOrdersEntity, DailySalesEntity];
 
 /** A TypeORM data source on the read database. Never synchronizes: the schema changes only through migrations. */
 export function createReadDataSource(options: {

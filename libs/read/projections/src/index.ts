@@ -1,9 +1,11 @@
 // The read side's projection runtime (batches applied transactionally with per-stream checkpoints, gaps parked,
-// poison dead-lettered) and the projections that build each read model from the event topics.
+// poison dead-lettered, status, rebuilds) and the projections that build each read model from the event topics.
 export * from './runtime/projection';
 export * from './runtime/incoming-message';
 export * from './runtime/message-decoder';
 export * from './runtime/transient-error';
+export * from './runtime/queryable';
+export * from './runtime/batch-result';
 export * from './runtime/batch-applier';
 export * from './runtime/projection-catalog';
 export * from './order-summary/order-summary.projection';
@@ -11,6 +13,11 @@ export * from './customer-orders/customer-orders.projection';
 export * from './daily-sales/daily-sales.projection';
 export * from './testing/event-messages';
 export * from './runtime/projection-consumer';
-export * from './runtime/dead-letter-replay';
-export * from './runtime/projection-status';
-export * from './runtime/table-swap';
+export * from './runtime/group-liveness';
+export { listPendingDeadLetters, type DeadLetterRecord } from './dead-letters/dead-letters';
+export * from './dead-letters/dead-letter-replay';
+export * from './dead-letters/dead-letter-topic';
+export * from './status/projection-status-reader';
+export * from './status/projection-progress';
+export * from './rebuild/table-swap';
+export * from './rebuild/projection-rebuilds';

@@ -1,9 +1,17 @@
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
-import { CE_HEADERS } from '@tandem/contracts';
 import { CONTRACT_TOPIC_NAMES, type TopicNames } from '@tandem/platform/kafka';
-import { counter, gauge, type Logger } from '@tandem/platform/observability';
-import type { BatchApplier, BatchResult, DeadLetterRecord } from './batch-applier';
+import type { Logger } from '@tandem/platform/observability';
+import { publishDeadLetters } from '../dead-letters/dead-letter-topic';
+import type { BatchApplier } from './batch-applier';
 import type { IncomingMessage } from './incoming-message';
+import {
+  clearFailing,
+  countBatch,
+  countFailedAttempt,
+  recordNewestEventTime,
+  recordPartitionLag,
+} from './projection-metrics';
+import { DEFAULT_GROUP_LIVENESS, type GroupLiveness } from './group-liveness';
 import { traceProjectionBatch } from './projection-tracing';
 import { isTransientError } from './transient-error';
 
@@ -31,23 +39,6 @@ export interface ProjectionConsumerOptions {
   liveness?: GroupLiveness;
 }
 
-/**
- * How the broker tells a live member from a dead one. A member that sends no heartbeat for `sessionTimeoutMs` is
- * evicted and its partitions go to the others; `rebalanceTimeoutMs` is how long a rebalance waits for live members
- * to finish their batch and rejoin. See docs/services.md ("Restart after a crash") for the trade-off.
- */
-export interface GroupLiveness {
-  sessionTimeoutMs: number;
-  heartbeatIntervalMs: number;
-  rebalanceTimeoutMs: number;
-}
-
-export const DEFAULT_GROUP_LIVENESS: GroupLiveness = {
-  sessionTimeoutMs: 6_000,
-  heartbeatIntervalMs: 1_000,
-  rebalanceTimeoutMs: 30_000,
-};
-
 /** One partition's fetched batch, waiting to be applied with the others of its fetch. */
 interface WaitingBatch {
   payload: EachBatchPayload;
@@ -62,43 +53,6 @@ export interface PartitionProgress {
   committed: string;
   highWatermark: string;
 }
-
-export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
-
-const applied = counter('projection_events_applied_total', 'Events applied to a read model', ['projection']);
-const duplicates = counter('projection_events_duplicate_total', 'Events skipped as already applied', [
-  'projection',
-]);
-const batches = counter(
-  'projection_batches_total',
-  'Batch transactions by path: continuing (every stream moved on from where it stood) or general',
-  ['projection', 'path'],
-);
-const parkedCount = counter('projection_events_parked_total', 'Events parked behind a version gap', [
-  'projection',
-]);
-const deadLettered = counter('projection_dead_letters_total', 'Events dead-lettered', [
-  'projection',
-  'reason',
-]);
-const retries = counter('projection_transient_retries_total', 'Batches retried after a transient failure', [
-  'projection',
-]);
-const lastEventTime = gauge(
-  'projection_last_event_timestamp_seconds',
-  'Event time (ce_time) of the newest event applied; with lag, time() minus this is how far behind the model is',
-  ['projection'],
-);
-const failing = gauge(
-  'projection_failing',
-  '1 while batches are failing and being retried (stalled once it lasts)',
-  ['projection'],
-);
-const lagMessages = gauge(
-  'projection_lag_messages',
-  'Messages between the committed offset and the log end',
-  ['projection', 'topic', 'partition'],
-);
 
 /**
  * Runs one projection as one Kafka consumer group. The batches of one fetch (one per partition) are applied together
@@ -235,8 +189,11 @@ export class ProjectionConsumer {
     const messages = group.flatMap((waiting) => waiting.messages);
     const result = await this.retrying(group, () => this.options.applier.apply(messages));
     if (!result) return;
-    if (result.deadLettered.length > 0) {
-      const published = await this.retrying(group, () => this.publishDeadLetters(result.deadLettered));
+    const producer = this.options.producer;
+    if (result.deadLettered.length > 0 && producer) {
+      const published = await this.retrying(group, () =>
+        publishDeadLetters(producer, this.topics, result.deadLettered),
+      );
       if (published === null) return;
     }
     const offsets = group.map(({ payload }) => {
@@ -249,18 +206,14 @@ export class ProjectionConsumer {
       };
     });
     await this.consumer?.commitOffsets(offsets);
-    countResult(this.name, result);
-    const newest = newestEventTime(messages);
-    if (newest !== undefined) lastEventTime.set({ projection: this.name }, newest / 1000);
+    countBatch(this.name, result);
+    recordNewestEventTime(this.name, messages);
     for (const [i, { payload }] of group.entries()) {
       const { topic, partition, highWatermark } = payload.batch;
       const committed = offsets[i]?.offset ?? '0';
       this.progress.set(`${topic}:${partition}`, { topic, partition, committed, highWatermark });
       const lag = BigInt(highWatermark) - BigInt(committed);
-      lagMessages.set(
-        { projection: this.name, topic, partition: String(partition) },
-        Number(lag < 0n ? 0n : lag),
-      );
+      recordPartitionLag(this.name, topic, partition, Number(lag < 0n ? 0n : lag));
     }
   }
 
@@ -274,16 +227,15 @@ export class ProjectionConsumer {
     for (;;) {
       try {
         const value = await this.heartbeating(group, work);
-        if (this.failingSince) failing.set({ projection: this.name }, 0);
+        if (this.failingSince) clearFailing(this.name);
         this.failingSince = null;
         this.lastError = null;
         return value;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         this.failingSince ??= new Date();
-        failing.set({ projection: this.name }, 1);
+        countFailedAttempt(this.name);
         this.lastError = message;
-        retries.inc({ projection: this.name });
         const fields = {
           partitions: group
             .map(({ payload }) => `${payload.batch.topic}:${payload.batch.partition}`)
@@ -325,66 +277,6 @@ export class ProjectionConsumer {
       clearInterval(timer);
     }
   }
-
-  private async publishDeadLetters(letters: DeadLetterRecord[]): Promise<void> {
-    const producer = this.options.producer;
-    if (!producer) return;
-    // A group can hold batches of several topics (customer-orders reads two): each letter goes to its own topic's DLQ.
-    const byTopic = new Map<string, DeadLetterRecord[]>();
-    for (const letter of letters) {
-      const topic = this.topics.onCluster(deadLetterTopic(letter.message.topic));
-      const ofTopic = byTopic.get(topic) ?? [];
-      ofTopic.push(letter);
-      byTopic.set(topic, ofTopic);
-    }
-    await producer.sendBatch({
-      topicMessages: [...byTopic].map(([topic, mine]) => ({
-        topic,
-        messages: mine.map((letter) => ({
-          key: letter.message.key,
-          value: letter.message.value,
-          headers: {
-            ...stringHeaders(letter.message.headers),
-            dlq_projection: letter.projection,
-            dlq_reason: letter.reason,
-            dlq_error: letter.error.slice(0, 2000),
-            dlq_source_topic: this.topics.onCluster(letter.message.topic),
-            dlq_source_partition: String(letter.message.partition),
-            dlq_source_offset: letter.message.offset,
-            dlq_id: letter.id,
-          },
-        })),
-      })),
-    });
-  }
-}
-
-function countResult(projection: string, result: BatchResult): void {
-  batches.inc({ projection, path: result.path });
-  if (result.applied) applied.inc({ projection }, result.applied);
-  if (result.duplicates) duplicates.inc({ projection }, result.duplicates);
-  if (result.parked) parkedCount.inc({ projection }, result.parked);
-  for (const letter of result.deadLettered) deadLettered.inc({ projection, reason: letter.reason });
-}
-
-/** The latest `ce_time` of the messages, in epoch milliseconds. */
-function newestEventTime(messages: readonly IncomingMessage[]): number | undefined {
-  let newest: number | undefined;
-  for (const message of messages) {
-    const raw = message.headers[CE_HEADERS.time];
-    const at = Date.parse((Array.isArray(raw) ? raw[0] : raw)?.toString() ?? '');
-    if (!Number.isNaN(at) && (newest === undefined || at > newest)) newest = at;
-  }
-  return newest;
-}
-
-function stringHeaders(headers: IncomingMessage['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) out[name] = first.toString();
-  }
-  return out;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,9 +1,16 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { forgetCheckpoints, handOverCheckpoints } from '../bookkeeping/checkpoints';
+import { forgetParkedEvents, handOverParkedEvents } from '../bookkeeping/parked-events';
+import { forgetDeadLetters, handOverDeadLetters } from '../dead-letters/dead-letters';
+import { forgetStatus, handOverStatus } from '../status/projection-status';
 
 export const REBUILD_SUFFIX = '__rebuild';
 const OLD_SUFFIX = '__replaced';
 
-/** Empty copies of a projection's tables (same columns, defaults, constraints and indexes) for a rebuild to fill. */
+/**
+ * Empty copies of a projection's tables (same columns, defaults, constraints and indexes) for a rebuild to fill,
+ * and nothing kept under the rebuild's namespace (an earlier rebuild's leftovers).
+ */
 export async function createRebuildTables(
   dataSource: DataSource,
   tables: readonly string[],
@@ -14,14 +21,10 @@ export async function createRebuildTables(
       await manager.query(`DROP TABLE IF EXISTS ${table}${REBUILD_SUFFIX}`);
       await manager.query(`CREATE TABLE ${table}${REBUILD_SUFFIX} (LIKE ${table} INCLUDING ALL)`);
     }
-    for (const bookkeeping of [
-      'projection_checkpoints',
-      'projection_parked_events',
-      'projection_status',
-      'dead_letters',
-    ]) {
-      await manager.query(`DELETE FROM ${bookkeeping} WHERE projection = $1`, [namespace]);
-    }
+    await forgetCheckpoints(manager, namespace);
+    await forgetParkedEvents(manager, namespace);
+    await forgetStatus(manager, namespace);
+    await forgetDeadLetters(manager, namespace);
   });
 }
 
@@ -51,23 +54,10 @@ export async function swapInRebuiltTables(
         if (original && original !== name) await manager.query(`ALTER INDEX ${name} RENAME TO ${original}`);
       }
     }
-    for (const bookkeeping of ['projection_checkpoints', 'projection_parked_events', 'projection_status']) {
-      await manager.query(`DELETE FROM ${bookkeeping} WHERE projection = $1`, [projection]);
-      await manager.query(`UPDATE ${bookkeeping} SET projection = $1 WHERE projection = $2`, [
-        projection,
-        namespace,
-      ]);
-    }
-    await manager.query(
-      `DELETE FROM dead_letters r WHERE r.projection = $2 AND EXISTS (
-         SELECT 1 FROM dead_letters l WHERE l.projection = $1 AND l.topic = r.topic
-            AND l.partition = r.partition AND l."offset" = r."offset")`,
-      [projection, namespace],
-    );
-    await manager.query(`UPDATE dead_letters SET projection = $1 WHERE projection = $2`, [
-      projection,
-      namespace,
-    ]);
+    await handOverCheckpoints(manager, namespace, projection);
+    await handOverParkedEvents(manager, namespace, projection);
+    await handOverStatus(manager, namespace, projection);
+    await handOverDeadLetters(manager, namespace, projection);
   });
 }
 

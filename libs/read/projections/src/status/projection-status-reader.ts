@@ -1,6 +1,10 @@
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import type { ProjectionConsumer } from './projection-consumer';
+import { countParked, oldestParkedAt } from '../bookkeeping/parked-events';
+import { countPendingDeadLetters } from '../dead-letters/dead-letters';
+import type { ProjectionConsumer } from '../runtime/projection-consumer';
+import { consumerLag } from './consumer-lag';
+import { readStatusRow } from './projection-status';
 
 export type ProjectionState = 'running' | 'rebuilding' | 'stalled';
 
@@ -42,14 +46,16 @@ export class ProjectionStatusReader {
     rebuilding: boolean,
   ): Promise<ProjectionStatusView> {
     const name = consumer.name;
-    const [progress] = await this.dataSource.query(
-      `SELECT s.last_event_at, s.events_applied::text AS events_applied,
-              (SELECT count(*)::int FROM dead_letters d WHERE d.projection = $1 AND d.replayed_at IS NULL) AS dead_letters,
-              (SELECT count(*)::int FROM projection_parked_events p WHERE p.projection = $1) AS parked,
-              (SELECT min(parked_at) FROM projection_parked_events p WHERE p.projection = $1) AS oldest_parked
-         FROM (SELECT $1::text AS projection) n LEFT JOIN projection_status s ON s.projection = n.projection`,
-      [name],
-    );
+    // One statement: the status row, with the dead letters and parked events counted beside it.
+    const progress = await readStatusRow<{
+      pending_dead_letters: number;
+      parked: number;
+      oldest_parked: Date | null;
+    }>(this.dataSource, name, {
+      pending_dead_letters: countPendingDeadLetters('$1'),
+      parked: countParked('$1'),
+      oldest_parked: oldestParkedAt('$1'),
+    });
     const lastEventAt: Date | null = progress?.last_event_at ?? null;
     const lag = await this.lag(consumer.groupId, topics, lastEventAt);
     const oldestParked: Date | null = progress?.oldest_parked ?? null;
@@ -67,7 +73,7 @@ export class ProjectionStatusReader {
       state: rebuilding ? 'rebuilding' : stalledBecause ? 'stalled' : 'running',
       lag,
       lastEventAt: lastEventAt?.toISOString() ?? null,
-      deadLetters: progress?.dead_letters ?? 0,
+      deadLetters: progress?.pending_dead_letters ?? 0,
       parkedEvents: progress?.parked ?? 0,
       oldestParkedAt: oldestParked?.toISOString() ?? null,
       eventsApplied: Number(progress?.events_applied ?? 0),
@@ -75,25 +81,17 @@ export class ProjectionStatusReader {
     };
   }
 
+  /** Lag per partition; in seconds, how long ago the newest applied event happened, where messages wait. */
   private async lag(
     groupId: string,
     topics: readonly string[],
     lastEventAt: Date | null,
   ): Promise<PartitionLag[]> {
-    const committed = await this.admin.fetchOffsets({ groupId, topics: [...topics] });
-    const lags: PartitionLag[] = [];
-    for (const topic of topics) {
-      const ends = await this.admin.fetchTopicOffsets(topic);
-      const ofTopic = committed.find((c) => c.topic === topic)?.partitions ?? [];
-      for (const end of ends) {
-        const at = ofTopic.find((p) => p.partition === end.partition)?.offset ?? '-1';
-        const position = at === '-1' ? BigInt(end.low) : BigInt(at);
-        const messages = Number(BigInt(end.high) - position);
-        const seconds =
-          messages > 0 && lastEventAt ? Math.max(0, (Date.now() - lastEventAt.getTime()) / 1000) : 0;
-        lags.push({ topic, partition: end.partition, messages: Math.max(0, messages), seconds });
-      }
-    }
-    return lags;
+    return (await consumerLag(this.admin, groupId, topics)).map(({ topic, partition, messages }) => ({
+      topic,
+      partition,
+      messages,
+      seconds: messages > 0 && lastEventAt ? Math.max(0, (Date.now() - lastEventAt.getTime()) / 1000) : 0,
+    }));
   }
 }

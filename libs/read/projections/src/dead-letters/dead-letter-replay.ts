@@ -1,19 +1,11 @@
-import type { BatchApplier, BatchResult } from './batch-applier';
-import type { IncomingMessage } from './incoming-message';
-import { decodeMessage } from './message-decoder';
+import type { BatchApplier } from '../runtime/batch-applier';
+import type { BatchResult } from '../runtime/batch-result';
+import type { IncomingMessage } from '../runtime/incoming-message';
+import { decodeMessage } from '../runtime/message-decoder';
+import { lockPendingDeadLetter, markReplayed } from './dead-letters';
 
 export type ReplayOutcome =
   { status: 'applied'; result: BatchResult } | { status: 'failed'; error: string } | { status: 'not-found' };
-
-interface DeadLetterRow {
-  id: string;
-  topic: string;
-  partition: number;
-  offset: string;
-  message_key: string | null;
-  headers: Record<string, string>;
-  payload: string | null;
-}
 
 /**
  * An operator's second chance for a dead letter, after the cause is fixed (a deployed fix, or a corrected payload
@@ -26,12 +18,7 @@ export async function replayDeadLetter(
   correctedPayload?: string,
 ): Promise<ReplayOutcome> {
   return applier.inTransaction(async (runner) => {
-    const rows: DeadLetterRow[] = await runner.query(
-      `SELECT id::text AS id, topic, partition, "offset"::text AS "offset", message_key, headers, payload
-         FROM dead_letters WHERE id = $1 AND projection = $2 AND replayed_at IS NULL FOR UPDATE`,
-      [id, applier.namespace],
-    );
-    const row = rows[0];
+    const row = await lockPendingDeadLetter(runner, applier.namespace, id);
     if (!row) return { status: 'not-found' } as const;
     const payload = correctedPayload ?? row.payload;
     const message: IncomingMessage = {
@@ -45,10 +32,7 @@ export async function replayDeadLetter(
     const result = await applier.applyAll(runner, [decodeMessage(message)], true);
     const failure = result.deadLettered[0];
     if (failure) return { status: 'failed', error: failure.error } as const;
-    await runner.query(`UPDATE dead_letters SET replayed_at = now(), payload = $2 WHERE id = $1`, [
-      id,
-      payload,
-    ]);
+    await markReplayed(runner, id, payload);
     return { status: 'applied', result } as const;
   });
 }

@@ -1,0 +1,4 @@
+// How far each projection has got, read-only (freshness, read-your-writes): for the query service, which needs
+// this and nothing else of the runtime (importing the index would register the consumer's metrics there too).
+export * from './status/projection-progress';
+export type { Queryable } from './runtime/queryable';

@@ -1,0 +1,33 @@
+import { sqlLiteral } from '@tandem/platform/sql';
+import type { IncomingMessage } from './incoming-message';
+import type { Queryable } from './queryable';
+
+// During a rebalance two members can briefly both hold a partition; a transaction-scoped advisory lock per
+// partition makes the second wait, after which the checkpoints it reads make its batch a no-op. Both batch paths
+// take them, always in the same order (so no deadlock).
+
+/** The partitions of a batch, in the order their locks are taken. */
+export function partitionsOf(messages: IncomingMessage[]): string[] {
+  return [...new Set(messages.map(partitionOf))].sort();
+}
+
+/** A partition's name in its advisory lock's key. */
+export function partitionOf(message: IncomingMessage): string {
+  return `${message.topic}:${message.partition}`;
+}
+
+/** Takes the locks of the batch's partitions, one statement each, in the caller's transaction. */
+export async function lockPartitions(
+  db: Queryable,
+  namespace: string,
+  messages: IncomingMessage[],
+): Promise<void> {
+  for (const partition of partitionsOf(messages)) {
+    await db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${namespace}/${partition}`]);
+  }
+}
+
+/** The statement that takes one partition's lock, with literals, for a simple query. */
+export function lockPartitionStatement(namespace: string, partition: string): string {
+  return `SELECT pg_advisory_xact_lock(hashtext(${sqlLiteral(`${namespace}/${partition}`)}))`;
+}
