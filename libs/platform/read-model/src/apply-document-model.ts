@@ -1,4 +1,4 @@
-import { fromDatabase, readExpression, writeValue, type Columns } from './columns';
+import { fromDatabase, selectList, writeValue, type Columns } from './columns';
 import {
   ReadModelRejectedEvent,
   type DocumentModel,
@@ -37,9 +37,8 @@ export async function applyDocumentModel<E extends TypedEvent>(
   }
   const rows = new Map<string, Record<string, unknown>>();
   if (toRead.size > 0) {
-    const names = Object.keys(model.columns);
     const existing = await context.query<Record<string, unknown>>(
-      `SELECT ${names.map((n) => readExpression(n, model.columns[n] as Columns[string])).join(', ')}
+      `SELECT ${selectList(model.columns)}
          FROM ${table} WHERE ${model.key} = ANY($1::${model.columns[model.key]?.type}[])`,
       [[...toRead]],
     );
