@@ -1,12 +1,12 @@
 import { writeValue } from './columns';
 import { laterTime } from './event-time';
-import type {
-  CounterChange,
-  CounterColumns,
-  CounterModel,
-  ModelEvent,
-  ReadModelContext,
-  TypedEvent,
+import {
+  changesOf,
+  type CounterColumns,
+  type CounterModel,
+  type ModelEvent,
+  type ReadModelContext,
+  type TypedEvent,
 } from './read-model';
 
 type Value = unknown;
@@ -31,15 +31,8 @@ export async function applyCounterModel<E extends TypedEvent>(
   const names = Object.keys(model.columns);
   const keys = names.filter((n) => model.columns[n]?.role === 'key');
   const rows = new Map<string, Folded>();
-  for (const { envelope, event } of events) {
-    const changesOf = (model.on as Record<string, ((e: E, env: typeof envelope) => unknown) | undefined>)[
-      event.type
-    ];
-    if (!changesOf) continue;
-    const produced = changesOf(event, envelope) as
-      CounterChange<CounterColumns> | readonly CounterChange<CounterColumns>[] | null;
-    if (produced === null) continue;
-    for (const change of Array.isArray(produced) ? produced : [produced]) {
+  for (const event of events) {
+    for (const change of changesOf(model, event)) {
       fold(model.name, model.columns, keys, rows, change as Record<string, Value>);
     }
   }

@@ -105,6 +105,30 @@ export function handledTypes<E extends TypedEvent>(model: ReadModel<E>): readonl
 }
 
 /**
+ * The changes one event makes to a counter model, as its change table declares them (none for an event it does not
+ * list): what `applyCounterModel` folds, and what a model's given/when/then spec checks.
+ */
+export function changesOf<E extends TypedEvent, C extends CounterColumns>(
+  model: CounterModel<E, C>,
+  { envelope, event }: ModelEvent<E>,
+): readonly CounterChange<C>[] {
+  // The table is keyed by event type, each entry typed by its event: looked up by the event's own type.
+  const changes = (
+    model.on as Record<
+      string,
+      ((e: E, env: typeof envelope) => CounterChange<C> | readonly CounterChange<C>[] | null) | undefined
+    >
+  )[event.type];
+  const produced = changes ? changes(event, envelope) : null;
+  if (produced === null) return [];
+  return isList(produced) ? produced : [produced];
+}
+
+function isList<T>(value: T | readonly T[]): value is readonly T[] {
+  return Array.isArray(value);
+}
+
+/**
  * Declares a document model over the event union `E`: `defineDocumentModel<TandemEvent>()({ … })`. (Two calls, so
  * that the events are named and the columns inferred.)
  */

@@ -1,6 +1,6 @@
 import { column, greatest, increment, key, nullable, set, type RowOf } from './columns';
 import { utcDay } from './event-time';
-import { defineCounterModel, defineDocumentModel, handledTypes } from './read-model';
+import { changesOf, defineCounterModel, defineDocumentModel, handledTypes } from './read-model';
 
 type E =
   | { type: 'Created'; data: { id: string; owner: string } }
@@ -52,6 +52,22 @@ describe('definitions type-check and validate', () => {
     expect(model.kind).toBe('counters');
     const handled: readonly E['type'][] = handledTypes(model);
     expect(handled).toEqual(['Sold']);
+    const envelope = {
+      id: 'e',
+      type: 'Sold',
+      source: 'test',
+      subject: 'x',
+      time: '2026-01-01T23:00:00-02:00',
+      streamVersion: 1,
+      correlationId: 'c',
+      causationId: 'c',
+    };
+    expect(
+      changesOf(model, { envelope, event: { type: 'Sold', data: { id: 'x', total: 5, currency: 'EUR' } } }),
+    ).toEqual([{ day: '2026-01-02', currency: 'EUR', sold: 1, total: 5, last_at: envelope.time }]);
+    expect(changesOf(model, { envelope, event: { type: 'Renamed', data: { id: 'x', name: 'n' } } })).toEqual(
+      [],
+    );
     expect(() =>
       defineCounterModel<E>()({ name: 'bad', table: 'bad', columns: { n: increment('int') }, on: {} }),
     ).toThrow(/key column/);
