@@ -1,4 +1,8 @@
-// The read database: its entities, its migrations, and the queries the query service runs against it.
+// The read database: its read models (each one definition: table, evolve or change table, queries), its migrations,
+// and the projection runtime's bookkeeping entities.
+export * from './order-summary/order-summary.read-model';
+export * from './customer-orders/customer-orders.read-model';
+export * from './daily-sales/daily-sales.read-model';
 export * from './entities/order-summary.entity';
 export * from './entities/customer-orders.entity';
 export * from './entities/daily-sales.entity';

@@ -1,14 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { OrderStatus, OrderSummaryLine } from '../order-summary/order-summary.read-model';
 import { bigintNumber } from './bigint-number.transformer';
-
-export type OrderStatus = 'draft' | 'placed' | 'shipped' | 'cancelled';
-export const ORDER_STATUSES: readonly OrderStatus[] = ['draft', 'placed', 'shipped', 'cancelled'];
-
-export interface OrderLineView {
-  sku: string;
-  quantity: number;
-  unitPrice: number;
-}
 
 /** One row per order, as `GET /api/orders/{id}` and the order lists serve it. Written by the order-summary projection. */
 @Entity({ name: 'order_summary' })
@@ -26,7 +18,7 @@ export class OrderSummaryEntity {
   currency!: string;
 
   @Column({ type: 'jsonb' })
-  lines!: OrderLineView[];
+  lines!: OrderSummaryLine[];
 
   @Column({ name: 'line_count', type: 'integer' })
   lineCount!: number;

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { OrderSummaryEntity, type OrderStatus } from '../entities/order-summary.entity';
+import { OrderSummaryEntity } from '../entities/order-summary.entity';
+import type { OrderStatus } from '../order-summary/order-summary.read-model';
 
 export interface OrderListFilter {
   customerId?: string;
