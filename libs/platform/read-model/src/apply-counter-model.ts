@@ -1,4 +1,4 @@
-import { writeValue } from './columns';
+import { rowSource, writeValue } from './columns';
 import { laterTime } from './event-time';
 import {
   changesOf,
@@ -53,17 +53,15 @@ export async function applyCounterModel<E extends TypedEvent>(
   const table = context.table(model.table);
   const params: unknown[] = [];
   const statements = [...shapes.values()].map(({ columns, rows: group }) => {
-    const arrays = columns.map((name) => {
-      const col = model.columns[name] as CounterColumns[string];
-      params.push(
-        group.map((row) => {
-          const value = row.values.get(name);
-          if (col.role === 'increment') return (value ?? 0).toString();
-          return writeValue(col, value);
-        }),
-      );
-      return `$${params.length}::${col.type}[]`;
-    });
+    const declared = columns.map((name) => [name, model.columns[name] as CounterColumns[string]] as const);
+    const values = group.map((row) =>
+      declared.map(([name, col]) => {
+        const value = row.values.get(name);
+        return col.role === 'increment' ? (value ?? 0).toString() : writeValue(col, value);
+      }),
+    );
+    const types = declared.map(([, col]) => col.type);
+    const source = rowSource(columns, types, values, params);
     const updates = columns.flatMap((name) => {
       switch (model.columns[name]?.role) {
         case 'increment':
@@ -76,8 +74,7 @@ export async function applyCounterModel<E extends TypedEvent>(
           return [];
       }
     });
-    return `INSERT INTO ${table} AS t (${columns.join(', ')})
-      SELECT * FROM unnest(${arrays.join(', ')}) AS e(${columns.join(', ')})
+    return `INSERT INTO ${table} AS t (${columns.join(', ')}) ${source}
       ON CONFLICT (${keys.join(', ')}) DO ${updates.length === 0 ? 'NOTHING' : `UPDATE SET ${updates.join(', ')}`}`;
   });
   const last = statements.pop() ?? '';

@@ -100,6 +100,33 @@ export function writeValue(col: Column, value: unknown): unknown {
   return value;
 }
 
+/**
+ * The rows an INSERT takes (`INSERT INTO t (names) <source>`), their values appended to `params`: `values[r][c]` is
+ * row r's value of column `names[c]`, already as `writeValue` sends it. One row is a VALUES list of scalar
+ * parameters; more are one unnest of an array parameter per column. A single row is the per-event path's case, and
+ * there the arrays cost more than the statement's work: PostgreSQL parses each array and plans a function scan.
+ */
+export function rowSource(
+  names: readonly string[],
+  types: readonly ColumnType[],
+  values: readonly (readonly unknown[])[],
+  params: unknown[],
+): string {
+  const [only, ...more] = values;
+  if (only && more.length === 0) {
+    const scalars = names.map((_, c) => {
+      params.push(only[c]);
+      return `$${params.length}::${types[c]}`;
+    });
+    return `VALUES (${scalars.join(', ')})`;
+  }
+  const arrays = names.map((_, c) => {
+    params.push(values.map((row) => row[c]));
+    return `$${params.length}::${types[c]}[]`;
+  });
+  return `SELECT * FROM unnest(${arrays.join(', ')}) AS e(${names.join(', ')})`;
+}
+
 /** Converts a row as the driver returned it (after `readExpression`) to the model's row. */
 export function fromDatabase(columns: Columns, raw: Record<string, unknown>): Record<string, unknown> {
   const row: Record<string, unknown> = {};
