@@ -1,14 +1,12 @@
 // The read side's projection runtime (batches applied transactionally with per-stream checkpoints, gaps parked,
-// poison dead-lettered) and the projections that build each read model from the event topics.
+// poison dead-lettered) and the projection of each read model's definition from the event topics.
 export * from './runtime/projection';
 export * from './runtime/incoming-message';
 export * from './runtime/message-decoder';
 export * from './runtime/transient-error';
 export * from './runtime/batch-applier';
 export * from './runtime/projection-catalog';
-export * from './order-summary/order-summary.projection';
-export * from './customer-orders/customer-orders.projection';
-export * from './daily-sales/daily-sales.projection';
+export * from './read-model-projection';
 export * from './testing/event-messages';
 export * from './runtime/projection-consumer';
 export * from './runtime/dead-letter-replay';

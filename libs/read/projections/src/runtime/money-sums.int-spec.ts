@@ -8,12 +8,13 @@ import {
   migrateReadDatabase,
 } from '@tandem/read/models';
 import { createTestDatabase, type TestDatabase } from '@tandem/platform/testing';
-import { customerOrdersProjection } from '../customer-orders/customer-orders.projection';
-import { dailySalesProjection } from '../daily-sales/daily-sales.projection';
 import { eventMessage } from '../testing/event-messages';
 import { BatchApplier } from './batch-applier';
 import type { IncomingMessage } from './incoming-message';
 import type { Projection } from './projection';
+import { PROJECTIONS } from './projection-catalog';
+
+const { 'customer-orders': customerOrdersProjection, 'daily-sales': dailySalesProjection } = PROJECTIONS;
 
 /**
  * Sums over orders have no bound: a day's sales and a customer's lifetime value add up any number of orders. Here
