@@ -149,11 +149,14 @@ export function increment<T extends 'int' | 'bigint' | 'numeric'>(
   return { type, nullable: false, role: 'increment' };
 }
 
-/** The last change that brings a value sets it (in stream order); a change without one leaves it. */
+/**
+ * The last change that brings a value sets it (in stream order); a change without one leaves it. (`NoInfer`: inside
+ * a definition, `N` would otherwise be inferred from the columns' declared type, `boolean`, not from the option.)
+ */
 export function set<T extends ColumnType, N extends boolean = true>(
   type: T,
   options: { nullable?: N } = {},
-): Column<T, N> & { role: 'set' } {
+): Column<T, NoInfer<N>> & { role: 'set' } {
   return { type, nullable: (options.nullable ?? true) as N, role: 'set' };
 }
 
@@ -161,6 +164,6 @@ export function set<T extends ColumnType, N extends boolean = true>(
 export function greatest<T extends ColumnType, N extends boolean = true>(
   type: T,
   options: { nullable?: N } = {},
-): Column<T, N> & { role: 'greatest' } {
+): Column<T, NoInfer<N>> & { role: 'greatest' } {
   return { type, nullable: (options.nullable ?? true) as N, role: 'greatest' };
 }

@@ -100,4 +100,25 @@ describe('definitions type-check and validate', () => {
     const tags: Row['tags'] = [1];
     expect([name, row.tags.length, wrong, tags]).toEqual(['narrowed', 1, 'pending', [1]]);
   });
+
+  it('types a counter column declared NOT NULL as never null, inside a definition too', () => {
+    const model = defineCounterModel<E>()({
+      name: 'not-null',
+      table: 'not_null',
+      columns: {
+        id: key('uuid'),
+        version: set('int', { nullable: false }),
+        last_at: greatest('timestamptz', { nullable: false }),
+        note: set('text'),
+      },
+      on: {},
+    });
+    type Row = RowOf<typeof model.columns>;
+    // @ts-expect-error declared NOT NULL
+    const version: Row['version'] = null;
+    // @ts-expect-error declared NOT NULL
+    const lastAt: Row['last_at'] = null;
+    const note: Row['note'] = null;
+    expect([version, lastAt, note, model.columns.note.nullable]).toEqual([null, null, null, true]);
+  });
 });
