@@ -1,16 +1,11 @@
 import { DataSource } from 'typeorm';
-import { CustomerOrdersEntity } from './entities/customer-orders.entity';
-import { DailySalesEntity } from './entities/daily-sales.entity';
 import { DeadLetterEntity } from './entities/dead-letter.entity';
-import { OrderSummaryEntity } from './entities/order-summary.entity';
 import { ProjectionCheckpointEntity } from './entities/projection-checkpoint.entity';
 import { ProjectionStatusEntity } from './entities/projection-status.entity';
 import { READ_MIGRATIONS } from './migrations';
 
+// The read models have no entity: each is read and written through its definition's declared columns.
 export const READ_ENTITIES = [
-  OrderSummaryEntity,
-  CustomerOrdersEntity,
-  DailySalesEntity,
   ProjectionCheckpointEntity,
   ProjectionStatusEntity,
   DeadLetterEntity,
