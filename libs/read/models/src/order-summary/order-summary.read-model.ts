@@ -35,6 +35,8 @@ const columns = {
   shipped_at: nullable('timestamptz'),
   cancelled_at: nullable('timestamptz'),
   cancel_reason: nullable('text'),
+  /** The time of the last line added or removed. */
+  lines_changed_at: nullable('timestamptz'),
 };
 
 /** One order as `GET /api/orders/{id}` and the order lists serve it. */
@@ -72,6 +74,7 @@ export const orderSummaryModel = defineDocumentModel<TandemEvent>()({
         shipped_at: null,
         cancelled_at: null,
         cancel_reason: null,
+        lines_changed_at: null,
       };
     }
     // The kit rejects an event for an order without a row before it gets here.
@@ -81,13 +84,19 @@ export const orderSummaryModel = defineDocumentModel<TandemEvent>()({
       case 'OrderLineAdded': {
         const { sku, quantity, unitPrice } = event.data;
         const lines = [...row.lines, { sku, quantity, unitPrice }];
-        return { ...next, lines, line_count: lines.length, total: row.total + quantity * unitPrice };
+        return {
+          ...next,
+          lines,
+          line_count: lines.length,
+          total: row.total + quantity * unitPrice,
+          lines_changed_at: time,
+        };
       }
       case 'OrderLineRemoved': {
         // Every line with that SKU goes, as in the write model; the total is recomputed from what remains.
         const lines = row.lines.filter((line) => line.sku !== event.data.sku);
         const total = lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
-        return { ...next, lines, line_count: lines.length, total };
+        return { ...next, lines, line_count: lines.length, total, lines_changed_at: time };
       }
       case 'OrderPlaced':
         return { ...next, status: 'placed', placed_at: time };
