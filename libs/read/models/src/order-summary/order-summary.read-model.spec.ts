@@ -100,6 +100,25 @@ describe('order summary', () => {
     });
   });
 
+  it('keeps the time of the last line added or removed in lines_changed_at; nothing else moves it', () => {
+    const money = { orderId: ORDER, customerId: CUSTOMER, total: 200, currency: 'EUR' };
+    expect(given(stream(['2026-11-28T10:00:00.000Z', created]))).toMatchObject({ lines_changed_at: null });
+    expect(
+      given(
+        stream(
+          ['2026-11-28T10:00:00.000Z', created],
+          ['2026-11-28T10:00:01.000Z', line('A', 2, 100)],
+          ['2026-11-28T10:00:02.000Z', line('B', 1, 100)],
+          ['2026-11-28T10:00:03.5+01:00', { type: 'OrderLineRemoved', data: { orderId: ORDER, sku: 'B' } }],
+          ['2026-11-28T10:00:04.000Z', { type: 'OrderPlaced', data: money }],
+        ),
+      ),
+    ).toMatchObject({
+      lines_changed_at: '2026-11-28T10:00:03.5+01:00',
+      placed_at: '2026-11-28T10:00:04.000Z',
+    });
+  });
+
   it('is created by OrderCreated only, and reads every order event', () => {
     expect(orderSummaryModel.creates).toEqual(['OrderCreated']);
     expect([...orderSummaryModel.handles].sort()).toEqual([
