@@ -96,7 +96,11 @@ function fold(
     if (change[k] === undefined || change[k] === null)
       throw new Error(`${modelName}: a change without its key ${k}`);
   }
-  const id = JSON.stringify(keys.map((k) => change[k]));
+  const [only, ...more] = keys;
+  const id =
+    only !== undefined && more.length === 0
+      ? String(change[only])
+      : JSON.stringify(keys.map((k) => change[k]));
   let row = rows.get(id);
   if (!row) {
     row = { values: new Map(keys.map((k) => [k, change[k]])) };
