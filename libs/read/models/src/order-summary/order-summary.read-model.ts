@@ -2,7 +2,7 @@ import type { TandemEvent } from '@tandem/contracts';
 import {
   column,
   defineDocumentModel,
-  instantOf,
+  millisecondTime,
   nullable,
   ReadModelRejectedEvent,
   type RowOf,
@@ -68,7 +68,7 @@ export const orderSummaryModel = defineDocumentModel<TandemEvent>()({
         line_count: 0,
         total: 0,
         version,
-        created_at: new Date(instantOf(time).ms).toISOString(),
+        created_at: millisecondTime(time),
         updated_at: time,
         placed_at: null,
         shipped_at: null,
