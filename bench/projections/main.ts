@@ -101,6 +101,7 @@ function orderSummaryCeiling(): Ceiling {
       'shipped_at',
       'cancelled_at',
       'cancel_reason',
+      'lines_changed_at',
     ],
     casts: { lines: 'jsonb' },
     fold(event, time, version) {
@@ -118,6 +119,7 @@ function orderSummaryCeiling(): Ceiling {
           shipped_at: null,
           cancelled_at: null,
           cancel_reason: null,
+          lines_changed_at: null,
         });
       }
       const row = rows.get(id);
@@ -128,6 +130,7 @@ function orderSummaryCeiling(): Ceiling {
         const { sku, quantity, unitPrice } = event.data;
         row.lines.push({ sku, quantity, unitPrice });
         row.total += quantity * unitPrice;
+        row['lines_changed_at'] = time;
       } else if (event.type === 'OrderPlaced') Object.assign(row, { status: 'placed', placed_at: time });
       else if (event.type === 'OrderShipped') Object.assign(row, { status: 'shipped', shipped_at: time });
       else if (event.type !== 'OrderCreated') throw new Error(`the bench log has no ${event.type}`);

@@ -139,15 +139,15 @@ describeOnServer('read side end to end over Kafka (real Postgres only)', () => {
       },
       { timeoutMs: 20_000, what: 'the order to be projected' },
     );
-    expect(placed).toMatchObject({ customerId, total: 300, version: 3 });
+    expect(placed).toMatchObject({ customer_id: customerId, total: 300, version: 3 });
     const registered = await waitFor(
       async () => {
         const row = await customer(customerId);
-        return row?.placedCount === 1 ? row : undefined;
+        return row?.placed_count === 1 ? row : undefined;
       },
       { timeoutMs: 20_000, what: 'the customer to be projected' },
     );
-    expect(registered).toMatchObject({ name: 'Grace', lifetimeValue: '0', draftCount: 0 });
+    expect(registered).toMatchObject({ name: 'Grace', lifetime_value: '0', draft_count: 0 });
 
     const status = await getJson(`${projectionUrl}/admin/projections`);
     expect(status.status).toBe(200);
@@ -237,7 +237,7 @@ describeOnServer('read side end to end over Kafka (real Postgres only)', () => {
       timeoutMs: 20_000,
       what: 'v2 and v3 to apply',
     });
-    expect(await order(orderId)).toMatchObject({ total: 600, lineCount: 2 });
+    expect(await order(orderId)).toMatchObject({ total: 600, line_count: 2 });
   });
 
   test('rebuild: new tables filled from offset 0 are swapped in while reads keep succeeding, equal to before', async () => {

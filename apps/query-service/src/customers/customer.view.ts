@@ -1,25 +1,26 @@
 import type { Customer } from '@tandem/contracts';
-import type { CustomerOrdersEntity } from '@tandem/read/models';
+import type { CustomerOrdersRow } from '@tandem/read/models';
+import { apiTime, apiTimeOrNull } from '../api-time';
 
 /** The customer dashboard as the API shows it: the `Customer` schema of libs/contracts. */
 export type CustomerView = Customer;
 
-export function toCustomerView(row: CustomerOrdersEntity): CustomerView {
+export function toCustomerView(row: CustomerOrdersRow): CustomerView {
   return {
-    id: row.customerId,
+    id: row.customer_id,
     name: row.name ?? '',
     email: row.email ?? '',
     currency: row.currency ?? '',
-    creditLimit: row.creditLimit ?? 0,
+    creditLimit: row.credit_limit ?? 0,
     version: row.version,
     orderCounts: {
-      draft: row.draftCount,
-      placed: row.placedCount,
-      shipped: row.shippedCount,
-      cancelled: row.cancelledCount,
+      draft: row.draft_count,
+      placed: row.placed_count,
+      shipped: row.shipped_count,
+      cancelled: row.cancelled_count,
     },
-    lifetimeValue: row.lifetimeValue,
-    registeredAt: row.registeredAt?.toISOString() ?? null,
-    updatedAt: row.updatedAt.toISOString(),
+    lifetimeValue: row.lifetime_value,
+    registeredAt: apiTimeOrNull(row.registered_at),
+    updatedAt: apiTime(row.updated_at),
   };
 }

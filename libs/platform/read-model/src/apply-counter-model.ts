@@ -1,12 +1,12 @@
-import { writeValue } from './columns';
+import { rowSource, writeValue } from './columns';
 import { laterTime } from './event-time';
-import type {
-  CounterChange,
-  CounterColumns,
-  CounterModel,
-  ModelEvent,
-  ReadModelContext,
-  TypedEvent,
+import {
+  changesOf,
+  type CounterColumns,
+  type CounterModel,
+  type ModelEvent,
+  type ReadModelContext,
+  type TypedEvent,
 } from './read-model';
 
 type Value = unknown;
@@ -31,15 +31,8 @@ export async function applyCounterModel<E extends TypedEvent>(
   const names = Object.keys(model.columns);
   const keys = names.filter((n) => model.columns[n]?.role === 'key');
   const rows = new Map<string, Folded>();
-  for (const { envelope, event } of events) {
-    const changesOf = (model.on as Record<string, ((e: E, env: typeof envelope) => unknown) | undefined>)[
-      event.type
-    ];
-    if (!changesOf) continue;
-    const produced = changesOf(event, envelope) as
-      CounterChange<CounterColumns> | readonly CounterChange<CounterColumns>[] | null;
-    if (produced === null) continue;
-    for (const change of Array.isArray(produced) ? produced : [produced]) {
+  for (const event of events) {
+    for (const change of changesOf(model, event)) {
       fold(model.name, model.columns, keys, rows, change as Record<string, Value>);
     }
   }
@@ -60,17 +53,15 @@ export async function applyCounterModel<E extends TypedEvent>(
   const table = context.table(model.table);
   const params: unknown[] = [];
   const statements = [...shapes.values()].map(({ columns, rows: group }) => {
-    const arrays = columns.map((name) => {
-      const col = model.columns[name] as CounterColumns[string];
-      params.push(
-        group.map((row) => {
-          const value = row.values.get(name);
-          if (col.role === 'increment') return (value ?? 0).toString();
-          return writeValue(col, value);
-        }),
-      );
-      return `$${params.length}::${col.type}[]`;
-    });
+    const declared = columns.map((name) => [name, model.columns[name] as CounterColumns[string]] as const);
+    const values = group.map((row) =>
+      declared.map(([name, col]) => {
+        const value = row.values.get(name);
+        return col.role === 'increment' ? (value ?? 0).toString() : writeValue(col, value);
+      }),
+    );
+    const types = declared.map(([, col]) => col.type);
+    const source = rowSource(columns, types, values, params);
     const updates = columns.flatMap((name) => {
       switch (model.columns[name]?.role) {
         case 'increment':
@@ -83,8 +74,7 @@ export async function applyCounterModel<E extends TypedEvent>(
           return [];
       }
     });
-    return `INSERT INTO ${table} AS t (${columns.join(', ')})
-      SELECT * FROM unnest(${arrays.join(', ')}) AS e(${columns.join(', ')})
+    return `INSERT INTO ${table} AS t (${columns.join(', ')}) ${source}
       ON CONFLICT (${keys.join(', ')}) DO ${updates.length === 0 ? 'NOTHING' : `UPDATE SET ${updates.join(', ')}`}`;
   });
   const last = statements.pop() ?? '';
@@ -106,7 +96,11 @@ function fold(
     if (change[k] === undefined || change[k] === null)
       throw new Error(`${modelName}: a change without its key ${k}`);
   }
-  const id = JSON.stringify(keys.map((k) => change[k]));
+  const [only, ...more] = keys;
+  const id =
+    only !== undefined && more.length === 0
+      ? String(change[only])
+      : JSON.stringify(keys.map((k) => change[k]));
   let row = rows.get(id);
   if (!row) {
     row = { values: new Map(keys.map((k) => [k, change[k]])) };

@@ -1,4 +1,4 @@
-import { fromDatabase, readExpression, writeValue, type Columns } from './columns';
+import { fromDatabase, rowSource, selectList, writeValue, type Columns } from './columns';
 import {
   ReadModelRejectedEvent,
   type DocumentModel,
@@ -7,7 +7,7 @@ import {
   type TypedEvent,
 } from './read-model';
 
-/** Rows per statement: one unnest parameter per column, so this only bounds the size of one statement. */
+/** Rows per statement: one array parameter per column, so this only bounds the size of one statement. */
 const ROWS_PER_STATEMENT = 2000;
 
 /**
@@ -37,11 +37,13 @@ export async function applyDocumentModel<E extends TypedEvent>(
   }
   const rows = new Map<string, Record<string, unknown>>();
   if (toRead.size > 0) {
-    const names = Object.keys(model.columns);
+    const ids = [...toRead];
+    const keyType = model.columns[model.key]?.type;
+    // One row (the per-event path) by equality: cheaper to plan than `= ANY` of a one-element array.
     const existing = await context.query<Record<string, unknown>>(
-      `SELECT ${names.map((n) => readExpression(n, model.columns[n] as Columns[string])).join(', ')}
-         FROM ${table} WHERE ${model.key} = ANY($1::${model.columns[model.key]?.type}[])`,
-      [[...toRead]],
+      `SELECT ${selectList(model.columns)} FROM ${table}
+        WHERE ${model.key} ${ids.length === 1 ? `= $1::${keyType}` : `= ANY($1::${keyType}[])`}`,
+      ids.length === 1 ? ids : [ids],
     );
     for (const raw of existing) rows.set(String(raw[model.key]), fromDatabase(model.columns, raw));
   }
@@ -74,14 +76,15 @@ export async function applyDocumentModel<E extends TypedEvent>(
   }
 }
 
-function unnestOf(columns: Columns, rows: Record<string, unknown>[], params: unknown[]): string {
-  const names = Object.keys(columns);
-  const arrays = names.map((name) => {
-    const col = columns[name] as Columns[string];
-    params.push(rows.map((row) => writeValue(col, row[name])));
-    return `$${params.length}::${col.type}[]`;
-  });
-  return `SELECT * FROM unnest(${arrays.join(', ')}) AS e(${names.join(', ')})`;
+function sourceOf(columns: Columns, rows: Record<string, unknown>[], params: unknown[]): string {
+  const declared = Object.entries(columns);
+  const values = rows.map((row) => declared.map(([name, col]) => writeValue(col, row[name])));
+  return rowSource(
+    declared.map(([name]) => name),
+    declared.map(([, col]) => col.type),
+    values,
+    params,
+  );
 }
 
 function insertRows(
@@ -90,7 +93,7 @@ function insertRows(
   rows: Record<string, unknown>[],
   params: unknown[],
 ): string {
-  return `INSERT INTO ${table} (${Object.keys(model.columns).join(', ')}) ${unnestOf(model.columns, rows, params)}`;
+  return `INSERT INTO ${table} (${Object.keys(model.columns).join(', ')}) ${sourceOf(model.columns, rows, params)}`;
 }
 
 function upsertRows(

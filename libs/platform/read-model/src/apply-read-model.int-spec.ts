@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import type { EventEnvelope } from '@tandem/contracts';
 import { createTestDatabase, type TestDatabase } from '@tandem/platform/testing';
 import { applyReadModel } from './apply-read-model';
-import { column, greatest, increment, key, nullable, set } from './columns';
+import { column, greatest, increment, key, nullable, rowsOf, selectList, set } from './columns';
 import { utcDay } from './event-time';
 import {
   defineCounterModel,
@@ -224,5 +224,24 @@ describe('applyReadModel on PostgreSQL', () => {
         last_at: '2026-03-01T23:00:00+00:00',
       },
     ]);
+  });
+
+  it("reads rows for a model's queries as the declaration types them, whatever the session's DateStyle", async () => {
+    await client.query(`SET datestyle = 'German, DMY'`);
+    try {
+      const raw = await client.query(`SELECT ${selectList(counters.columns)} FROM counters`);
+      expect(rowsOf(counters.columns, raw.rows)).toEqual([
+        {
+          owner: 'o',
+          day: '2026-03-01',
+          notes: 4,
+          amount: (2n * BigInt(Number.MAX_SAFE_INTEGER) + 2n).toString(),
+          name: 'second',
+          last_at: '2026-03-01T23:00:00+00:00',
+        },
+      ]);
+    } finally {
+      await client.query('RESET datestyle');
+    }
   });
 });

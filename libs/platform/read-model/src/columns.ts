@@ -22,31 +22,46 @@ export interface ColumnValues {
   date: string;
 }
 
-export interface Column<T extends ColumnType = ColumnType, Nullable extends boolean = boolean> {
+/**
+ * A column: its SQL type and whether it may be NULL. `V` narrows the JavaScript value where the SQL type says less
+ * than the model knows (a `text` holding one of a few statuses, a `jsonb` holding an array of lines); it lives in the
+ * type only.
+ */
+export interface Column<
+  T extends ColumnType = ColumnType,
+  Nullable extends boolean = boolean,
+  V extends ColumnValues[T] = ColumnValues[T],
+> {
   readonly type: T;
   readonly nullable: Nullable;
   /** SQL for a new row's value when no change has set it (counter models); also the migration's DEFAULT. */
   readonly default?: string;
+  /** Never set: carries `V` for `RowOf`. */
+  readonly value?: V;
 }
 
 export type Columns = Record<string, Column>;
 
 /** The row type a column declaration describes. */
 export type RowOf<C extends Columns> = {
-  [K in keyof C]: C[K] extends Column<infer T, infer N>
-    ? N extends true
-      ? ColumnValues[T] | null
-      : ColumnValues[T]
-    : never;
+  [K in keyof C]: C[K] extends Column<ColumnType, infer N, infer V> ? (N extends true ? V | null : V) : never;
 };
 
-/** A column that always holds a value. */
-export function column<T extends ColumnType>(type: T, options: { default?: string } = {}): Column<T, false> {
+/**
+ * A column that always holds a value. Its JavaScript value can be narrowed: `column<'text', OrderStatus>('text')`,
+ * `column<'jsonb', Line[]>('jsonb')`.
+ */
+export function column<T extends ColumnType, V extends ColumnValues[T] = ColumnValues[T]>(
+  type: T,
+  options: { default?: string } = {},
+): Column<T, false, V> {
   return { type, nullable: false, ...options };
 }
 
 /** A column that may be NULL. */
-export function nullable<T extends ColumnType>(type: T): Column<T, true> {
+export function nullable<T extends ColumnType, V extends ColumnValues[T] = ColumnValues[T]>(
+  type: T,
+): Column<T, true, V> {
   return { type, nullable: true };
 }
 
@@ -55,14 +70,27 @@ export function readExpression(name: string, col: Column): string {
   switch (col.type) {
     case 'bigint':
     case 'numeric':
-    case 'date':
       return `${name}::text AS ${name}`;
+    case 'date':
     case 'timestamptz':
-      // JSON's form of a timestamptz is ISO 8601 with every digit PostgreSQL keeps, whatever the session's DateStyle.
+      // JSON's form of a date or timestamptz is ISO 8601 (a timestamptz with every digit PostgreSQL keeps), whatever
+      // the session's DateStyle; a cast to text follows DateStyle.
       return `to_json(${name}) #>> '{}' AS ${name}`;
     default:
       return name;
   }
+}
+
+/** The SELECT list that reads every declared column as `RowOf` describes it: what a model's queries select. */
+export function selectList(columns: Columns): string {
+  return Object.entries(columns)
+    .map(([name, col]) => readExpression(name, col))
+    .join(', ');
+}
+
+/** Rows selected with `selectList`, as the declaration's row type. */
+export function rowsOf<C extends Columns>(columns: C, raw: readonly Record<string, unknown>[]): RowOf<C>[] {
+  return raw.map((row) => fromDatabase(columns, row) as RowOf<C>);
 }
 
 /** The value sent for a column in a statement's array parameter. */
@@ -70,6 +98,33 @@ export function writeValue(col: Column, value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (col.type === 'jsonb') return JSON.stringify(value);
   return value;
+}
+
+/**
+ * The rows an INSERT takes (`INSERT INTO t (names) <source>`), their values appended to `params`: `values[r][c]` is
+ * row r's value of column `names[c]`, already as `writeValue` sends it. One row is a VALUES list of scalar
+ * parameters; more are one unnest of an array parameter per column. A single row is the per-event path's case, and
+ * there the arrays cost more than the statement's work: PostgreSQL parses each array and plans a function scan.
+ */
+export function rowSource(
+  names: readonly string[],
+  types: readonly ColumnType[],
+  values: readonly (readonly unknown[])[],
+  params: unknown[],
+): string {
+  const [only, ...more] = values;
+  if (only && more.length === 0) {
+    const scalars = names.map((_, c) => {
+      params.push(only[c]);
+      return `$${params.length}::${types[c]}`;
+    });
+    return `VALUES (${scalars.join(', ')})`;
+  }
+  const arrays = names.map((_, c) => {
+    params.push(values.map((row) => row[c]));
+    return `$${params.length}::${types[c]}[]`;
+  });
+  return `SELECT * FROM unnest(${arrays.join(', ')}) AS e(${names.join(', ')})`;
 }
 
 /** Converts a row as the driver returned it (after `readExpression`) to the model's row. */
@@ -94,11 +149,14 @@ export function increment<T extends 'int' | 'bigint' | 'numeric'>(
   return { type, nullable: false, role: 'increment' };
 }
 
-/** The last change that brings a value sets it (in stream order); a change without one leaves it. */
+/**
+ * The last change that brings a value sets it (in stream order); a change without one leaves it. (`NoInfer`: inside
+ * a definition, `N` would otherwise be inferred from the columns' declared type, `boolean`, not from the option.)
+ */
 export function set<T extends ColumnType, N extends boolean = true>(
   type: T,
   options: { nullable?: N } = {},
-): Column<T, N> & { role: 'set' } {
+): Column<T, NoInfer<N>> & { role: 'set' } {
   return { type, nullable: (options.nullable ?? true) as N, role: 'set' };
 }
 
@@ -106,6 +164,6 @@ export function set<T extends ColumnType, N extends boolean = true>(
 export function greatest<T extends ColumnType, N extends boolean = true>(
   type: T,
   options: { nullable?: N } = {},
-): Column<T, N> & { role: 'greatest' } {
+): Column<T, NoInfer<N>> & { role: 'greatest' } {
   return { type, nullable: (options.nullable ?? true) as N, role: 'greatest' };
 }

@@ -33,9 +33,14 @@ export type EventOfType<E extends TypedEvent, T extends E['type']> = Extract<E, 
  * A row-per-aggregate read model (one row per stream, like an order summary): the row is read, a pure `evolve`
  * folds each event into it, and the result is written back.
  */
-export interface DocumentModel<E extends TypedEvent = TypedEvent, C extends Columns = Columns> {
+export interface DocumentModel<
+  E extends TypedEvent = TypedEvent,
+  C extends Columns = Columns,
+  N extends string = string,
+> {
   readonly kind: 'document';
-  readonly name: string;
+  /** The model's name, kept as its literal type (a catalog of models can be keyed by it). */
+  readonly name: N;
   readonly table: string;
   readonly columns: C;
   /** The primary key column: one row per stream, keyed by the stream id. */
@@ -78,9 +83,13 @@ export type ChangeTable<E extends TypedEvent, C extends CounterColumns> = {
  * as a change table per event, like Marten's flat-table projections. Changes to the same row commute (increments
  * add, `greatest` keeps the larger) or are ordered by their stream (`set`), so a batch is folded in the process.
  */
-export interface CounterModel<E extends TypedEvent = TypedEvent, C extends CounterColumns = CounterColumns> {
+export interface CounterModel<
+  E extends TypedEvent = TypedEvent,
+  C extends CounterColumns = CounterColumns,
+  N extends string = string,
+> {
   readonly kind: 'counters';
-  readonly name: string;
+  readonly name: N;
   readonly table: string;
   readonly columns: C;
   readonly on: ChangeTable<E, C>;
@@ -90,10 +99,33 @@ export type ReadModel<E extends TypedEvent = TypedEvent> =
   DocumentModel<E, Columns> | CounterModel<E, CounterColumns>;
 
 /** The event types a model reads. */
-export function handledTypes(
-  model: { kind: 'document'; handles: readonly string[] } | { kind: 'counters'; on: object },
-): readonly string[] {
-  return model.kind === 'document' ? model.handles : Object.keys(model.on);
+export function handledTypes<E extends TypedEvent>(model: ReadModel<E>): readonly E['type'][] {
+  // A change table's keys are event types: `ChangeTable` allows no other.
+  return model.kind === 'document' ? model.handles : (Object.keys(model.on) as E['type'][]);
+}
+
+/**
+ * The changes one event makes to a counter model, as its change table declares them (none for an event it does not
+ * list): what `applyCounterModel` folds, and what a model's given/when/then spec checks.
+ */
+export function changesOf<E extends TypedEvent, C extends CounterColumns>(
+  model: CounterModel<E, C>,
+  { envelope, event }: ModelEvent<E>,
+): readonly CounterChange<C>[] {
+  // The table is keyed by event type, each entry typed by its event: looked up by the event's own type.
+  const changes = (
+    model.on as Record<
+      string,
+      ((e: E, env: typeof envelope) => CounterChange<C> | readonly CounterChange<C>[] | null) | undefined
+    >
+  )[event.type];
+  const produced = changes ? changes(event, envelope) : null;
+  if (produced === null) return [];
+  return isList(produced) ? produced : [produced];
+}
+
+function isList<T>(value: T | readonly T[]): value is readonly T[] {
+  return Array.isArray(value);
 }
 
 /**
@@ -101,7 +133,9 @@ export function handledTypes(
  * that the events are named and the columns inferred.)
  */
 export function defineDocumentModel<E extends TypedEvent>() {
-  return <C extends Columns>(model: Omit<DocumentModel<E, C>, 'kind'>): DocumentModel<E, C> => {
+  return <N extends string, C extends Columns>(
+    model: Omit<DocumentModel<E, C, N>, 'kind'>,
+  ): DocumentModel<E, C, N> => {
     if (!(model.key in model.columns)) throw new Error(`${model.name}: key ${model.key} is not a column`);
     return { kind: 'document', ...model };
   };
@@ -109,13 +143,14 @@ export function defineDocumentModel<E extends TypedEvent>() {
 
 /** Declares a counter model over the event union `E`: `defineCounterModel<TandemEvent>()({ … })`. */
 export function defineCounterModel<E extends TypedEvent>() {
-  return <C extends CounterColumns>(model: Omit<CounterModel<E, C>, 'kind'>): CounterModel<E, C> =>
-    validateCounterModel(model);
+  return <N extends string, C extends CounterColumns>(
+    model: Omit<CounterModel<E, C, N>, 'kind'>,
+  ): CounterModel<E, C, N> => validateCounterModel(model);
 }
 
-function validateCounterModel<E extends TypedEvent, C extends CounterColumns>(
-  model: Omit<CounterModel<E, C>, 'kind'>,
-): CounterModel<E, C> {
+function validateCounterModel<E extends TypedEvent, C extends CounterColumns, N extends string>(
+  model: Omit<CounterModel<E, C, N>, 'kind'>,
+): CounterModel<E, C, N> {
   const roles = Object.values(model.columns).map((c) => c.role);
   if (!roles.includes('key')) throw new Error(`${model.name}: a counter model needs at least one key column`);
   for (const [name, col] of Object.entries(model.columns)) {

@@ -1,10 +1,9 @@
 import { DataSource } from 'typeorm';
-import { CustomerOrdersEntity } from './entities/customer-orders.entity';
-import { DailySalesEntity } from './entities/daily-sales.entity';
-import { OrderSummaryEntity } from './entities/order-summary.entity';
 import { READ_MIGRATIONS } from './migrations';
 
-export const READ_ENTITIES = [OrderSummaryEntity, CustomerOrdersEntity, DailySalesEntity];
+// No entities: each read model is read and written through its definition's declared columns, and the
+// bookkeeping tables through the projection runtime's owner modules.
+export const READ_ENTITIES = [];
 
 /** A TypeORM data source on the read database. Never synchronizes: the schema changes only through migrations. */
 export function createReadDataSource(options: {

@@ -1,5 +1,5 @@
 // The read side's projection runtime (batches applied transactionally with per-stream checkpoints, gaps parked,
-// poison dead-lettered, status, rebuilds) and the projections that build each read model from the event topics.
+// poison dead-lettered, status, rebuilds) and the projection of each read model's definition from the event topics.
 export * from './runtime/projection';
 export * from './runtime/incoming-message';
 export * from './runtime/message-decoder';
@@ -8,9 +8,7 @@ export * from './runtime/queryable';
 export * from './runtime/batch-result';
 export * from './runtime/batch-applier';
 export * from './runtime/projection-catalog';
-export * from './order-summary/order-summary.projection';
-export * from './customer-orders/customer-orders.projection';
-export * from './daily-sales/daily-sales.projection';
+export * from './read-model-projection';
 export * from './testing/event-messages';
 export * from './runtime/projection-consumer';
 export * from './runtime/group-liveness';

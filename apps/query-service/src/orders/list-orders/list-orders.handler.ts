@@ -14,7 +14,10 @@ export class ListOrdersHandler implements IQueryHandler<ListOrdersQuery, OrderPa
     const last = page[page.length - 1];
     return {
       items: page.map(toOrderView),
-      next: rows.length > query.limit && last ? { createdAt: last.createdAt, orderId: last.orderId } : null,
+      next:
+        rows.length > query.limit && last
+          ? { createdAt: new Date(last.created_at), orderId: last.order_id }
+          : null,
     };
   }
 }

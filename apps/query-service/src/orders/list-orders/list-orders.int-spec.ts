@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  BatchApplier,
-  eventMessage,
-  orderSummaryProjection,
-  type IncomingMessage,
-} from '@tandem/read/projections';
+import { BatchApplier, eventMessage, PROJECTIONS, type IncomingMessage } from '@tandem/read/projections';
 import { startQueryService, type QueryServiceUnderTest } from '../../test/query-service-under-test';
 
 /**
@@ -28,7 +23,7 @@ function created(orderId: string, time: Date): IncomingMessage {
 
 beforeAll(async () => {
   service = await startQueryService('list_orders');
-  orders = new BatchApplier(service.db, orderSummaryProjection);
+  orders = new BatchApplier(service.db, PROJECTIONS['order-summary']);
 }, 60_000);
 
 afterAll(async () => {

@@ -11,12 +11,12 @@ export class GetDailySalesHandler implements IQueryHandler<GetDailySalesQuery, D
     return rows.map((row) => ({
       day: row.day,
       currency: row.currency,
-      placedCount: row.placedCount,
-      placedTotal: row.placedTotal,
-      shippedCount: row.shippedCount,
-      shippedTotal: row.shippedTotal,
-      cancelledCount: row.cancelledCount,
-      cancelledTotal: row.cancelledTotal,
+      placedCount: row.placed_count,
+      placedTotal: row.placed_total,
+      shippedCount: row.shipped_count,
+      shippedTotal: row.shipped_total,
+      cancelledCount: row.cancelled_count,
+      cancelledTotal: row.cancelled_total,
     }));
   }
 }

@@ -3,12 +3,16 @@ import type { DataSource } from 'typeorm';
 import type { TandemEvent } from '@tandem/contracts';
 import { createReadDataSource, migrateReadDatabase } from '@tandem/read/models';
 import { createTestDatabase, type TestDatabase } from '@tandem/platform/testing';
-import { customerOrdersProjection } from '../customer-orders/customer-orders.projection';
-import { dailySalesProjection } from '../daily-sales/daily-sales.projection';
-import { orderSummaryProjection } from '../order-summary/order-summary.projection';
 import { eventMessage, orderStory, storyMessages } from '../testing/event-messages';
 import { BatchApplier } from './batch-applier';
 import type { IncomingMessage } from './incoming-message';
+import { PROJECTIONS } from './projection-catalog';
+
+const {
+  'order-summary': orderSummaryProjection,
+  'customer-orders': customerOrdersProjection,
+  'daily-sales': dailySalesProjection,
+} = PROJECTIONS;
 
 /**
  * The runtime's core against a real read database (Postgres with TEST_POSTGRES_URL, else PGlite), without Kafka:

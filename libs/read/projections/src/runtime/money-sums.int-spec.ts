@@ -8,12 +8,13 @@ import {
   migrateReadDatabase,
 } from '@tandem/read/models';
 import { createTestDatabase, type TestDatabase } from '@tandem/platform/testing';
-import { customerOrdersProjection } from '../customer-orders/customer-orders.projection';
-import { dailySalesProjection } from '../daily-sales/daily-sales.projection';
 import { eventMessage } from '../testing/event-messages';
 import { BatchApplier } from './batch-applier';
 import type { IncomingMessage } from './incoming-message';
 import type { Projection } from './projection';
+import { PROJECTIONS } from './projection-catalog';
+
+const { 'customer-orders': customerOrdersProjection, 'daily-sales': dailySalesProjection } = PROJECTIONS;
 
 /**
  * Sums over orders have no bound: a day's sales and a customer's lifetime value add up any number of orders. Here
@@ -144,10 +145,14 @@ test('the read models answer such sums as exact decimal strings', async () => {
   // 2 × (2^53 − 1) = 18014398509481982: as a JSON number it would be read as …984.
   const [row] = await new DailySalesQueries(dataSource).between('2026-11-28', '2026-11-28');
   expect(row).toMatchObject({
-    placedCount: 2,
-    placedTotal: '18014398509481982',
-    shippedTotal: '18014398509481982',
+    placed_count: 2,
+    placed_total: '18014398509481982',
+    shipped_total: '18014398509481982',
   });
   const customer = await new CustomerOrdersQueries(dataSource).findRegistered(customerId);
-  expect(customer).toMatchObject({ shippedCount: 2, lifetimeValue: '18014398509481982', creditLimit: TOTAL });
+  expect(customer).toMatchObject({
+    shipped_count: 2,
+    lifetime_value: '18014398509481982',
+    credit_limit: TOTAL,
+  });
 });

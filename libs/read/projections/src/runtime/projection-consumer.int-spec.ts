@@ -6,11 +6,13 @@ import { startDevBroker, type DevBroker } from '@tandem/kafka-dev-broker';
 import { createLogger } from '@tandem/platform/observability';
 import { createReadDataSource, migrateReadDatabase } from '@tandem/read/models';
 import { createTestDatabase, isRealPostgres, waitFor, type TestDatabase } from '@tandem/platform/testing';
-import { orderSummaryProjection } from '../order-summary/order-summary.projection';
 import { eventMessage, orderStory } from '../testing/event-messages';
 import { BatchApplier } from './batch-applier';
 import type { Projection } from './projection';
+import { PROJECTIONS } from './projection-catalog';
 import { ProjectionConsumer } from './projection-consumer';
+
+const orderSummaryProjection = PROJECTIONS['order-summary'];
 
 /**
  * A batch that takes longer than the session timeout must not get its live consumer evicted: kafkajs heartbeats

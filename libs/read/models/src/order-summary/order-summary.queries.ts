@@ -1,0 +1,58 @@
+import type { DataSource } from 'typeorm';
+import { rowsOf, selectList } from '@tandem/platform/read-model';
+import { orderSummaryModel, type OrderStatus, type OrderSummaryRow } from './order-summary.read-model';
+
+export interface OrderListFilter {
+  customerId?: string;
+  status?: OrderStatus;
+  /** Inclusive lower bound on created_at. */
+  from?: Date;
+  /** Exclusive upper bound on created_at. */
+  to?: Date;
+}
+
+/** The position after which a page starts: the last row of the previous page, in (created_at DESC, order_id DESC). */
+export interface OrderKeyset {
+  createdAt: Date;
+  orderId: string;
+}
+
+const { columns, table } = orderSummaryModel;
+// The table is aliased so that ORDER BY names its columns: a bare name there would be the output column of the same
+// name, the text `selectList` reads a timestamptz as.
+const SELECT = `SELECT ${selectList(columns)} FROM ${table} o`;
+
+/** Reads of the order-summary read model. */
+export class OrderSummaryQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async findById(orderId: string): Promise<OrderSummaryRow | null> {
+    const [row] = rowsOf(columns, await this.dataSource.query(`${SELECT} WHERE order_id = $1`, [orderId]));
+    return row ?? null;
+  }
+
+  /**
+   * Newest first. The keyset comparison is a row-value comparison on the index's own columns, so each page is an
+   * index range scan however deep it is, and rows inserted meanwhile (newer) never shift later pages.
+   */
+  async list(filter: OrderListFilter, after: OrderKeyset | null, limit: number): Promise<OrderSummaryRow[]> {
+    const params: unknown[] = [];
+    const param = (value: unknown, type: string): string => {
+      params.push(value);
+      return `$${params.length}::${type}`;
+    };
+    const where: string[] = [];
+    if (filter.customerId) where.push(`customer_id = ${param(filter.customerId, 'uuid')}`);
+    if (filter.status) where.push(`status = ${param(filter.status, 'text')}`);
+    if (filter.from) where.push(`created_at >= ${param(filter.from, 'timestamptz')}`);
+    if (filter.to) where.push(`created_at < ${param(filter.to, 'timestamptz')}`);
+    if (after) {
+      where.push(
+        `(created_at, order_id) < (${param(after.createdAt, 'timestamptz')}, ${param(after.orderId, 'uuid')})`,
+      );
+    }
+    const sql = `${SELECT} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY o.created_at DESC, o.order_id DESC LIMIT ${param(limit, 'int')}`;
+    return rowsOf(columns, await this.dataSource.query(sql, params));
+  }
+}
