@@ -28,6 +28,36 @@ export async function applyCounterModel<E extends TypedEvent>(
   events: readonly ModelEvent<E>[],
   context: ReadModelContext,
 ): Promise<void> {
+  const params: unknown[] = [];
+  const statements = counterModelWrites(model, events, { table: context.table(model.table), params });
+  const last = statements.pop();
+  if (last === undefined) return;
+  const sql =
+    statements.length === 0
+      ? last
+      : `WITH ${statements.map((s, i) => `shape${i} AS (${s})`).join(', ')} ${last}`;
+  await context.query(sql, params);
+}
+
+export interface CounterWritesOptions {
+  /** The table written (the model's own, or a copy). */
+  table: string;
+  /** The statements' parameters are appended here, numbered after those already in it. */
+  params: unknown[];
+  /** An SQL condition every row written must meet: the writes of a larger statement, made to wait for part of it. */
+  when?: string;
+}
+
+/**
+ * The writes `applyCounterModel` makes, as data-modifying statements (none when no event changes a row) for a
+ * caller that sends them inside a statement of its own: each as a `WITH` part, never nested in another's. Each
+ * statement writes other rows, so they can run in any order.
+ */
+export function counterModelWrites<E extends TypedEvent>(
+  model: CounterModel<E, CounterColumns>,
+  events: readonly ModelEvent<E>[],
+  options: CounterWritesOptions,
+): string[] {
   const names = Object.keys(model.columns);
   const keys = names.filter((n) => model.columns[n]?.role === 'key');
   const rows = new Map<string, Folded>();
@@ -43,9 +73,9 @@ export async function applyCounterModel<E extends TypedEvent>(
       fold(model.name, model.columns, keys, rows, change as Record<string, Value>);
     }
   }
-  if (rows.size === 0) return;
+  if (rows.size === 0) return [];
 
-  // Rows grouped by the `set` columns they bring: each group is one INSERT … ON CONFLICT, all in one statement.
+  // Rows grouped by the `set` columns they bring: each group is one INSERT … ON CONFLICT.
   const shapes = new Map<string, { columns: string[]; rows: Folded[] }>();
   for (const row of rows.values()) {
     const columns = names.filter((n) => {
@@ -57,9 +87,8 @@ export async function applyCounterModel<E extends TypedEvent>(
     group.rows.push(row);
     shapes.set(shape, group);
   }
-  const table = context.table(model.table);
-  const params: unknown[] = [];
-  const statements = [...shapes.values()].map(({ columns, rows: group }) => {
+  const { table, params, when } = options;
+  return [...shapes.values()].map(({ columns, rows: group }) => {
     const arrays = columns.map((name) => {
       const col = model.columns[name] as CounterColumns[string];
       params.push(
@@ -84,15 +113,9 @@ export async function applyCounterModel<E extends TypedEvent>(
       }
     });
     return `INSERT INTO ${table} AS t (${columns.join(', ')})
-      SELECT * FROM unnest(${arrays.join(', ')}) AS e(${columns.join(', ')})
+      SELECT * FROM unnest(${arrays.join(', ')}) AS e(${columns.join(', ')})${when ? ` WHERE ${when}` : ''}
       ON CONFLICT (${keys.join(', ')}) DO ${updates.length === 0 ? 'NOTHING' : `UPDATE SET ${updates.join(', ')}`}`;
   });
-  const last = statements.pop() ?? '';
-  const sql =
-    statements.length === 0
-      ? last
-      : `WITH ${statements.map((s, i) => `shape${i} AS (${s})`).join(', ')} ${last}`;
-  await context.query(sql, params);
 }
 
 function fold(
