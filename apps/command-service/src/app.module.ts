@@ -7,6 +7,7 @@ import { checkKafka } from '@tandem/platform/kafka';
 import {
   COMMAND_TRANSACTIONS,
   PostgresCommandTransactions,
+  type InlineProjections,
   type KafkaOutboxPublisher,
   type OutboxRelay,
 } from '@tandem/write/persistence';
@@ -19,6 +20,8 @@ export interface CommandServiceInfrastructure {
   kafka: Kafka;
   publisher: KafkaOutboxPublisher;
   relay: OutboxRelay | undefined;
+  /** The read models each command's transaction applies (`INLINE_PROJECTIONS`), already filled. */
+  inline: InlineProjections;
 }
 
 const INFRASTRUCTURE = Symbol('CommandServiceInfrastructure');
@@ -56,7 +59,9 @@ export function createAppModule(infrastructure: CommandServiceInfrastructure): T
       { provide: INFRASTRUCTURE, useValue: infrastructure },
       {
         provide: COMMAND_TRANSACTIONS,
-        useValue: new PostgresCommandTransactions(infrastructure.dataSource),
+        useValue: new PostgresCommandTransactions(infrastructure.dataSource, {
+          inline: infrastructure.inline,
+        }),
       },
       InfrastructureShutdown,
       ...CUSTOMER_COMMAND_HANDLERS,

@@ -1,16 +1,20 @@
 import type { INestApplication } from '@nestjs/common';
 import { EVENT_TOPICS } from '@tandem/contracts';
+import { INLINE_MODELS, INLINE_MODEL_NAMES } from '@tandem/inline-models';
 import { createHttpApp } from '@tandem/platform/http';
 import { createKafka, ensureTopics, topicNames } from '@tandem/platform/kafka';
 import type { Logger } from '@tandem/platform/observability';
 import {
   createWriteDataSource,
+  InlineCatchUp,
+  InlineProjections,
   KafkaOutboxPublisher,
   migrateWriteDatabase,
   OutboxRelay,
   type OutboxRelayOptions,
 } from '@tandem/write/persistence';
 import { createAppModule } from './app.module';
+import type { DataSource } from 'typeorm';
 import { SERVICE_NAME, type CommandServiceConfig } from './config';
 
 export interface CommandService {
@@ -19,8 +23,9 @@ export interface CommandService {
 }
 
 /**
- * Builds the command service: connects the write DB (applying migrations unless told not to), makes sure the
- * event topics exist, starts the outbox relay and returns the Nest app, ready to listen. `app.close()` (or SIGTERM)
+ * Builds the command service: connects the write DB (applying migrations unless told not to), fills or catches up
+ * the inline models it applies (before it takes a command), makes sure the event topics exist, starts the outbox
+ * relay and returns the Nest app, ready to listen. `app.close()` (or SIGTERM)
  * stops the relay, closes the producer and the pool.
  */
 export async function createCommandService(
@@ -39,6 +44,7 @@ export async function createCommandService(
       const applied = await migrateWriteDatabase(dataSource);
       if (applied.length > 0) logger.info({ applied }, 'write database migrated');
     }
+    const inline = await prepareInlineModels(dataSource, config, logger);
     const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger });
     const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
     await ensureTopics(
@@ -52,13 +58,39 @@ export async function createCommandService(
     const relay = config.RELAY_ENABLED
       ? new OutboxRelay({ databaseUrl: config.WRITE_DATABASE_URL, publisher, logger, ...relayOverrides })
       : undefined;
-    const app = await createHttpApp(createAppModule({ dataSource, kafka, publisher, relay }), logger);
+    const app = await createHttpApp(createAppModule({ dataSource, kafka, publisher, relay, inline }), logger);
     relay?.start();
     return { app, relay };
   } catch (error) {
     await dataSource.destroy();
     throw error;
   }
+}
+
+/**
+ * The inline models `INLINE_PROJECTIONS` names, made whole before the first command: each is filled from the event
+ * store if it never was, or caught up with what was written without it. Models left out are forgotten (emptied and
+ * marked unfilled): this service's commands would not reach them, so the query service must not trust them.
+ */
+async function prepareInlineModels(
+  dataSource: DataSource,
+  config: CommandServiceConfig,
+  logger: Logger,
+): Promise<InlineProjections> {
+  const inline = new InlineProjections(config.INLINE_PROJECTIONS.map((name) => INLINE_MODELS[name]));
+  const catchUp = new InlineCatchUp(dataSource, inline);
+  const unused = INLINE_MODEL_NAMES.filter((name) => !config.INLINE_PROJECTIONS.includes(name));
+  if (unused.length > 0) {
+    await catchUp.forget(unused.map((name) => INLINE_MODELS[name]));
+    logger.info({ models: unused }, 'inline models not applied here: emptied and marked unfilled');
+  }
+  for (const report of await catchUp.run()) {
+    logger.info(
+      report,
+      `inline model ${report.model} ${report.how} (${report.events} events, ${report.ms} ms)`,
+    );
+  }
+  return inline;
 }
 
 /** `main.js migrate`: applies the write DB's migrations and returns their names. */
