@@ -1,10 +1,12 @@
 import type { Customer } from '@tandem/contracts';
+import type { OpenOrders } from '@tandem/inline-models';
 import type { CustomerOrdersEntity } from '@tandem/read/models';
 
 /** The customer dashboard as the API shows it: the `Customer` schema of libs/contracts. */
 export type CustomerView = Customer;
 
-export function toCustomerView(row: CustomerOrdersEntity): CustomerView {
+/** The dashboard row (read DB, async) with the open orders (inline model, current), or null for those unknown. */
+export function toCustomerView(row: CustomerOrdersEntity, openOrders: OpenOrders | null): CustomerView {
   return {
     id: row.customerId,
     name: row.name ?? '',
@@ -21,5 +23,6 @@ export function toCustomerView(row: CustomerOrdersEntity): CustomerView {
     lifetimeValue: row.lifetimeValue,
     registeredAt: row.registeredAt?.toISOString() ?? null,
     updatedAt: row.updatedAt.toISOString(),
+    openOrders: openOrders && { count: openOrders.count, total: openOrders.total },
   };
 }
