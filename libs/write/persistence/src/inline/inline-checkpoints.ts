@@ -29,16 +29,23 @@ export function claimCheckpointPart(
   const at = (value: unknown): string => `$${params.push(value)}`;
   const model = `${at(claim.model)}::text`;
   const stream = `${at(claim.streamId)}::uuid`;
-  const lastRead =
-    claim.lastRead === null
-      ? `COALESCE((SELECT max(p.version) FROM events p WHERE p.stream_id = ${stream}
-           AND p.version <= ${at(claim.expectedVersion)}::int AND p.type = ANY(${at(claim.readTypes)}::text[])), 0)`
-      : `${at(claim.lastRead)}::int`;
+  // With no earlier event the model reads (a first PlaceOrder), any checkpoint will do: the claim only moves it.
+  let holds = { source: '', update: '' };
+  if (claim.lastRead !== 0) {
+    const lastRead =
+      claim.lastRead === null
+        ? `COALESCE((SELECT max(p.version) FROM events p WHERE p.stream_id = ${stream}
+             AND p.version <= ${at(claim.expectedVersion)}::int AND p.type = ANY(${at(claim.readTypes)}::text[])), 0)`
+        : `${at(claim.lastRead)}::int`;
+    holds = {
+      source: `HAVING COALESCE((SELECT k.version FROM inline_checkpoints k WHERE k.model = ${model}
+          AND k.stream_id = ${stream}), 0) >= ${lastRead}`,
+      update: ` WHERE c.version >= ${lastRead}`,
+    };
+  }
   return `INSERT INTO inline_checkpoints AS c (model, stream_id, version)
-    SELECT ${model}, ${stream}, max(a.version) FROM appended a
-    HAVING COALESCE((SELECT k.version FROM inline_checkpoints k WHERE k.model = ${model} AND k.stream_id = ${stream}), 0)
-      >= ${lastRead}
-    ON CONFLICT (model, stream_id) DO UPDATE SET version = EXCLUDED.version WHERE c.version >= ${lastRead}
+    SELECT ${model}, ${stream}, max(a.version) FROM appended a ${holds.source}
+    ON CONFLICT (model, stream_id) DO UPDATE SET version = EXCLUDED.version${holds.update}
     RETURNING 1`;
 }
 
