@@ -8,8 +8,6 @@ const INLINE_POOL_SIZE = 2;
 /** The query service's connection to the inline models: read-only, and nothing but their queries goes through it. */
 export interface InlineDatabase {
   reader: InlineReader;
-  /** For the readiness check. */
-  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,7 +41,6 @@ export async function openInlineDatabase(url: string, logger: Logger): Promise<I
     reader: {
       query: async <Row>(sql: string, params: unknown[]) => (await pool.query(sql, params)).rows as Row[],
     },
-    ping: async () => void (await pool.query('SELECT 1')),
     close: () => pool.end(),
   };
 }

@@ -76,8 +76,8 @@ export const Customer = z.looseObject({
     .describe(
       "The customer's open-order exposure, kept inline with the commands (in their write transaction): current as of " +
         'the answer, with no consistency token (on a replica of the write DB, behind it by its replay lag). Zeros for ' +
-        'a customer with none; null while the service cannot tell (the model is being filled, or the service runs ' +
-        'without its connection to it).',
+        'a customer with none; null while the service cannot tell (the model is being filled, or its database does ' +
+        'not answer).',
     ),
 });
 export type Customer = z.infer<typeof Customer>;
