@@ -137,15 +137,17 @@ describe('inline models in the command transaction', () => {
         withModel ? { inline: exposure } : {},
       );
       const who = customer();
-      const orderId = await orderLife(plain, who, steps.slice(0, -1));
+      const orderId = await orderLife(withModel ? inline : plain, who, steps.slice(0, -1));
       const before = counted.count();
       await orderCommand(transactions, orderId, () => stepCommand(steps.at(-1) ?? 'line', orderId, who, 7));
       return counted.count() - before;
     };
     const place: OrderStep[] = ['create', 'line', 'place'];
     const line: OrderStep[] = ['create', 'line', 'line'];
+    const ship: OrderStep[] = ['create', 'line', 'place', 'ship'];
     expect(await trips(true, line)).toBe(await trips(false, line));
     expect(await trips(true, place)).toBe(await trips(false, place));
+    expect(await trips(true, ship)).toBe(await trips(false, ship));
     // BEGIN, the load, the append (the model's claim and writes are part of it), COMMIT.
     expect(await trips(true, place)).toBe(4);
   });
