@@ -3,6 +3,7 @@
 // with the model and without it, in alternating blocks on the same database and pool, so that the machine's other
 // load falls on both alike. Each connection has a customer and orders of its own (no two wait for one row).
 // Runs on BENCH_POSTGRES_URL (a scratch database is created and dropped), else TEST_POSTGRES_URL, else PGlite.
+// At the end, a rebuild of the model from the events written: how long commands applying it would wait.
 // Usage: npm run bench -- inline [--connections N] [--blocks N] [--orders N]   (orders per connection per block)
 import { randomUUID } from 'node:crypto';
 import { customerExposureModel } from '@tandem/inline-models';
@@ -10,6 +11,7 @@ import { createTestDatabase } from '@tandem/platform/testing';
 import { decideOrder, type OrderCommand, type OrderState } from '@tandem/write/domain';
 import {
   createWriteDataSource,
+  InlineCatchUp,
   InlineProjections,
   migrateWriteDatabase,
   PostgresCommandTransactions,
@@ -28,10 +30,9 @@ export async function main(args: string[]): Promise<void> {
   await dataSource.initialize();
   try {
     await migrateWriteDatabase(dataSource);
+    const inline = new InlineProjections([customerExposureModel]);
     const transactions: Record<Mode, PostgresCommandTransactions> = {
-      on: new PostgresCommandTransactions(dataSource, {
-        inline: new InlineProjections([customerExposureModel]),
-      }),
+      on: new PostgresCommandTransactions(dataSource, { inline }),
       off: new PostgresCommandTransactions(dataSource),
     };
     const run = (mode: Mode, orderId: string, command: (state: OrderState | null) => OrderCommand) =>
@@ -126,7 +127,11 @@ export async function main(args: string[]): Promise<void> {
         `| ${name.padEnd(12)} | ${String(s.commands).padStart(8)} | ${String(s.commandsPerSecond).padStart(10)} | ${s.p50Ms.toFixed(2).padStart(6)} | ${s.p99Ms.toFixed(2).padStart(6)} |`,
       );
     }
-    console.log(`RESULT ${JSON.stringify({ connections, blocks, ordersPerBlock, on, off })}`);
+    const rebuild = await new InlineCatchUp(dataSource, inline).rebuild(customerExposureModel.name);
+    console.log(`\nrebuild of ${rebuild.model}: ${rebuild.events} events in ${rebuild.ms} ms`);
+    console.log(
+      `RESULT ${JSON.stringify({ connections, blocks, ordersPerBlock, on, off, rebuild: { events: rebuild.events, ms: rebuild.ms } })}`,
+    );
   } finally {
     await dataSource.destroy();
     await database.drop();
