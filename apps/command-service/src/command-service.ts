@@ -13,8 +13,8 @@ import {
   OutboxRelay,
   type OutboxRelayOptions,
 } from '@tandem/write/persistence';
-import { createAppModule } from './app.module';
 import type { DataSource } from 'typeorm';
+import { createAppModule } from './app.module';
 import { SERVICE_NAME, type CommandServiceConfig } from './config';
 
 export interface CommandService {
@@ -25,8 +25,8 @@ export interface CommandService {
 /**
  * Builds the command service: connects the write DB (applying migrations unless told not to), fills or catches up
  * the inline models it applies (before it takes a command), makes sure the event topics exist, starts the outbox
- * relay and returns the Nest app, ready to listen. `app.close()` (or SIGTERM)
- * stops the relay, closes the producer and the pool.
+ * relay and returns the Nest app, ready to listen. `app.close()` (or SIGTERM) stops the relay, closes the producer
+ * and the pool.
  */
 export async function createCommandService(
   config: CommandServiceConfig,
