@@ -1,5 +1,6 @@
 // Lint for the whole workspace. The module-boundary rule below is the architecture's dependency rule:
-// the read side never imports the write side (and the reverse); only contracts and platform code cross.
+// the read side never imports the write side (and the reverse); only contracts, platform code and the inline read
+// models (scope:inline: definitions the write side applies and the read side queries) cross.
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 
@@ -19,8 +20,16 @@ export default [
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
-            { sourceTag: 'scope:write', onlyDependOnLibsWithTags: ['scope:write', 'scope:shared'] },
-            { sourceTag: 'scope:read', onlyDependOnLibsWithTags: ['scope:read', 'scope:shared'] },
+            {
+              sourceTag: 'scope:write',
+              onlyDependOnLibsWithTags: ['scope:write', 'scope:shared', 'scope:inline'],
+            },
+            {
+              sourceTag: 'scope:read',
+              onlyDependOnLibsWithTags: ['scope:read', 'scope:shared', 'scope:inline'],
+            },
+            // Inline read models are plain definitions and queries: they know neither side.
+            { sourceTag: 'scope:inline', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             // Tests, benchmarks and the dev stack are never deployed: they may reach any side to drive or inspect it.
@@ -31,6 +40,7 @@ export default [
                 'scope:read',
                 'scope:gateway',
                 'scope:shared',
+                'scope:inline',
                 'scope:tooling',
               ],
             },

@@ -1,14 +1,17 @@
 // AddOrderLine throughput through the gateway and the command service (separate processes, real Postgres, the dev
 // Kafka broker with the relay running), against a raw ceiling: plain `pg` doing the same SQL per command (load the
-// stream, append the event and its outbox row, commit) at the same concurrency, on distinct orders.
+// stream, append the event and its outbox row, commit) at the same concurrency, on distinct orders. Then PlaceOrder
+// and ShipOrder on distinct orders (a customer per connection): the commands whose events the inline
+// customer-exposure model reads, so `--inline on|off` (INLINE_PROJECTIONS=customer-exposure or none) shows what
+// applying it in the command's transaction costs. AddOrderLine's events are read by no inline model.
 // Usage: BENCH_POSTGRES_URL=postgres://... npm run bench -- commands [--commands N] [--connections N]
-//        [--kafka apache|dev]
+//        [--kafka apache|dev] [--inline on|off] [--lifecycle N]
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Client, Pool } from 'pg';
 import { freePort } from '@tandem/dev-stack';
-import { kafkaOption, option, percentile, startBenchBroker } from '../support';
+import { choiceOption, kafkaOption, option, percentile, startBenchBroker } from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const LINES_PER_ORDER = 90;
@@ -63,11 +66,37 @@ async function drive(
   return { commands: perWorker * connections, seconds, latenciesMs };
 }
 
+/** `connections` workers; worker w sends, for each of its orders in turn, the commands `steps` gives for it. */
+async function driveEach(
+  connections: number,
+  ordersOf: string[][],
+  steps: (orderId: string) => Array<() => Promise<unknown>>,
+): Promise<Run> {
+  const latenciesMs: number[] = [];
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: connections }, async (_, worker) => {
+      for (const orderId of ordersOf[worker] ?? []) {
+        for (const send of steps(orderId)) {
+          const t0 = process.hrtime.bigint();
+          await send();
+          latenciesMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        }
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { commands: latenciesMs.length, seconds, latenciesMs };
+}
+
 export async function main(args: string[]): Promise<void> {
   const serverUrl = process.env['BENCH_POSTGRES_URL'];
   if (!serverUrl) throw new Error('set BENCH_POSTGRES_URL (a real PostgreSQL server) to run this benchmark');
   const commands = option(args, '--commands', 9600);
   const connections = option(args, '--connections', 32);
+  const inline = choiceOption(args, '--inline', ['on', 'off'] as const, 'on');
+  // PlaceOrder + ShipOrder commands: half as many orders, each placed then shipped.
+  const lifecycleOrdersPerWorker = Math.ceil(option(args, '--lifecycle', 3200) / connections / 2);
   const ordersPerWorker = Math.ceil(commands / connections / LINES_PER_ORDER);
 
   execFileSync(process.execPath, ['tools/build/build.mjs', 'command-service'], {
@@ -94,6 +123,7 @@ export async function main(args: string[]): Promise<void> {
         WRITE_DATABASE_POOL_SIZE: String(connections),
         KAFKA_BROKERS: broker.bootstrap,
         TOPIC_PARTITIONS: '6',
+        INLINE_PROJECTIONS: inline === 'on' ? 'customer-exposure' : 'none',
       }),
     );
     const commandUrl = `http://127.0.0.1:${commandPort}`;
@@ -110,11 +140,12 @@ export async function main(args: string[]): Promise<void> {
     const api = `http://127.0.0.1:${gatewayPort}/api`;
     await waitReady(`http://127.0.0.1:${gatewayPort}`, 'live');
 
-    const post = async (url: string, body: unknown): Promise<{ id: string }> => {
+    const post = async (url: string, body?: unknown): Promise<{ id: string }> => {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+        ...(body === undefined
+          ? {}
+          : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
       });
       if (response.status >= 300) throw new Error(`${url}: ${response.status} ${await response.text()}`);
       return (await response.json()) as { id: string };
@@ -142,6 +173,29 @@ export async function main(args: string[]): Promise<void> {
       },
     );
     const brokerCpuSeconds = broker.cpuSeconds() - brokerCpuBefore;
+
+    // PlaceOrder then ShipOrder, on orders of one line each, a customer per connection (so that no two connections
+    // wait for the same exposure row).
+    const lifecycleOrders: string[][] = [];
+    for (let w = 0; w < connections; w++) {
+      const owner = await post(`${api}/customers`, {
+        name: `Bench ${w}`,
+        email: `bench-${w}-${randomUUID()}@example.com`,
+        currency: 'EUR',
+        creditLimit: 1_000_000_000,
+      });
+      const mine: string[] = [];
+      for (let o = 0; o < lifecycleOrdersPerWorker; o++) {
+        const order = await post(`${api}/orders`, { customerId: owner.id });
+        await post(`${api}/orders/${order.id}/lines`, { sku: 'L', quantity: 1, unitPrice: 100 });
+        mine.push(order.id);
+      }
+      lifecycleOrders.push(mine);
+    }
+    const lifecycle = await driveEach(connections, lifecycleOrders, (orderId) => [
+      () => post(`${api}/orders/${orderId}/place`),
+      () => post(`${api}/orders/${orderId}/ship`),
+    ]);
 
     // Raw ceiling: the same statements per command, straight from a pg pool.
     const pool = new Pool({ connectionString: dbUrl.toString(), max: connections });
@@ -202,9 +256,16 @@ export async function main(args: string[]): Promise<void> {
         percentile(full.latenciesMs, 99),
       ],
       ['raw pg ceiling', rate(raw), percentile(raw.latenciesMs, 50), percentile(raw.latenciesMs, 99)],
+      [
+        'place + ship (gateway)',
+        rate(lifecycle),
+        percentile(lifecycle.latenciesMs, 50),
+        percentile(lifecycle.latenciesMs, 99),
+      ],
     ] as const;
     console.log(
-      `\nAddOrderLine, ${full.commands} commands on distinct orders, ${connections} connections, ${broker.name}\n`,
+      `\nAddOrderLine, ${full.commands} commands on distinct orders, ${connections} connections, ${broker.name}; ` +
+        `then ${lifecycle.commands} PlaceOrder + ShipOrder; inline model ${inline}\n`,
     );
     console.log('| path                      | commands/s | p50 ms | p99 ms |');
     console.log('| ------------------------- | ---------: | -----: | -----: |');
@@ -218,6 +279,7 @@ export async function main(args: string[]): Promise<void> {
     console.log(
       `RESULT ${JSON.stringify({
         kafka: kafkaKind,
+        inline,
         commands: full.commands,
         connections,
         commandsPerSecond: rate(full),
@@ -226,6 +288,12 @@ export async function main(args: string[]): Promise<void> {
         rawCeilingPerSecond: rate(raw),
         ratioToCeiling: ratio,
         brokerCpuCoresDuringCommands: Math.round((brokerCpuSeconds / full.seconds) * 1000) / 1000,
+        placeShip: {
+          commands: lifecycle.commands,
+          commandsPerSecond: rate(lifecycle),
+          p50Ms: Math.round(percentile(lifecycle.latenciesMs, 50) * 10) / 10,
+          p99Ms: Math.round(percentile(lifecycle.latenciesMs, 99) * 10) / 10,
+        },
       })}`,
     );
   } finally {

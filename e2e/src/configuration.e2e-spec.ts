@@ -33,6 +33,8 @@ describe('configuration is validated at start', () => {
     ['query-service', 'READ_DATABASE_URL', 'postgres://host-without-database'],
     ['gateway', 'COMMAND_SERVICE_URL', 'ftp://example'],
     ['command-service', 'PORT', '99999'],
+    ['command-service', 'INLINE_PROJECTIONS', 'customer-exposure,order-summary'],
+    ['query-service', 'INLINE_DATABASE_URL', 'mysql://replica/write'],
   ])('%s with a malformed %s exits non-zero and names it', (app, variable, value) => {
     const result = start(app, { ...VALID, [variable]: value });
     expect(result.status).not.toBe(0);

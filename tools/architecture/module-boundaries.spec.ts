@@ -41,6 +41,10 @@ const refused: Array<[string, string, string]> = [
   // models import contracts, for the events they read: contracts importing them is refused as a cycle.)
   ['platform code importing the write domain', 'libs/platform/http/src/probe.ts', '@tandem/write/domain'],
   ['platform code importing read models', 'libs/platform/config/src/probe.ts', '@tandem/read/models'],
+  ['an inline model importing the write domain', 'libs/inline-models/src/probe.ts', '@tandem/write/domain'],
+  ['an inline model importing read models', 'libs/inline-models/src/probe.ts', '@tandem/read/models'],
+  ['the gateway importing inline models', 'apps/gateway/src/probe.ts', '@tandem/inline-models'],
+  ['platform code importing inline models', 'libs/platform/sql/src/probe.ts', '@tandem/inline-models'],
 ];
 const impure: Array<[string, string, string]> = [
   ['the pure domain importing TypeORM', 'libs/write/domain/src/probe.ts', 'typeorm'],
@@ -56,6 +60,23 @@ const allowed: Array<[string, string, string]> = [
     'the query service importing the read progress entry',
     'apps/query-service/src/probe.ts',
     '@tandem/read/projections/progress',
+  ],
+  // Inline models are the one definition both sides use: the write side applies them, the read side queries them.
+  [
+    'write persistence importing inline models',
+    'libs/write/persistence/src/probe.ts',
+    '@tandem/inline-models',
+  ],
+  [
+    'the command service importing inline models',
+    'apps/command-service/src/probe.ts',
+    '@tandem/inline-models',
+  ],
+  ['the query service importing inline models', 'apps/query-service/src/probe.ts', '@tandem/inline-models'],
+  [
+    'an inline model importing the read-model kit',
+    'libs/inline-models/src/probe.ts',
+    '@tandem/platform/read-model',
   ],
 ];
 

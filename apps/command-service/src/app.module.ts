@@ -8,6 +8,7 @@ import {
   COMMAND_TRANSACTIONS,
   PostgresCommandTransactions,
   type IdempotencyKeySweeper,
+  type InlineProjections,
   type KafkaOutboxPublisher,
   type OutboxRelay,
 } from '@tandem/write/persistence';
@@ -21,6 +22,8 @@ export interface CommandServiceInfrastructure {
   publisher: KafkaOutboxPublisher;
   relay: OutboxRelay | undefined;
   sweeper: IdempotencyKeySweeper;
+  /** The read models each command's transaction applies (`INLINE_PROJECTIONS`), already filled. */
+  inline: InlineProjections;
 }
 
 const INFRASTRUCTURE = Symbol('CommandServiceInfrastructure');
@@ -59,7 +62,9 @@ export function createAppModule(infrastructure: CommandServiceInfrastructure): T
       { provide: INFRASTRUCTURE, useValue: infrastructure },
       {
         provide: COMMAND_TRANSACTIONS,
-        useValue: new PostgresCommandTransactions(infrastructure.dataSource),
+        useValue: new PostgresCommandTransactions(infrastructure.dataSource, {
+          inline: infrastructure.inline,
+        }),
       },
       InfrastructureShutdown,
       ...CUSTOMER_COMMAND_HANDLERS,

@@ -1,16 +1,20 @@
 import type { INestApplication } from '@nestjs/common';
 import { EVENT_TOPICS } from '@tandem/contracts';
+import { INLINE_MODELS, INLINE_MODEL_NAMES } from '@tandem/inline-models';
 import { createHttpApp } from '@tandem/platform/http';
 import { createKafka, ensureTopics, topicNames } from '@tandem/platform/kafka';
 import type { Logger } from '@tandem/platform/observability';
 import {
   createWriteDataSource,
   IdempotencyKeySweeper,
+  InlineCatchUp,
+  InlineProjections,
   KafkaOutboxPublisher,
   migrateWriteDatabase,
   OutboxRelay,
   type OutboxRelayOptions,
 } from '@tandem/write/persistence';
+import type { DataSource } from 'typeorm';
 import { createAppModule } from './app.module';
 import { SERVICE_NAME, type CommandServiceConfig } from './config';
 
@@ -20,9 +24,10 @@ export interface CommandService {
 }
 
 /**
- * Builds the command service: connects the write DB (applying migrations unless told not to), makes sure the
- * event topics exist, starts the outbox relay and the idempotency-key sweeper and returns the Nest app, ready to
- * listen. `app.close()` (or SIGTERM) stops the relay and the sweeper, closes the producer and the pool.
+ * Builds the command service: connects the write DB (applying migrations unless told not to), fills or catches up
+ * the inline models it applies (before it takes a command), makes sure the event topics exist, starts the outbox
+ * relay and the idempotency-key sweeper and returns the Nest app, ready to listen. `app.close()` (or SIGTERM) stops
+ * the relay and the sweeper, closes the producer and the pool.
  */
 export async function createCommandService(
   config: CommandServiceConfig,
@@ -40,6 +45,7 @@ export async function createCommandService(
       const applied = await migrateWriteDatabase(dataSource);
       if (applied.length > 0) logger.info({ applied }, 'write database migrated');
     }
+    const inline = await prepareInlineModels(dataSource, config, logger);
     const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger });
     const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
     await ensureTopics(
@@ -60,7 +66,7 @@ export async function createCommandService(
       intervalMs: config.IDEMPOTENCY_SWEEP_INTERVAL_MS,
     });
     const app = await createHttpApp(
-      createAppModule({ dataSource, kafka, publisher, relay, sweeper }),
+      createAppModule({ dataSource, kafka, publisher, relay, sweeper, inline }),
       logger,
     );
     relay?.start();
@@ -70,6 +76,32 @@ export async function createCommandService(
     await dataSource.destroy();
     throw error;
   }
+}
+
+/**
+ * The inline models `INLINE_PROJECTIONS` names, made whole before the first command: each is filled from the event
+ * store if it never was, or caught up with what was written without it. Models left out are forgotten (emptied and
+ * marked unfilled): this service's commands would not reach them, so the query service must not trust them.
+ */
+async function prepareInlineModels(
+  dataSource: DataSource,
+  config: CommandServiceConfig,
+  logger: Logger,
+): Promise<InlineProjections> {
+  const inline = new InlineProjections(config.INLINE_PROJECTIONS.map((name) => INLINE_MODELS[name]));
+  const catchUp = new InlineCatchUp(dataSource, inline);
+  const unused = INLINE_MODEL_NAMES.filter((name) => !config.INLINE_PROJECTIONS.includes(name));
+  if (unused.length > 0) {
+    await catchUp.forget(unused.map((name) => INLINE_MODELS[name]));
+    logger.info({ models: unused }, 'inline models not applied here: emptied and marked unfilled');
+  }
+  for (const report of await catchUp.run()) {
+    logger.info(
+      report,
+      `inline model ${report.model} ${report.how} (${report.events} events, ${report.ms} ms)`,
+    );
+  }
+  return inline;
 }
 
 /** `main.js migrate`: applies the write DB's migrations and returns their names. */

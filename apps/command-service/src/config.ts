@@ -11,6 +11,37 @@ import {
   port,
   postgresUrl,
 } from '@tandem/platform/config';
+import { INLINE_MODEL_NAMES, type InlineModelName } from '@tandem/inline-models';
+
+/**
+ * The read models applied inline, in each command's transaction (docs/services.md, "Inline or async"): a comma
+ * list of `libs/inline-models` names, default all of them; `none` for none.
+ */
+const inlineModelList = z
+  .string()
+  .optional()
+  .superRefine((value, ctx) => {
+    if (value === undefined || value === 'none') return;
+    const seen = new Set<string>();
+    for (const name of value.split(',').map((part) => part.trim())) {
+      if (!(INLINE_MODEL_NAMES as readonly string[]).includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown inline model "${name}"; known: ${INLINE_MODEL_NAMES.join(', ')} (or none)`,
+        });
+      } else if (seen.has(name)) {
+        ctx.addIssue({ code: 'custom', message: `names ${name} twice` });
+      }
+      seen.add(name);
+    }
+  })
+  .transform((value): InlineModelName[] =>
+    value === undefined
+      ? [...INLINE_MODEL_NAMES]
+      : value === 'none'
+        ? []
+        : [...new Set(value.split(',').map((name) => name.trim() as InlineModelName))],
+  );
 
 /** The command service's environment (see docs/services.md). */
 export const CommandServiceConfigSchema = z.object({
@@ -25,11 +56,15 @@ export const CommandServiceConfigSchema = z.object({
   IDEMPOTENCY_KEY_RETENTION_HOURS: z.pipe(integer({ min: 24, max: 8760, default: 25 }), z.number()),
   IDEMPOTENCY_SWEEP_INTERVAL_MS: z.pipe(integer({ min: 100, max: 3_600_000, default: 60_000 }), z.number()),
   RUN_MIGRATIONS: boolean(true),
+  INLINE_PROJECTIONS: inlineModelList,
   LOG_LEVEL: logLevel(),
 });
 export type CommandServiceConfig = z.infer<typeof CommandServiceConfigSchema>;
 
-/** `main.js migrate` needs the database alone, so a migration job does not have to know about Kafka. */
+/**
+ * `main.js migrate` needs the database alone, so a migration job does not have to know about Kafka; so does
+ * `main.js inline-rebuild <model>`.
+ */
 export const MigrateConfigSchema = CommandServiceConfigSchema.pick({
   WRITE_DATABASE_URL: true,
   LOG_LEVEL: true,

@@ -3,12 +3,24 @@ import './tracing';
 import { createLogger, initMetrics } from '@tandem/platform/observability';
 import { createCommandService, migrateOnly } from './command-service';
 import { loadCommandServiceConfig, loadMigrateConfig, SERVICE_NAME } from './config';
+import { rebuildInlineModel, UnknownInlineModel } from './inline-rebuild';
 
 async function migrate(): Promise<void> {
   const config = loadMigrateConfig();
   const logger = createLogger(SERVICE_NAME, config.LOG_LEVEL);
   const applied = await migrateOnly(config.WRITE_DATABASE_URL);
   logger.info({ applied }, `write database migrated (${applied.length} applied)`);
+}
+
+async function inlineRebuild(model: string | undefined): Promise<void> {
+  const config = loadMigrateConfig();
+  try {
+    await rebuildInlineModel(config.WRITE_DATABASE_URL, model, createLogger(SERVICE_NAME, config.LOG_LEVEL));
+  } catch (error) {
+    if (!(error instanceof UnknownInlineModel)) throw error;
+    process.stderr.write(`${SERVICE_NAME}: ${error.message}\n`);
+    process.exit(64);
+  }
 }
 
 async function serve(): Promise<void> {
@@ -22,13 +34,14 @@ async function serve(): Promise<void> {
 }
 
 const mode = process.argv[2];
-(mode === 'migrate' ? migrate() : serve()).then(
+const task = mode === 'migrate' ? 'migrate' : mode === 'inline-rebuild' ? 'rebuild an inline model' : 'start';
+(mode === 'migrate' ? migrate() : mode === 'inline-rebuild' ? inlineRebuild(process.argv[3]) : serve()).then(
   () => {
-    if (mode === 'migrate') process.exit(0);
+    if (mode === 'migrate' || mode === 'inline-rebuild') process.exit(0);
   },
   (error: unknown) => {
     process.stderr.write(
-      `${SERVICE_NAME} failed to ${mode === 'migrate' ? 'migrate' : 'start'}: ${
+      `${SERVICE_NAME} failed to ${task}: ${
         error instanceof Error ? (error.stack ?? error.message) : String(error)
       }\n`,
     );

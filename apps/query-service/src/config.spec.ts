@@ -25,4 +25,15 @@ describe('query-service configuration', () => {
       'READ_DATABASE_URL',
     ]);
   });
+  test("takes the inline models' read-only database as an optional URL, checked like the others", () => {
+    const env = { READ_DATABASE_URL: 'postgres://u@db:5432/read' };
+    expect(parseQueryServiceConfig(env).INLINE_DATABASE_URL).toBeUndefined();
+    expect(
+      parseQueryServiceConfig({ ...env, INLINE_DATABASE_URL: 'postgres://ro@write-replica:5432/write' })
+        .INLINE_DATABASE_URL,
+    ).toBe('postgres://ro@write-replica:5432/write');
+    expect(() => parseQueryServiceConfig({ ...env, INLINE_DATABASE_URL: 'mysql://x/y' })).toThrow(
+      /INLINE_DATABASE_URL: must use postgres:\/\//,
+    );
+  });
 });

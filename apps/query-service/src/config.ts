@@ -13,10 +13,13 @@ import {
 /**
  * The query service's environment. CURSOR_SECRET signs list cursors (HMAC): every replica must share it, or a
  * cursor issued by one is refused by another; the development default is public, so set it in production.
+ * INLINE_DATABASE_URL is the read-only way to the inline models (ARCHITECTURE decision 12): a replica of the write
+ * DB in production, the write DB itself in development; without it, reads answer them as unknown (null).
  */
 export const QueryServiceConfigSchema = z.object({
   PORT: z.pipe(port(3002), z.number()),
   READ_DATABASE_URL: postgresUrl(),
+  INLINE_DATABASE_URL: postgresUrl().optional(),
   RUN_MIGRATIONS: boolean(false),
   CURSOR_SECRET: z
     .string()

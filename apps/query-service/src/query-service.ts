@@ -11,6 +11,8 @@ import { GET_ORDER } from './orders/get-order';
 import { LIST_ORDERS } from './orders/list-orders';
 import { READ_DATA_SOURCE, ReadDatabaseModule } from './read-database/read-database.module';
 import { GET_DAILY_SALES } from './reports/get-daily-sales';
+import { openInlineDatabase, type InlineDatabase } from './inline-database/inline-database';
+import { InlineDatabaseModule } from './inline-database/inline-database.module';
 import { CURSOR_SECRET } from './orders/list-orders/order-cursor';
 
 // One entry per query folder: its controller and its handler.
@@ -22,8 +24,9 @@ const SLICES: Array<{ controllers: Type<unknown>[]; handlers: Type<unknown>[] }>
 ];
 
 /**
- * Builds the query service: `@nestjs/cqrs` query handlers over the read DB only, one folder per query. The read DB
- * pool is opened here and closed with the app.
+ * Builds the query service: `@nestjs/cqrs` query handlers over the read DB, one folder per query, and the inline
+ * models through a read-only connection to the write DB (or its replica) when `INLINE_DATABASE_URL` is set. Both
+ * pools are opened here and closed with the app.
  */
 export async function createQueryService(
   config: QueryServiceConfig,
@@ -35,15 +38,25 @@ export async function createQueryService(
     applicationName: 'query-service',
   });
   await dataSource.initialize();
-  if (config.RUN_MIGRATIONS) await migrateReadDatabase(dataSource);
+  let inline: InlineDatabase | null = null;
+  try {
+    if (config.RUN_MIGRATIONS) await migrateReadDatabase(dataSource);
+    if (config.INLINE_DATABASE_URL) inline = await openInlineDatabase(config.INLINE_DATABASE_URL, logger);
+  } catch (error) {
+    await dataSource.destroy().catch(() => undefined);
+    throw error;
+  }
+  const inlineDatabase = inline;
 
   @Module({
     imports: [
       CqrsModule.forRoot(),
       ReadDatabaseModule.register(dataSource),
+      InlineDatabaseModule.register(inlineDatabase?.reader ?? null, logger),
       HealthModule.register({
         inject: [READ_DATA_SOURCE],
         useFactory: (db: DataSource) => [
+          // Not the inline database: without it only the customers' open orders are unknown (OpenOrdersReads).
           { name: 'read-database', check: async () => void (await db.query('SELECT 1')) },
         ],
       }),
@@ -59,6 +72,7 @@ export async function createQueryService(
   class QueryServiceModule {
     async onApplicationShutdown(): Promise<void> {
       if (dataSource.isInitialized) await dataSource.destroy();
+      await inlineDatabase?.close();
     }
   }
 
@@ -66,6 +80,7 @@ export async function createQueryService(
     return await createHttpApp(QueryServiceModule, logger);
   } catch (error) {
     await dataSource.destroy().catch(() => undefined);
+    await inlineDatabase?.close().catch(() => undefined);
     throw error;
   }
 }

@@ -151,6 +151,13 @@ describe('docker/compose.yaml', () => {
     }
   });
 
+  it('gives the query service the write DB for the inline models, once the write migration has made their tables', () => {
+    const query = service(compose, 'query-service');
+    expect(environment(query).get('INLINE_DATABASE_URL')).toMatch(/@write-db:5432\/tandem_write$/);
+    expect(dependsOn(query).get('migrate-write')).toBe('service_completed_successfully');
+    expect(dependsOn(query).get('write-db')).toBe('service_healthy');
+  });
+
   it('starts each service after what it needs is healthy, and builds it from the Dockerfile target of its name', () => {
     expect(dependsOn(service(compose, 'migrate-write')).get('write-db')).toBe('service_healthy');
     expect(dependsOn(service(compose, 'migrate-read')).get('read-db')).toBe('service_healthy');

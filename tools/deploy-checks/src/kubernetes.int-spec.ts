@@ -304,8 +304,17 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
       'command-service:WRITE_DATABASE_URL',
       'projection-service:READ_DATABASE_URL',
       'query-service:CURSOR_SECRET',
+      'query-service:INLINE_DATABASE_URL',
       'query-service:READ_DATABASE_URL',
     ]);
+  });
+
+  it('gives the query service its own read-only URL for the inline models, never the write URL', () => {
+    const query = named(resources, 'Deployment', 'query-service');
+    const inline = arrayAt(query, 'spec', 'template', 'spec', 'containers', 0, 'env').find(
+      (env) => stringAt(env, 'name') === 'INLINE_DATABASE_URL',
+    );
+    expect(at(inline, 'valueFrom', 'secretKeyRef')).toEqual({ name: 'tandem-db', key: 'inline-url' });
   });
 
   it.each(APPS)(

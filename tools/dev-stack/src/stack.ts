@@ -103,6 +103,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         ...common,
         PORT: String(ports['query-service']),
         READ_DATABASE_URL: readDatabaseUrl,
+        // The inline models: on the write DB itself in development (a read replica of it in production).
+        INLINE_DATABASE_URL: writeDatabaseUrl,
       },
       gateway: {
         ...common,

@@ -1,11 +1,13 @@
 import type { Customer } from '@tandem/contracts';
+import type { OpenOrders } from '@tandem/inline-models';
 import type { CustomerOrdersRow } from '@tandem/read/models';
 import { apiTime, apiTimeOrNull } from '../api-time';
 
 /** The customer dashboard as the API shows it: the `Customer` schema of libs/contracts. */
 export type CustomerView = Customer;
 
-export function toCustomerView(row: CustomerOrdersRow): CustomerView {
+/** The dashboard row (read DB, async) with the open orders (inline model, current), or null for those unknown. */
+export function toCustomerView(row: CustomerOrdersRow, openOrders: OpenOrders | null): CustomerView {
   return {
     id: row.customer_id,
     name: row.name ?? '',
@@ -22,5 +24,6 @@ export function toCustomerView(row: CustomerOrdersRow): CustomerView {
     lifetimeValue: row.lifetime_value,
     registeredAt: apiTimeOrNull(row.registered_at),
     updatedAt: apiTime(row.updated_at),
+    openOrders: openOrders && { count: openOrders.count, total: openOrders.total },
   };
 }

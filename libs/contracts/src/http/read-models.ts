@@ -65,6 +65,20 @@ export const Customer = z.looseObject({
   ),
   registeredAt: Timestamp.nullable(),
   updatedAt: Timestamp,
+  openOrders: z
+    .looseObject({
+      count: z.number().int().min(0).describe('Orders placed and not yet shipped or cancelled'),
+      total: MinorUnitsSum.describe(
+        'Their total, in minor units of the customer currency, as a decimal string (a sum over any number of orders)',
+      ),
+    })
+    .nullable()
+    .describe(
+      "The customer's open-order exposure, kept inline with the commands (in their write transaction): current as of " +
+        'the answer, with no consistency token (on a replica of the write DB, behind it by its replay lag). Zeros for ' +
+        'a customer with none; null while the service cannot tell (the model is being filled, or its database does ' +
+        'not answer).',
+    ),
 });
 export type Customer = z.infer<typeof Customer>;
 

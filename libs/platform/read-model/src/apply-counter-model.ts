@@ -28,6 +28,36 @@ export async function applyCounterModel<E extends TypedEvent>(
   events: readonly ModelEvent<E>[],
   context: ReadModelContext,
 ): Promise<void> {
+  const params: unknown[] = [];
+  const statements = counterModelWrites(model, events, { table: context.table(model.table), params });
+  const last = statements.pop();
+  if (last === undefined) return;
+  const sql =
+    statements.length === 0
+      ? last
+      : `WITH ${statements.map((s, i) => `shape${i} AS (${s})`).join(', ')} ${last}`;
+  await context.query(sql, params);
+}
+
+export interface CounterWritesOptions {
+  /** The table written (the model's own, or a copy). */
+  table: string;
+  /** The statements' parameters are appended here, numbered after those already in it. */
+  params: unknown[];
+  /** An SQL condition every row written must meet: the writes of a larger statement, made to wait for part of it. */
+  when?: string;
+}
+
+/**
+ * The writes `applyCounterModel` makes, as data-modifying statements (none when no event changes a row) for a
+ * caller that sends them inside a statement of its own: each as a `WITH` part, never nested in another's. Each
+ * statement writes other rows, so they can run in any order.
+ */
+export function counterModelWrites<E extends TypedEvent>(
+  model: CounterModel<E, CounterColumns>,
+  events: readonly ModelEvent<E>[],
+  options: CounterWritesOptions,
+): string[] {
   const names = Object.keys(model.columns);
   const keys = names.filter((n) => model.columns[n]?.role === 'key');
   const rows = new Map<string, Folded>();
@@ -36,9 +66,9 @@ export async function applyCounterModel<E extends TypedEvent>(
       fold(model.name, model.columns, keys, rows, change as Record<string, Value>);
     }
   }
-  if (rows.size === 0) return;
+  if (rows.size === 0) return [];
 
-  // Rows grouped by the `set` columns they bring: each group is one INSERT … ON CONFLICT, all in one statement.
+  // Rows grouped by the `set` columns they bring: each group is one INSERT … ON CONFLICT.
   const shapes = new Map<string, { columns: string[]; rows: Folded[] }>();
   for (const row of rows.values()) {
     const columns = names.filter((n) => {
@@ -50,9 +80,8 @@ export async function applyCounterModel<E extends TypedEvent>(
     group.rows.push(row);
     shapes.set(shape, group);
   }
-  const table = context.table(model.table);
-  const params: unknown[] = [];
-  const statements = [...shapes.values()].map(({ columns, rows: group }) => {
+  const { table, params, when } = options;
+  return [...shapes.values()].map(({ columns, rows: group }) => {
     const declared = columns.map((name) => [name, model.columns[name] as CounterColumns[string]] as const);
     const values = group.map((row) =>
       declared.map(([name, col]) => {
@@ -61,7 +90,13 @@ export async function applyCounterModel<E extends TypedEvent>(
       }),
     );
     const types = declared.map(([, col]) => col.type);
-    const source = rowSource(columns, types, values, params);
+    const rows = rowSource(columns, types, values, params);
+    // A guard needs a SELECT to hang its WHERE on: one row comes as VALUES, which takes none.
+    const source = !when
+      ? rows
+      : rows.startsWith('VALUES')
+        ? `SELECT * FROM (${rows}) AS e(${columns.join(', ')}) WHERE ${when}`
+        : `${rows} WHERE ${when}`;
     const updates = columns.flatMap((name) => {
       switch (model.columns[name]?.role) {
         case 'increment':
@@ -77,12 +112,6 @@ export async function applyCounterModel<E extends TypedEvent>(
     return `INSERT INTO ${table} AS t (${columns.join(', ')}) ${source}
       ON CONFLICT (${keys.join(', ')}) DO ${updates.length === 0 ? 'NOTHING' : `UPDATE SET ${updates.join(', ')}`}`;
   });
-  const last = statements.pop() ?? '';
-  const sql =
-    statements.length === 0
-      ? last
-      : `WITH ${statements.map((s, i) => `shape${i} AS (${s})`).join(', ')} ${last}`;
-  await context.query(sql, params);
 }
 
 function fold(

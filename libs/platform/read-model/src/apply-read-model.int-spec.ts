@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import type { EventEnvelope } from '@tandem/contracts';
 import { createTestDatabase, type TestDatabase } from '@tandem/platform/testing';
+import { counterModelWrites } from './apply-counter-model';
 import { applyReadModel } from './apply-read-model';
 import { column, greatest, increment, key, nullable, rowsOf, selectList, set } from './columns';
 import { utcDay } from './event-time';
@@ -243,5 +244,37 @@ describe('applyReadModel on PostgreSQL', () => {
     } finally {
       await client.query('RESET datestyle');
     }
+  });
+
+  it("gives a counter model's writes as parts of a larger statement: parameters numbered after the caller's, rows written only when its condition holds", async () => {
+    const events = [
+      at(A, 1, '2026-04-01T10:00:00Z', { type: 'Noted', data: { id: A, note: '', amount: 3 } }),
+      at('p', 1, '2026-04-01T11:00:00Z', { type: 'Renamed', data: { owner: 'p', name: 'named' } }),
+    ];
+    expect(counterModelWrites(counters, [], { table: 'counters', params: [] })).toEqual([]);
+    const run = async (allowed: boolean) => {
+      const params: unknown[] = [allowed];
+      const writes = counterModelWrites(counters, events, {
+        table: 'counters',
+        params,
+        when: 'EXISTS (SELECT 1 FROM gate)',
+      });
+      // Two shapes (one brings `name`, one does not): two statements, each a WITH part of the caller's.
+      expect(writes).toHaveLength(2);
+      await client.query(
+        `WITH gate AS (SELECT 1 WHERE $1::boolean), ${writes.map((w, i) => `w${i} AS (${w})`).join(', ')} SELECT 1`,
+        params,
+      );
+      return (
+        await client.query(
+          `SELECT owner, notes::int, amount::text, name FROM counters WHERE day = '2026-04-01' ORDER BY owner`,
+        )
+      ).rows;
+    };
+    expect(await run(false)).toEqual([]);
+    expect(await run(true)).toEqual([
+      { owner: 'o', notes: 1, amount: '3', name: null },
+      { owner: 'p', notes: 0, amount: '0', name: 'named' },
+    ]);
   });
 });

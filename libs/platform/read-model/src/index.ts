@@ -5,3 +5,4 @@ export * from './event-time';
 export * from './read-model';
 export * from './apply-read-model';
 export * from './table-shape';
+export { counterModelWrites, type CounterWritesOptions } from './apply-counter-model';

@@ -29,9 +29,11 @@ export class GetCustomerController {
     await this.freshness.awaitToken(SOURCE, request, response);
     await this.freshness.stamp(SOURCE, response);
     const customer = await this.queryBus.execute(new GetCustomerQuery(id));
-    // The row also changes with the customer's orders, so its ETag covers the counts as well as the version.
+    // The row also changes with the customer's orders, so its ETag covers the counts as well as the version, and
+    // the open orders (another model, on another database).
     const { draft, placed, shipped, cancelled } = customer.orderCounts;
-    const tag = `customer-${draft}.${placed}.${shipped}.${cancelled}`;
+    const open = customer.openOrders ? `.${customer.openOrders.count}.${customer.openOrders.total}` : '';
+    const tag = `customer-${draft}.${placed}.${shipped}.${cancelled}${open}`;
     if (notModified(tag, customer.version, request, response)) return undefined;
     return customer;
   }

@@ -1,5 +1,7 @@
 import type { OrderEvent } from '@tandem/contracts';
 import { evolveOrder, type OrderState } from '@tandem/write/domain';
+import { planInlineAppend } from '../inline/inline-append';
+import { NO_INLINE_PROJECTIONS, type InlineProjections } from '../inline/inline-projections';
 import { envelopeEvents, outboxInsert } from '../outbox/outbox-writer';
 import type { CommandOrigin } from '../transactions/command-transactions';
 import type { Sql } from '../transactions/sql';
@@ -8,9 +10,13 @@ import type { OrderStore } from './order-store';
 export const ORDER_STREAM_TYPE = 'order';
 
 export class PostgresOrderStore implements OrderStore {
+  /** The types of each stream's events as loaded in this transaction: which earlier events an inline model reads. */
+  private readonly loadedTypes = new Map<string, string[]>();
+
   constructor(
     private readonly sql: Sql,
     private readonly origin: CommandOrigin,
+    private readonly inline: InlineProjections = NO_INLINE_PROJECTIONS,
   ) {}
 
   async load(orderId: string): Promise<OrderState | null> {
@@ -18,12 +24,17 @@ export class PostgresOrderStore implements OrderStore {
       `SELECT type, data FROM events WHERE stream_id = $1 AND stream_type = $2 ORDER BY version`,
       [orderId, ORDER_STREAM_TYPE],
     );
+    this.loadedTypes.set(
+      orderId,
+      rows.map((event) => event.type),
+    );
     return rows.reduce<OrderState | null>((state, event) => evolveOrder(state, event), null);
   }
 
   /**
    * The events and their outbox rows in one statement: a concurrent append of the same version fails it with a
-   * unique violation, and neither is written.
+   * unique violation, and neither is written. The inline models that read any of the events are applied in the
+   * same statement (see `planInlineAppend`).
    */
   async append(orderId: string, expectedVersion: number, events: readonly OrderEvent[]): Promise<number> {
     if (events.length === 0) return expectedVersion;
@@ -45,7 +56,23 @@ export class PostgresOrderStore implements OrderStore {
     });
     const appended = `INSERT INTO events (stream_id, stream_type, version, event_id, type, data, metadata, recorded_at)
        VALUES ${rows.join(', ')}`;
-    await this.sql.rows(`WITH appended AS (${appended}) ${outboxInsert(recorded, params)}`, params);
+    const earlierTypes = this.loadedTypes.get(orderId);
+    const inline = planInlineAppend(
+      this.inline,
+      { streamId: orderId, expectedVersion, recorded, ...(earlierTypes ? { earlierTypes } : {}) },
+      params,
+    );
+    if (inline === null) {
+      await this.sql.rows(`WITH appended AS (${appended}) ${outboxInsert(recorded, params)}`, params);
+    } else {
+      const [answer] = await this.sql.rows<Record<string, unknown>>(
+        `WITH appended AS (${appended} RETURNING version), outboxed AS (${outboxInsert(recorded, params)}),
+           ${inline.parts.join(', ')}
+         ${inline.select}`,
+        params,
+      );
+      await inline.finish(this.sql, answer);
+    }
     return expectedVersion + events.length;
   }
 }

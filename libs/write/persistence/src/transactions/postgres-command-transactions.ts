@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { IdempotencyKeyReused } from '../errors/idempotency-key-reused.error';
 import { StaleWrite } from '../errors/stale-write.error';
 import { WriteConflict } from '../errors/write-conflict.error';
+import type { InlineProjections } from '../inline/inline-projections';
 import { PostgresCustomerStore } from '../stores/postgres-customer-store';
 import { PostgresOrderStore } from '../stores/postgres-order-store';
 import type { CommandAnswer, CommandOptions, CommandTransactions, WriteUnit } from './command-transactions';
@@ -18,7 +19,11 @@ type Attempt = { done: CommandAnswer } | { retry: true };
 export class PostgresCommandTransactions implements CommandTransactions {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly options: { maxAttempts?: number } = {},
+    private readonly options: {
+      maxAttempts?: number;
+      /** Read models applied in each command's transaction (none by default). */
+      inline?: InlineProjections;
+    } = {},
   ) {}
 
   async run(
@@ -88,7 +93,7 @@ export class PostgresCommandTransactions implements CommandTransactions {
         ]);
       }
       const unit: WriteUnit = {
-        orders: new PostgresOrderStore(sql, options),
+        orders: new PostgresOrderStore(sql, options, this.options.inline),
         customers: new PostgresCustomerStore(sql, options),
       };
       const response = await work(unit);
