@@ -4,7 +4,12 @@ import { ORDER_TOPIC, toKafkaHeaders, type EventEnvelope, type TandemEvent } fro
 import { customerExposureModel } from '@tandem/inline-models';
 import { applyReadModel, migratedShape, shapeDifferences, type ReadModel } from '@tandem/platform/read-model';
 import { createTestDatabase, isRealPostgres, type TestDatabase } from '@tandem/platform/testing';
-import { createReadDataSource, CUSTOMER_ORDERS_PROJECTION, migrateReadDatabase } from '@tandem/read/models';
+import {
+  createReadDataSource,
+  CUSTOMER_ORDERS_PROJECTION,
+  migrateReadDatabase,
+  orderSummaryModel,
+} from '@tandem/read/models';
 import { BatchApplier, type IncomingMessage, type Projection } from '@tandem/read/projections';
 import { decideOrder, type OrderCommand, type OrderCustomer, type OrderState } from '@tandem/write/domain';
 import {
@@ -16,10 +21,11 @@ import {
 } from '@tandem/write/persistence';
 
 /**
- * ARCHITECTURE decision 12, proven on one model: `customer-exposure` run inline (commands through the real command
- * transactions on a write DB, the model applied in each command's transaction) and run async (the same events, as
- * the relay publishes them, through the projection runtime's BatchApplier on a read DB) gives the same rows, row by
- * row; and so does a rebuild from the event store.
+ * ARCHITECTURE decision 12, proven on two models: `customer-exposure` (a counter model, deployed inline) and the
+ * order summary (a document model, deployed async) run inline (commands through the real command transactions on a
+ * write DB, the models applied in each command's transaction) and run async (the same events, as the relay
+ * publishes them, through the projection runtime's BatchApplier on a read DB) give the same rows, row by row; and
+ * so does a rebuild from the event store.
  */
 jest.setTimeout(180_000);
 
@@ -37,6 +43,11 @@ beforeAll(async () => {
   await readDb.initialize();
   await migrateWriteDatabase(writeDb);
   await migrateReadDatabase(readDb);
+  // The order summary's table on the write DB too, as the read DB's migrations make it, to run that model inline.
+  const readSchemaOnWriteDb = createReadDataSource({ url: writeDatabase.url, poolSize: 1 });
+  await readSchemaOnWriteDb.initialize();
+  await migrateReadDatabase(readSchemaOnWriteDb);
+  await readSchemaOnWriteDb.destroy();
   // The same table on the read DB, as an async run of the model would have it migrated there.
   await readDb.query(`CREATE TABLE customer_exposure (customer_id uuid PRIMARY KEY, currency char(3) NOT NULL,
     open_count integer NOT NULL DEFAULT 0, open_total numeric NOT NULL DEFAULT 0, updated_at timestamptz NOT NULL)`);
@@ -143,28 +154,48 @@ function asAsyncProjection(model: ReadModel<TandemEvent>): Projection {
   };
 }
 
-async function rows(db: DataSource) {
-  return db.query(
-    `SELECT customer_id, currency, open_count, open_total::text AS open_total, to_json(updated_at) #>> '{}' AS updated_at
-       FROM customer_exposure ORDER BY customer_id`,
-  ) as Promise<Array<Record<string, unknown>>>;
-}
+/** Each model's rows, in key order, every column as text where the driver would parse it. */
+const MODELS = [
+  {
+    model: customerExposureModel,
+    rows: (db: DataSource) =>
+      db.query(
+        `SELECT customer_id, currency, open_count, open_total::text AS open_total,
+                to_json(updated_at) #>> '{}' AS updated_at
+           FROM customer_exposure ORDER BY customer_id`,
+      ) as Promise<Array<Record<string, unknown>>>,
+  },
+  {
+    model: orderSummaryModel,
+    rows: (db: DataSource) =>
+      db.query(
+        `SELECT order_id, customer_id, status, currency, lines, line_count, total::text AS total, version,
+                to_json(created_at) #>> '{}' AS created_at, to_json(updated_at) #>> '{}' AS updated_at,
+                to_json(placed_at) #>> '{}' AS placed_at, to_json(shipped_at) #>> '{}' AS shipped_at,
+                to_json(cancelled_at) #>> '{}' AS cancelled_at, cancel_reason,
+                to_json(lines_changed_at) #>> '{}' AS lines_changed_at
+           FROM order_summary ORDER BY order_id`,
+      ) as Promise<Array<Record<string, unknown>>>,
+  },
+] as const;
 
-describe('customer-exposure, inline and async: the same definition, the same rows', () => {
+const rows = (db: DataSource) => MODELS[0].rows(db);
+
+describe('inline and async: the same definition, the same rows', () => {
   it('builds the same table both ways', async () => {
     for (const db of [writeDb, readDb]) {
       const query = (sql: string, params: unknown[]) =>
         db.query(sql, params) as Promise<Array<Record<string, unknown>>>;
-      expect(
-        shapeDifferences(customerExposureModel, await migratedShape(query, 'customer_exposure')),
-      ).toEqual([]);
+      for (const { model } of MODELS) {
+        expect(shapeDifferences(model, await migratedShape(query, model.table))).toEqual([]);
+      }
     }
   });
 
   it('gives the same rows, row by row, from the same events', async () => {
     const rand = random(20261201);
     const transactions = new PostgresCommandTransactions(writeDb, {
-      inline: new InlineProjections([customerExposureModel]),
+      inline: new InlineProjections(MODELS.map(({ model }) => model)),
     });
     const customers: OrderCustomer[] = Array.from({ length: 12 }, (_, i) => ({
       customerId: randomUUID(),
@@ -196,29 +227,34 @@ describe('customer-exposure, inline and async: the same definition, the same row
     expect(inline.some((r) => Number(r['open_count']) > 0)).toBe(true);
     expect(new Set(inline.map((r) => r['currency']))).toEqual(new Set(['EUR', 'JPY']));
 
+    const summaries = await MODELS[1].rows(writeDb);
+    expect(summaries).toHaveLength(orders.length);
+    // The column added to the order summary's definition (with its migration) is filled inline too.
+    expect(summaries.every((r) => typeof r['lines_changed_at'] === 'string')).toBe(true);
+
     // The async run: the published events in batches cut at random places, a few redelivered.
-    const applier = new BatchApplier(readDb, asAsyncProjection(customerExposureModel), {
-      namespace: customerExposureModel.name,
-    });
     const messages = await publishedMessages();
     expect(messages.length).toBe(
       Number(((await writeDb.query(`SELECT count(*) AS n FROM events`)) as Array<{ n: string }>)[0]?.n),
     );
-    const paths = new Set<string>();
-    for (let at = 0; at < messages.length;) {
-      const size = 1 + Math.floor(rand() * 40);
-      const batch = messages.slice(at, at + size);
-      const redelivered = rand() < 0.2 ? messages.slice(Math.max(0, at - 5), at) : [];
-      paths.add((await applier.apply([...redelivered, ...batch])).path);
-      at += size;
+    for (const { model, rows: rowsOf } of MODELS) {
+      const applier = new BatchApplier(readDb, asAsyncProjection(model), { namespace: model.name });
+      const paths = new Set<string>();
+      for (let at = 0; at < messages.length;) {
+        const size = 1 + Math.floor(rand() * 40);
+        const batch = messages.slice(at, at + size);
+        const redelivered = rand() < 0.2 ? messages.slice(Math.max(0, at - 5), at) : [];
+        paths.add((await applier.apply([...redelivered, ...batch])).path);
+        at += size;
+      }
+      expect(paths).toEqual(new Set(['continuing', 'general']));
+      expect(await rowsOf(readDb)).toEqual(await rowsOf(writeDb));
     }
-    expect(paths).toEqual(new Set(['continuing', 'general']));
-    expect(await rows(readDb)).toEqual(inline);
 
     // The third way: a rebuild from the event store.
-    await new InlineCatchUp(writeDb, new InlineProjections([customerExposureModel])).rebuild(
-      customerExposureModel.name,
-    );
-    expect(await rows(writeDb)).toEqual(inline);
+    const before = await Promise.all(MODELS.map(({ rows: rowsOf }) => rowsOf(writeDb)));
+    const catchUp = new InlineCatchUp(writeDb, new InlineProjections(MODELS.map(({ model }) => model)));
+    for (const { model } of MODELS) await catchUp.rebuild(model.name);
+    expect(await Promise.all(MODELS.map(({ rows: rowsOf }) => rowsOf(writeDb)))).toEqual(before);
   });
 });
