@@ -1,6 +1,5 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { encodeConsistencyToken, type CustomerCommandName } from '@tandem/contracts';
 import {
   decideCustomer,
   evolveCustomer,
@@ -9,51 +8,45 @@ import {
 } from '@tandem/write/domain';
 import {
   COMMAND_TRANSACTIONS,
-  VersionMismatch,
   type CommandAnswer,
   type CommandTransactions,
   type WriteUnit,
 } from '@tandem/write/persistence';
+import type { CustomerCommandName } from '@tandem/contracts';
+import { runAggregateCommand, type AggregateStorage } from '../commands/aggregate-command';
 import { CUSTOMER_BINDINGS } from './customer.bindings';
 import { CustomerCommandMessage } from './customer-command.message';
 
 /**
- * The shell around the state-stored Customer, for every customer command: load the row, check `If-Match`, build
- * the domain command, decide, compute the new row from the events with the domain's evolve, and save row and events
- * together, so the table and what Kafka hears cannot disagree.
+ * The state-stored Customer: the row is loaded, the new row computed from the decided events with the domain's
+ * evolve, and row and events saved together, so the table and what Kafka hears cannot disagree.
  */
+const CUSTOMER_STORAGE: AggregateStorage<CustomerState, CustomerCommand> = {
+  kind: 'customer',
+  load: (unit, id) => unit.customers.load(id),
+  versionOf: (state) => state.version,
+  decideAndWrite: async (unit, id, state, command) => {
+    const events = decideCustomer(command, state);
+    const next = events.reduce<CustomerState | null>(evolveCustomer, state);
+    if (next === null) throw new Error(`customer ${id}: a decision produced no customer`);
+    await unit.customers.save(state, next, events);
+    return next.version;
+  },
+};
+
+/** Every customer command: the shared shell (load, `If-Match`, decide, write) over the Customer's row. */
 @CommandHandler(CustomerCommandMessage)
 export class CustomerCommandHandler implements ICommandHandler<CustomerCommandMessage> {
   constructor(@Inject(COMMAND_TRANSACTIONS) private readonly transactions: CommandTransactions) {}
 
   execute(message: CustomerCommandMessage): Promise<CommandAnswer> {
-    const customerId = message.input.id;
-    return this.transactions.run({ ...message.options, aggregateId: customerId }, async (unit) => {
-      const state = await unit.customers.load(customerId);
-      const { expectedVersion } = message;
-      if (state !== null && expectedVersion !== undefined && expectedVersion !== state.version) {
-        throw new VersionMismatch(expectedVersion, state.version);
-      }
-      const events = decideCustomer(await toDomainCommand(message, state, unit), state);
-      const next = events.reduce<CustomerState | null>(evolveCustomer, state);
-      if (next === null) throw new Error(`customer ${customerId}: a decision produced no customer`);
-      await unit.customers.save(state, next, events);
-      return {
-        outcome: state === null ? 'created' : 'changed',
-        body: {
-          id: customerId,
-          version: next.version,
-          consistencyToken: encodeConsistencyToken({
-            kind: 'customer',
-            streamId: customerId,
-            version: next.version,
-          }),
-        },
-      };
-    });
+    return runAggregateCommand(this.transactions, message, CUSTOMER_STORAGE, (state, unit) =>
+      toDomainCommand(message, state, unit),
+    );
   }
 }
 
+/** The binding of the message's command builds its domain command (typed by the command's name). */
 function toDomainCommand<Name extends CustomerCommandName>(
   message: CustomerCommandMessage<Name>,
   state: CustomerState | null,
