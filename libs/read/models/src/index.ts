@@ -10,3 +10,4 @@ export * from './daily-sales/daily-sales.queries';
 export * from './migrations';
 export * from './read-data-source';
 export * from './read-tables';
+export * from './testing/migrated-read-database';

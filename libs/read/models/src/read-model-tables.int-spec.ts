@@ -1,29 +1,23 @@
 import type { DataSource } from 'typeorm';
 import { migratedShape, shapeDifferences } from '@tandem/platform/read-model';
-import { createTestDatabase, type TestDatabase } from '@tandem/platform/testing';
-import { createReadDataSource, migrateReadDatabase } from './read-data-source';
 import { ASYNC_READ_MODELS } from './read-tables';
+import { openMigratedReadDatabase, type MigratedReadDatabase } from './testing/migrated-read-database';
 
 /**
  * Each read model's columns are declared once, in its definition; the migrations build its table. This checks the
  * one against the other on a freshly migrated read DB: a column added to a definition without its migration (or the
  * reverse), a type or a NULL that differs, a primary key that is not the declared key, is named here.
  */
-let database: TestDatabase;
+let read: MigratedReadDatabase | undefined;
 let dataSource: DataSource;
 const query = (sql: string, params: unknown[]) => dataSource.query(sql, params);
 
 beforeAll(async () => {
-  database = await createTestDatabase('read_model_tables');
-  dataSource = createReadDataSource({ url: database.url, poolSize: 2 });
-  await dataSource.initialize();
-  await migrateReadDatabase(dataSource);
+  read = await openMigratedReadDatabase('read_model_tables');
+  dataSource = read.dataSource;
 }, 60_000);
 
-afterAll(async () => {
-  if (dataSource?.isInitialized) await dataSource.destroy();
-  await database?.drop();
-}, 60_000);
+afterAll(() => read?.close(), 60_000);
 
 test.each(ASYNC_READ_MODELS.map((model) => [model.name, model] as const))(
   'the migrations build the table %s declares',

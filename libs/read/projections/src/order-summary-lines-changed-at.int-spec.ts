@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { TandemEvent } from '@tandem/contracts';
-import { createTestDatabase, type TestDatabase } from '@tandem/platform/testing';
-import { createReadDataSource, migrateReadDatabase, READ_MODEL_TABLES } from '@tandem/read/models';
+import { READ_MODEL_TABLES, openMigratedReadDatabase, type MigratedReadDatabase } from '@tandem/read/models';
 import { BatchApplier } from './runtime/batch-applier';
 import type { IncomingMessage } from './runtime/incoming-message';
 import type { Projection } from './runtime/projection';
@@ -15,21 +14,16 @@ import { eventMessage } from './testing/event-messages';
  * fills it: the event-by-event replay that isolates a rejected event, the general path's batch, the continuing path,
  * and a rebuild swapped in over rows projected before the column existed.
  */
-let database: TestDatabase;
+let read: MigratedReadDatabase | undefined;
 let dataSource: DataSource;
 const projection = PROJECTIONS['order-summary'];
 
 beforeAll(async () => {
-  database = await createTestDatabase('lines_changed_at');
-  dataSource = createReadDataSource({ url: database.url, poolSize: 2 });
-  await dataSource.initialize();
-  await migrateReadDatabase(dataSource);
+  read = await openMigratedReadDatabase('lines_changed_at');
+  dataSource = read.dataSource;
 }, 60_000);
 
-afterAll(async () => {
-  if (dataSource?.isInitialized) await dataSource.destroy();
-  await database?.drop();
-}, 60_000);
+afterAll(() => read?.close(), 60_000);
 
 /** Three orders: lines added and removed then placed; never a line; one line at a time with an offset. */
 function orders() {

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { TandemEvent } from '@tandem/contracts';
-import { createTestDatabase, type TestDatabase } from '@tandem/platform/testing';
 import {
-  createReadDataSource,
-  migrateReadDatabase,
   READ_MODEL_TABLES,
   type ProjectionName,
+  openMigratedReadDatabase,
+  type MigratedReadDatabase,
 } from '@tandem/read/models';
 import { BatchApplier } from './runtime/batch-applier';
 import type { IncomingMessage } from './runtime/incoming-message';
@@ -20,20 +19,15 @@ import { eventMessage } from './testing/event-messages';
  * same rows: event by event with a savepoint each (how a failing batch is replayed), the general path's batch,
  * the continuing path, and a rebuild into copies swapped in for the live tables.
  */
-let database: TestDatabase;
+let read: MigratedReadDatabase | undefined;
 let dataSource: DataSource;
 
 beforeAll(async () => {
-  database = await createTestDatabase('read_model_paths');
-  dataSource = createReadDataSource({ url: database.url, poolSize: 2 });
-  await dataSource.initialize();
-  await migrateReadDatabase(dataSource);
+  read = await openMigratedReadDatabase('read_model_paths');
+  dataSource = read.dataSource;
 }, 60_000);
 
-afterAll(async () => {
-  if (dataSource?.isInitialized) await dataSource.destroy();
-  await database?.drop();
-}, 60_000);
+afterAll(() => read?.close(), 60_000);
 
 /**
  * Customers registered (one after its orders), credit limits changed, orders whose lines are added and removed

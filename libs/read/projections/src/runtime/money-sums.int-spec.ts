@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { TandemEvent } from '@tandem/contracts';
 import {
-  createReadDataSource,
   CustomerOrdersQueries,
   DailySalesQueries,
-  migrateReadDatabase,
+  openMigratedReadDatabase,
+  type MigratedReadDatabase,
 } from '@tandem/read/models';
-import { createTestDatabase, type TestDatabase } from '@tandem/platform/testing';
 import { eventMessage } from '../testing/event-messages';
 import { BatchApplier } from './batch-applier';
 import type { IncomingMessage } from './incoming-message';
@@ -22,20 +21,15 @@ const { 'customer-orders': customerOrdersProjection, 'daily-sales': dailySalesPr
  * side's tighter bound may carry) pass both 2^53 and PostgreSQL's bigint (2^63 − 1), on the batch path and on the
  * per-event path: the sums stay exact, nothing is dead-lettered, and a later event still applies.
  */
-let database: TestDatabase;
+let read: MigratedReadDatabase | undefined;
 let dataSource: DataSource;
 
 beforeAll(async () => {
-  database = await createTestDatabase('money_sums');
-  dataSource = createReadDataSource({ url: database.url, poolSize: 2 });
-  await dataSource.initialize();
-  await migrateReadDatabase(dataSource);
+  read = await openMigratedReadDatabase('money_sums');
+  dataSource = read.dataSource;
 }, 60_000);
 
-afterAll(async () => {
-  if (dataSource?.isInitialized) await dataSource.destroy();
-  await database?.drop();
-}, 60_000);
+afterAll(() => read?.close(), 60_000);
 
 const TOTAL = Number.MAX_SAFE_INTEGER;
 const ORDERS = 1_100;
