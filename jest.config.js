@@ -29,7 +29,7 @@ const common = {
   // CommonJS along with our own sources.
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swcrc, swcrc: false }] },
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip-regex)/)',
+    '/node_modules/(?!(@nestjs|jose|kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip-regex)/)',
   ],
   moduleNameMapper,
   setupFiles: ['reflect-metadata'],

@@ -22,3 +22,4 @@ export * from './http/order.commands';
 export * from './http/problem-members';
 export * from './json-schemas';
 export * from './http/read-models';
+export * from './http/access';

@@ -1,0 +1,5 @@
+export * from './auth-config';
+export * from './auth-problems';
+export * from './access-token-verifier';
+export * from './access.guard';
+export * from './principal';
