@@ -2,6 +2,7 @@ import { Inject, Module, type OnApplicationShutdown, type Type } from '@nestjs/c
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
+import { AuthModule, type AccessTokenVerifier, type ConsistencyTokens } from '@tandem/platform/auth';
 import { HealthModule, MetricsController } from '@tandem/platform/http';
 import { checkKafka } from '@tandem/platform/kafka';
 import {
@@ -12,6 +13,7 @@ import {
   type KafkaOutboxPublisher,
   type OutboxRelay,
 } from '@tandem/write/persistence';
+import { CONSISTENCY_TOKENS } from './commands/aggregate-command';
 import { CUSTOMER_COMMAND_HANDLERS, CUSTOMER_CONTROLLERS } from './customers';
 import { ORDER_COMMAND_HANDLERS, ORDER_CONTROLLERS } from './orders';
 
@@ -24,6 +26,10 @@ export interface CommandServiceInfrastructure {
   sweeper: IdempotencyKeySweeper;
   /** The read models each command's transaction applies (`INLINE_PROJECTIONS`), already filled. */
   inline: InlineProjections;
+  /** Checks each caller's bearer token. */
+  verifier: AccessTokenVerifier;
+  /** Signs the consistency token of each answer. */
+  consistencyTokens: ConsistencyTokens;
 }
 
 const INFRASTRUCTURE = Symbol('CommandServiceInfrastructure');
@@ -46,6 +52,7 @@ export function createAppModule(infrastructure: CommandServiceInfrastructure): T
   @Module({
     imports: [
       CqrsModule.forRoot(),
+      AuthModule.register(infrastructure.verifier),
       HealthModule.register({
         inject: [],
         useFactory: () => [
@@ -66,6 +73,7 @@ export function createAppModule(infrastructure: CommandServiceInfrastructure): T
           inline: infrastructure.inline,
         }),
       },
+      { provide: CONSISTENCY_TOKENS, useValue: infrastructure.consistencyTokens },
       InfrastructureShutdown,
       ...CUSTOMER_COMMAND_HANDLERS,
       ...ORDER_COMMAND_HANDLERS,

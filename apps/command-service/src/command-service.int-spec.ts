@@ -13,6 +13,7 @@ import {
   type TestKafka,
 } from '@tandem/platform/testing';
 import { createCommandService } from './command-service';
+import { TestIssuer } from '@tandem/platform/auth/testing';
 import { parseCommandServiceConfig } from './config';
 
 // Embedded PGlite and the dev broker start slowly on a busy machine.
@@ -23,8 +24,12 @@ let broker: TestKafka;
 let app: INestApplication;
 let base: string;
 let sql: Client;
+let issuer: TestIssuer;
+let staff: { authorization: string };
 
 beforeAll(async () => {
+  issuer = await TestIssuer.shared();
+  staff = await issuer.staffHeaders();
   database = await createTestDatabase('command_service');
   broker = await startTestKafka('command_service');
   const config = parseCommandServiceConfig({
@@ -34,6 +39,7 @@ beforeAll(async () => {
     TOPIC_PARTITIONS: '3',
     IDEMPOTENCY_SWEEP_INTERVAL_MS: '200',
     LOG_LEVEL: 'silent',
+    ...issuer.env,
   });
   ({ app } = await createCommandService(config, createLogger('command-service-test', 'silent'), {
     pollIntervalMs: 50,
@@ -65,7 +71,11 @@ async function call(
 ): Promise<Answer> {
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      ...staff,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();

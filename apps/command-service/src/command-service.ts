@@ -1,6 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { EVENT_TOPICS } from '@tandem/contracts';
 import { INLINE_MODELS, INLINE_MODEL_NAMES } from '@tandem/inline-models';
+import {
+  AccessTokenVerifier,
+  assertEveryRouteDeclaresAccess,
+  ConsistencyTokens,
+  verifierOptionsOf,
+} from '@tandem/platform/auth';
 import { createHttpApp } from '@tandem/platform/http';
 import { createKafka, ensureTopics, topicNames } from '@tandem/platform/kafka';
 import type { Logger } from '@tandem/platform/observability';
@@ -66,9 +72,19 @@ export async function createCommandService(
       intervalMs: config.IDEMPOTENCY_SWEEP_INTERVAL_MS,
     });
     const app = await createHttpApp(
-      createAppModule({ dataSource, kafka, publisher, relay, sweeper, inline }),
+      createAppModule({
+        dataSource,
+        kafka,
+        publisher,
+        relay,
+        sweeper,
+        inline,
+        verifier: new AccessTokenVerifier(verifierOptionsOf(config)),
+        consistencyTokens: new ConsistencyTokens(config.CONSISTENCY_TOKEN_SECRET),
+      }),
       logger,
     );
+    assertEveryRouteDeclaresAccess(app);
     relay?.start();
     sweeper.start();
     return { app, relay };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuthConfigSchema, DEVELOPMENT_CONSISTENCY_TOKEN_SECRET } from '@tandem/platform/auth';
 import { TracingConfigSchema, type TracingConfig } from '@tandem/platform/observability';
 import {
   boolean,
@@ -45,6 +46,12 @@ const inlineModelList = z
 
 /** The command service's environment (see docs/services.md). */
 export const CommandServiceConfigSchema = z.object({
+  ...AuthConfigSchema.shape,
+  /** Signs consistency tokens (HMAC); the query service checks them with the same secret. */
+  CONSISTENCY_TOKEN_SECRET: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .default(DEVELOPMENT_CONSISTENCY_TOKEN_SECRET),
   PORT: z.pipe(port(3001), z.number()),
   WRITE_DATABASE_URL: postgresUrl(),
   WRITE_DATABASE_POOL_SIZE: z.pipe(integer({ min: 1, max: 500, default: 20 }), z.number()),

@@ -22,6 +22,18 @@ export interface EventEnvelope {
    * (a child of that one) when tracing is on, else the stored value. Absent when not traced.
    */
   traceparent?: string;
+  /**
+   * On a `CustomerRegistered` of a customer who registered itself: the OpenID Connect subject (`sub`) of the
+   * account the record belongs to, a pseudonymous id (no name, no email). The read side needs it to show a
+   * customer only its own data. Sent as `ce_ownersubject`.
+   */
+  ownerSubject?: string;
+  /**
+   * Who issued the command (subject and roles), for the write DB's audit trail. Stored with the event, never sent
+   * to Kafka: consumers have no need to know which person or employee acted, and the less personal data the stream
+   * carries the less every consumer must protect (docs/events.md).
+   */
+  issuedBy?: { subject: string; roles: readonly string[] };
 }
 
 export const CE_HEADERS = {
@@ -35,6 +47,7 @@ export const CE_HEADERS = {
   correlationId: 'ce_correlationid',
   causationId: 'ce_causationid',
   traceparent: 'ce_traceparent',
+  ownerSubject: 'ce_ownersubject',
   contentType: 'content-type',
 } as const;
 
@@ -54,8 +67,12 @@ export function toKafkaHeaders(envelope: EventEnvelope): Record<string, string> 
     [CE_HEADERS.causationId]: envelope.causationId,
     [CE_HEADERS.contentType]: EVENT_CONTENT_TYPE,
     ...(envelope.traceparent ? { [CE_HEADERS.traceparent]: envelope.traceparent } : {}),
+    ...(envelope.ownerSubject ? { [CE_HEADERS.ownerSubject]: envelope.ownerSubject } : {}),
   };
 }
+
+/** An OpenID Connect `sub`: at most 255 ASCII characters (OpenID Connect Core §2), printable. */
+const SUBJECT = /^[\x21-\x7e]{1,255}$/;
 
 /** Version 00 of a W3C `traceparent` (trace id and parent span id, neither all zero, and the flags). */
 const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
@@ -87,6 +104,11 @@ export function fromKafkaHeaders(headers: Record<string, HeaderValue> | undefine
   const rawTrace = headers?.[CE_HEADERS.traceparent];
   const traceparent = (Array.isArray(rawTrace) ? rawTrace[0] : rawTrace)?.toString();
   if (Number.isNaN(Date.parse(time))) throw new InvalidEnvelopeError(`${CE_HEADERS.time} is not a timestamp`);
+  const rawOwner = headers?.[CE_HEADERS.ownerSubject];
+  const ownerSubject = (Array.isArray(rawOwner) ? rawOwner[0] : rawOwner)?.toString();
+  if (ownerSubject !== undefined && !SUBJECT.test(ownerSubject)) {
+    throw new InvalidEnvelopeError(`${CE_HEADERS.ownerSubject} must be 1 to 255 visible ASCII characters`);
+  }
   return {
     id: read(CE_HEADERS.id),
     type: read(CE_HEADERS.type),
@@ -97,5 +119,6 @@ export function fromKafkaHeaders(headers: Record<string, HeaderValue> | undefine
     correlationId: read(CE_HEADERS.correlationId),
     causationId: read(CE_HEADERS.causationId),
     ...(traceparent && TRACEPARENT.test(traceparent) ? { traceparent } : {}),
+    ...(ownerSubject ? { ownerSubject } : {}),
   };
 }

@@ -43,9 +43,17 @@ export class TestIssuer {
 
   private constructor(readonly url: string) {}
 
+  private static sharedIssuer: Promise<TestIssuer> | undefined;
+
+  /** One issuer for the whole test file (its server does not keep the process alive). */
+  static shared(): Promise<TestIssuer> {
+    return (TestIssuer.sharedIssuer ??= TestIssuer.start());
+  }
+
   static async start(): Promise<TestIssuer> {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    server.unref();
     const issuer = new TestIssuer(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     issuer.server = server;
     server.on('request', (request, response) => {
@@ -109,6 +117,16 @@ export class TestIssuer {
     return jwt.sign(key.privateKey);
   }
 
+  /** An `Authorization` header value: `Bearer <token>`. */
+  async authorization(options: TestTokenOptions = {}): Promise<string> {
+    return `Bearer ${await this.token(options)}`;
+  }
+
+  /** `{ authorization }` for a staff member: the tests' default caller, which may reach every record. */
+  async staffHeaders(): Promise<{ authorization: string }> {
+    return { authorization: await this.authorization({ subject: 'staff-test', roles: ['staff'] }) };
+  }
+
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
@@ -129,3 +147,10 @@ async function newKey(): Promise<SigningKey> {
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
   return { kid, privateKey, publicJwk };
 }
+
+/** AUTH_* values that parse, for configuration tests that start nothing. */
+export const PLACEHOLDER_AUTH_ENV = {
+  AUTH_ISSUER: 'https://issuer.test',
+  AUTH_AUDIENCE: 'tandem-api',
+  AUTH_JWKS_URL: 'https://issuer.test/jwks',
+} as const;

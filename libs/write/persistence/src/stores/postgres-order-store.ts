@@ -49,7 +49,11 @@ export class PostgresOrderStore implements OrderStore {
         eventId,
         event.type,
         JSON.stringify(event.data),
-        JSON.stringify({ correlationId: envelope.correlationId, causationId: envelope.causationId }),
+        JSON.stringify({
+          correlationId: envelope.correlationId,
+          causationId: envelope.causationId,
+          ...(envelope.issuedBy ? { issuedBy: envelope.issuedBy } : {}),
+        }),
         envelope.time,
       );
       return `(${Array.from({ length: 8 }, (_, i) => `$${at + i + 1}`).join(', ')})`;
