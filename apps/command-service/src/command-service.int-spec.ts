@@ -436,3 +436,48 @@ describe('health', () => {
     expect(answer.status).toBe(200);
   });
 });
+
+describe('callers the command service does not trust', () => {
+  const body = { name: 'Mallory', email: 'mallory@example.com', currency: 'EUR', creditLimit: 1 };
+
+  it('answers a request without credentials 401 with a Bearer challenge, and records nothing', async () => {
+    const before = await count('outbox');
+    const answer = await call('POST', '/api/customers', body, { authorization: '' });
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('www-authenticate')).toBe('Bearer realm="tandem"');
+    expect(answer.body).toMatchObject({ code: 'auth.token-missing' });
+    expect(await count('outbox')).toBe(before);
+  });
+
+  it('answers a token from another issuer 401 invalid_token', async () => {
+    const other = await TestIssuer.start();
+    try {
+      const answer = await call('POST', '/api/customers', body, {
+        authorization: await other.authorization({ roles: ['staff'] }),
+      });
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("answers a customer's token on a staff command 403", async () => {
+    const id = await registerCustomer();
+    const answer = await call(
+      'PUT',
+      `/api/customers/${id}/credit-limit`,
+      { creditLimit: 9_007_199_254_740_991 },
+      { authorization: await issuer.authorization({ roles: ['customer'] }) },
+    );
+    expect(answer.status).toBe(403);
+    expect(answer.body).toMatchObject({ code: 'auth.forbidden' });
+  });
+
+  it("stores who issued each command in the event's metadata", async () => {
+    const id = await registerCustomer();
+    const order = await createOrder(id);
+    const { rows } = await sql.query(`SELECT metadata FROM events WHERE stream_id = $1`, [order]);
+    expect(rows[0]?.metadata).toMatchObject({ issuedBy: { subject: 'staff-test', roles: ['staff'] } });
+  });
+});

@@ -9,6 +9,8 @@ export interface EventMessageOptions {
   time?: string;
   partition?: number;
   offset?: number | string;
+  /** `ce_ownersubject`: the account a registered customer record belongs to. */
+  ownerSubject?: string;
 }
 
 let nextOffset = 0;
@@ -23,6 +25,7 @@ export function envelopeFor(event: TandemEvent, options: EventMessageOptions): E
     streamVersion: options.streamVersion,
     correlationId: randomUUID(),
     causationId: randomUUID(),
+    ...(options.ownerSubject === undefined ? {} : { ownerSubject: options.ownerSubject }),
   };
 }
 
