@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuthConfigSchema } from '@tandem/platform/auth';
 import { TracingConfigSchema, type TracingConfig } from '@tandem/platform/observability';
 import {
   boolean,
@@ -39,6 +40,7 @@ const projectionList = z
 /** The projection service's environment. Consumer groups are `<KAFKA_GROUP_PREFIX>.<projection>`. */
 export const ProjectionServiceConfigSchema = z
   .object({
+    ...AuthConfigSchema.shape,
     PORT: z.pipe(port(3003), z.number()),
     READ_DATABASE_URL: postgresUrl(),
     KAFKA_BROKERS: kafkaBrokers(),
@@ -92,6 +94,8 @@ export function loadProjectionServiceConfig(): ProjectionServiceConfig {
 /** `npm run projection:rebuild -- <name>` asks a running projection service; this is where it is. */
 export const RebuildCliConfigSchema = z.object({
   PROJECTION_SERVICE_URL: httpUrl().default('http://127.0.0.1:3003'),
+  /** An admin's access token (in development: `npm run token -- --user admin1`). */
+  ACCESS_TOKEN: z.string().min(1, 'must be an admin access token (npm run token -- --user admin1)'),
 });
 
 export function loadRebuildCliConfig(): z.infer<typeof RebuildCliConfigSchema> {
