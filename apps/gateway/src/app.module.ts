@@ -1,5 +1,6 @@
 import { Module, type Type } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { AccessTokenVerifier, AuthModule, verifierOptionsOf } from '@tandem/platform/auth';
 import { HealthModule, MetricsController } from '@tandem/platform/http';
 import { ProjectionsController } from './admin/projections.controller';
 import { commandController } from './commands/command-controllers';
@@ -17,6 +18,7 @@ ApiExcludeController()(MetricsController);
 export function createAppModule(config: GatewayConfig): Type<unknown> {
   @Module({
     imports: [
+      AuthModule.register(new AccessTokenVerifier(verifierOptionsOf(config))),
       UpstreamsModule.register(config),
       HealthModule.register({ inject: [Upstreams], useFactory: upstreamReadinessChecks }),
     ],
