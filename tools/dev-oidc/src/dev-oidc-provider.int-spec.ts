@@ -37,7 +37,11 @@ describe('the development OpenID Provider', () => {
     'a token for %s, through the real endpoints, verifies and carries its roles and email',
     async (username, user) => {
       const token = await accessTokenFor(provider.issuer, username);
-      expect(decodeProtectedHeader(token)).toMatchObject({ typ: 'at+jwt', alg: 'RS256', kid: provider.currentKid });
+      expect(decodeProtectedHeader(token)).toMatchObject({
+        typ: 'at+jwt',
+        alg: 'RS256',
+        kid: provider.currentKid,
+      });
       const principal = await verifier.verify(token);
       expect(principal).toEqual({
         subject: username,
@@ -53,8 +57,12 @@ describe('the development OpenID Provider', () => {
   );
 
   it('refuses a wrong password and an unknown user alike', async () => {
-    await expect(accessTokenFor(provider.issuer, 'customer1', 'customer2-password')).rejects.toThrow(LoginRefused);
-    await expect(accessTokenFor(provider.issuer, 'mallory', 'customer1-password')).rejects.toThrow(LoginRefused);
+    await expect(accessTokenFor(provider.issuer, 'customer1', 'customer2-password')).rejects.toThrow(
+      LoginRefused,
+    );
+    await expect(accessTokenFor(provider.issuer, 'mallory', 'customer1-password')).rejects.toThrow(
+      LoginRefused,
+    );
     await expect(accessTokenFor(provider.issuer, 'mallory')).rejects.toThrow(LoginRefused);
   });
 
@@ -85,7 +93,11 @@ describe('the development OpenID Provider', () => {
       fetch(String(discovery['token_endpoint']), {
         method: 'POST',
         headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'authorization_code', code: 'nope', client_id: WEB_CLIENT_ID }),
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: 'nope',
+          client_id: WEB_CLIENT_ID,
+        }),
       });
     const local = await tokenRequest('http://localhost:5173');
     expect(local.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');

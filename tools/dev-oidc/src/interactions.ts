@@ -21,7 +21,8 @@ export async function handleInteraction(
 ): Promise<void> {
   try {
     const interaction = await provider.interactionDetails(request, response);
-    if (interaction.uid !== uid) return page(response, 400, 'Not this login', '<p>This is not the login in progress.</p>');
+    if (interaction.uid !== uid)
+      return page(response, 400, 'Not this login', '<p>This is not the login in progress.</p>');
     if (action === '' && request.method === 'GET') {
       if (interaction.prompt.name === 'consent') return await grantConsent(provider, request, response);
       return loginPage(response, 200, uid, interaction.params['client_id']);
@@ -43,15 +44,25 @@ export async function handleInteraction(
   } catch (error) {
     const name = error instanceof Error ? error.name : '';
     if (name === 'SessionNotFound') {
-      return page(response, 400, 'Login expired', '<p>This login has expired or its cookie is missing: start again.</p>');
+      return page(
+        response,
+        400,
+        'Login expired',
+        '<p>This login has expired or its cookie is missing: start again.</p>',
+      );
     }
-    if (error instanceof FormTooLarge) return page(response, 413, 'Too large', '<p>The form is too large.</p>');
+    if (error instanceof FormTooLarge)
+      return page(response, 413, 'Too large', '<p>The form is too large.</p>');
     throw error;
   }
 }
 
 /** Grants what a demo client asked for (scopes, claims, the API's scope) and finishes the consent prompt. */
-async function grantConsent(provider: Provider, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function grantConsent(
+  provider: Provider,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const interaction = await provider.interactionDetails(request, response);
   const accountId = interaction.session?.accountId;
   const clientId = String(interaction.params['client_id']);
@@ -69,7 +80,12 @@ async function grantConsent(provider: Provider, request: IncomingMessage, respon
     }
   }
   const grantId = await grant.save();
-  await provider.interactionFinished(request, response, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  await provider.interactionFinished(
+    request,
+    response,
+    { consent: { grantId } },
+    { mergeWithLastSubmission: true },
+  );
 }
 
 function stringsOf(value: unknown): string[] {
@@ -79,7 +95,9 @@ function stringsOf(value: unknown): string[] {
 class FormTooLarge extends Error {}
 
 async function formOf(request: IncomingMessage): Promise<URLSearchParams> {
-  const type = String(request.headers['content-type'] ?? '').split(';')[0]?.trim();
+  const type = String(request.headers['content-type'] ?? '')
+    .split(';')[0]
+    ?.trim();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
@@ -93,8 +111,16 @@ async function formOf(request: IncomingMessage): Promise<URLSearchParams> {
     : new URLSearchParams();
 }
 
-function loginPage(response: ServerResponse, status: number, uid: string, client: unknown, error?: string): void {
-  const users = DEMO_USERS.map((user) => `<code>${user.username}</code> / <code>${user.password}</code>`).join(', ');
+function loginPage(
+  response: ServerResponse,
+  status: number,
+  uid: string,
+  client: unknown,
+  error?: string,
+): void {
+  const users = DEMO_USERS.map(
+    (user) => `<code>${user.username}</code> / <code>${user.password}</code>`,
+  ).join(', ');
   const action = `/interaction/${encodeURIComponent(uid)}`;
   page(
     response,

@@ -39,7 +39,9 @@ describe('key rotation of the development provider', () => {
         const fresh = await accessTokenFor(provider.issuer, users[i % users.length] ?? 'customer1');
         const older = held[Math.floor(Math.random() * held.length)] ?? fresh;
         held.push(fresh);
-        const results = await Promise.allSettled([fresh, held[0] ?? fresh, older].map((t) => verifier.verify(t)));
+        const results = await Promise.allSettled(
+          [fresh, held[0] ?? fresh, older].map((t) => verifier.verify(t)),
+        );
         for (const result of results) {
           if (result.status === 'rejected') refused.push(String((result.reason as Error).message));
           else verified++;
@@ -177,7 +179,10 @@ class Browser {
     let request = init;
     for (let step = 0; step < 10; step++) {
       const cookie = await this.jar.getCookieString(url);
-      const headers = { ...(request.headers as Record<string, string> | undefined), ...(cookie ? { cookie } : {}) };
+      const headers = {
+        ...(request.headers as Record<string, string> | undefined),
+        ...(cookie ? { cookie } : {}),
+      };
       const response = await fetch(url, { ...request, headers, redirect: 'manual' });
       for (const line of response.headers.getSetCookie()) await this.jar.setCookie(line, url);
       const location = response.headers.get('location');

@@ -32,7 +32,9 @@ export function isLoopbackIssuer(issuer: string): boolean {
 /** The issuer's discovery, refused unless it is a development provider on this machine. */
 export async function discoverDevProvider(issuer: string): Promise<oidc.Configuration> {
   if (!isLoopbackIssuer(issuer)) {
-    throw new NotADevProvider(`${issuer} is not a development provider: it is not on this machine (http loopback).`);
+    throw new NotADevProvider(
+      `${issuer} is not a development provider: it is not on this machine (http loopback).`,
+    );
   }
   const config = await oidc.discovery(new URL(issuer), CLI_CLIENT_ID, undefined, oidc.None(), {
     execute: [oidc.allowInsecureRequests],
@@ -110,12 +112,16 @@ async function browse(start: URL, username: string, password: string): Promise<U
       });
       if (response.status === 401) {
         await response.body?.cancel();
-        throw new LoginRefused(`The development provider refused to sign in "${username}": unknown user or wrong password.`);
+        throw new LoginRefused(
+          `The development provider refused to sign in "${username}": unknown user or wrong password.`,
+        );
       }
       url = login;
       continue;
     }
-    throw new Error(`The login stopped at ${url.pathname} with HTTP ${response.status}: ${text.slice(0, 300)}`);
+    throw new Error(
+      `The login stopped at ${url.pathname} with HTTP ${response.status}: ${text.slice(0, 300)}`,
+    );
   }
   throw new Error(`The login did not come back to ${CLI_REDIRECT_URI} within ${MAX_STEPS} redirects.`);
 }

@@ -51,7 +51,8 @@ export function providerConfiguration(settings: ProviderSettings): Configuration
       },
     ],
     // Browsers may call the token endpoint for the frontend's client from a page served on this machine only.
-    clientBasedCORS: (_ctx, origin, client) => client.clientId === WEB_CLIENT_ID && LOOPBACK_ORIGIN.test(origin),
+    clientBasedCORS: (_ctx, origin, client) =>
+      client.clientId === WEB_CLIENT_ID && LOOPBACK_ORIGIN.test(origin),
     jwks: { keys: settings.keys },
     cookies: { keys: settings.cookieKeys },
     findAccount: (_ctx, id) => {
@@ -77,7 +78,8 @@ export function providerConfiguration(settings: ProviderSettings): Configuration
         defaultResource: () => DEV_RESOURCE,
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx: KoaContextWithOIDC, indicator: string) => {
-          if (indicator !== DEV_RESOURCE) throw new errors.InvalidTarget(`the only resource here is ${DEV_RESOURCE}`);
+          if (indicator !== DEV_RESOURCE)
+            throw new errors.InvalidTarget(`the only resource here is ${DEV_RESOURCE}`);
           return {
             scope: DEV_API_SCOPE,
             audience: DEV_AUDIENCE,

@@ -62,7 +62,10 @@ export class SigningKeys {
 
   /** A new key, published from now on but not signing yet; its `kid`. */
   async publish(now = Date.now()): Promise<string> {
-    const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true, modulusLength: 2048 });
+    const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, {
+      extractable: true,
+      modulusLength: 2048,
+    });
     const jwk = await exportJWK(privateKey);
     const kid = await calculateJwkThumbprint(jwk);
     this.keys.push({ jwk: { ...jwk, kid, alg: SIGNING_ALGORITHM, use: 'sig' }, createdAt: now });
@@ -84,7 +87,9 @@ export class SigningKeys {
 
   /** Drops retired keys past their retention; whether any was dropped. */
   prune(now = Date.now()): boolean {
-    const kept = this.keys.filter((key) => key.retiredAt === undefined || now < key.retiredAt + this.retentionMs);
+    const kept = this.keys.filter(
+      (key) => key.retiredAt === undefined || now < key.retiredAt + this.retentionMs,
+    );
     const dropped = kept.length !== this.keys.length;
     this.keys = kept;
     return dropped;
@@ -92,7 +97,9 @@ export class SigningKeys {
 
   /** When the next retired key may be dropped, or `undefined` when none is retired. */
   nextExpiry(): number | undefined {
-    const ends = this.keys.flatMap((key) => (key.retiredAt === undefined ? [] : [key.retiredAt + this.retentionMs]));
+    const ends = this.keys.flatMap((key) =>
+      key.retiredAt === undefined ? [] : [key.retiredAt + this.retentionMs],
+    );
     return ends.length === 0 ? undefined : Math.min(...ends);
   }
 

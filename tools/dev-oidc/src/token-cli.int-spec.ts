@@ -43,7 +43,9 @@ describe('npm run token', () => {
 
   it('accepts AUTH_ISSUER when it names the development provider', async () => {
     const env = { AUTH_ISSUER: `${provider.issuer}/` };
-    expect(await runTokenCli(['--user', 'admin1', '--issuer', provider.issuer], env)).toMatchObject({ code: 0 });
+    expect(await runTokenCli(['--user', 'admin1', '--issuer', provider.issuer], env)).toMatchObject({
+      code: 0,
+    });
   });
 
   it('refuses when AUTH_ISSUER names another issuer', async () => {
@@ -65,10 +67,16 @@ describe('npm run token', () => {
   });
 
   it('fails with a clear message on a wrong password, a missing user and no running stack', async () => {
-    const wrong = await runTokenCli(['--user', 'staff1', '--password', 'nope', '--issuer', provider.issuer], {});
+    const wrong = await runTokenCli(
+      ['--user', 'staff1', '--password', 'nope', '--issuer', provider.issuer],
+      {},
+    );
     expect(wrong).toMatchObject({ code: 1 });
     expect(wrong.stderr).toContain('unknown user or wrong password');
-    expect(await runTokenCli([], {})).toMatchObject({ code: EXIT_REFUSED, stderr: expect.stringContaining('usage') });
+    expect(await runTokenCli([], {})).toMatchObject({
+      code: EXIT_REFUSED,
+      stderr: expect.stringContaining('usage'),
+    });
     const down = await runTokenCli(['--user', 'staff1', '--issuer', 'http://127.0.0.1:1'], {});
     expect(down).toMatchObject({ code: 1, stderr: expect.stringContaining('npm start') });
   });

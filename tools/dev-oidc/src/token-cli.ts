@@ -14,7 +14,8 @@ export interface TokenCliResult {
   stderr?: string;
 }
 
-const USAGE = 'usage: npm run token -- --user <customer1|customer2|staff1|admin1> [--issuer URL] [--password P]';
+const USAGE =
+  'usage: npm run token -- --user <customer1|customer2|staff1|admin1> [--issuer URL] [--password P]';
 
 const withoutSlash = (url: string) => url.replace(/\/+$/, '');
 
@@ -28,7 +29,10 @@ export async function runTokenCli(args: string[], env: NodeJS.ProcessEnv): Promi
       strict: true,
     }));
   } catch (error) {
-    return { code: EXIT_REFUSED, stderr: `${error instanceof Error ? error.message : String(error)}\n${USAGE}` };
+    return {
+      code: EXIT_REFUSED,
+      stderr: `${error instanceof Error ? error.message : String(error)}\n${USAGE}`,
+    };
   }
   if (!values.user) return { code: EXIT_REFUSED, stderr: USAGE };
   const issuer = withoutSlash(values.issuer ?? DEFAULT_DEV_ISSUER);

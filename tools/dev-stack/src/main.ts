@@ -59,7 +59,10 @@ function externalAuth(): AuthSettings | undefined {
   const issuer = option('AUTH_ISSUER');
   if (!issuer) return undefined;
   const jwksUrl = option('AUTH_JWKS_URL');
-  if (!jwksUrl) throw new Error('AUTH_ISSUER is set: set AUTH_JWKS_URL (its JWKS) too, or unset both for the dev provider');
+  if (!jwksUrl)
+    throw new Error(
+      'AUTH_ISSUER is set: set AUTH_JWKS_URL (its JWKS) too, or unset both for the dev provider',
+    );
   return { issuer, jwksUrl, audience: option('AUTH_AUDIENCE') ?? DEV_AUDIENCE };
 }
 

@@ -27,7 +27,9 @@ export async function startStackAuth(
 ): Promise<StackAuth> {
   if (external) {
     const notHere = (what: string) => () =>
-      Promise.reject(new Error(`${what} needs the development provider; this stack trusts ${external.issuer}`));
+      Promise.reject(
+        new Error(`${what} needs the development provider; this stack trusts ${external.issuer}`),
+      );
     return { settings: external, tokenFor: notHere('tokenFor'), rotateKeys: notHere('rotateKeys') };
   }
   const provider = await startDevOidcProvider({ port, output });
