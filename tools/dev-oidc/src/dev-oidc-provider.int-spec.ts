@@ -113,6 +113,33 @@ describe('the development OpenID Provider', () => {
     expect((await tokens.headersFor('staff1')).authorization).toBe(`Bearer ${first}`);
   });
 
+  it('sends the user back with access_denied when the login is cancelled', async () => {
+    const form = await loginFormUrl();
+    const response = await fetch(`${form.url}/abort`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: form.cookie },
+    });
+    expect(response.status).toBe(303);
+    const resume = new URL(String(response.headers.get('location')), form.url);
+    const back = await fetch(resume, {
+      redirect: 'manual',
+      headers: { cookie: resumeCookie(response, form.cookie) },
+    });
+    const callback = new URL(String(back.headers.get('location')));
+    expect(callback.origin + callback.pathname).toBe('http://127.0.0.1/callback');
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+  });
+
+  it('rotates its keys on POST /dev/rotate-keys', async () => {
+    const before = provider.currentKid;
+    const response = await fetch(`${provider.issuer}/dev/rotate-keys`, { method: 'POST' });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { kid: string; published: string[] };
+    expect(body).toEqual({ kid: provider.currentKid, published: [provider.currentKid, before] });
+    expect(body.kid).not.toBe(before);
+  });
+
   it('keeps its signing keys in a data dir across restarts', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'dev-oidc-'));
     try {
@@ -127,6 +154,12 @@ describe('the development OpenID Provider', () => {
     }
   });
 });
+
+/** The cookies to send to the authorization endpoint's resume step: the first ones and those just set. */
+function resumeCookie(response: Response, first: string): string {
+  const set = response.headers.getSetCookie().map((line) => line.split(';')[0]);
+  return [first, ...set].join('; ');
+}
 
 /** The login form of a fresh authorization request: its URL and the interaction cookies. */
 async function loginFormUrl(): Promise<{ url: string; cookie: string }> {
