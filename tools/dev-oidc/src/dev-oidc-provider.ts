@@ -131,12 +131,14 @@ export async function startDevOidcProvider(options: DevOidcOptions = {}): Promis
     if (at === undefined) return;
     pruneTimer = setTimeout(
       () => {
-        rotation = rotation.then(async () => {
-          if (keys.prune()) {
-            await keys.save();
-            build();
-          } else schedulePrune();
-        });
+        rotation = rotation
+          .then(async () => {
+            if (keys.prune()) {
+              await keys.save();
+              build();
+            } else schedulePrune();
+          })
+          .catch((error: unknown) => output(`[dev-oidc] withdrawing a retired key failed: ${String(error)}`));
       },
       Math.max(0, at - Date.now()),
     );

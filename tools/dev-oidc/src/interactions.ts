@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Provider } from 'oidc-provider';
+import type { Interaction, Provider } from 'oidc-provider';
 import { authenticate, DEMO_USERS } from './demo-users';
 
 /** The one message for an unknown user and a wrong password alike. */
@@ -24,7 +24,9 @@ export async function handleInteraction(
     if (interaction.uid !== uid)
       return page(response, 400, 'Not this login', '<p>This is not the login in progress.</p>');
     if (action === '' && request.method === 'GET') {
-      if (interaction.prompt.name === 'consent') return await grantConsent(provider, request, response);
+      if (interaction.prompt.name === 'consent') {
+        return await grantConsent(provider, interaction, request, response);
+      }
       return loginPage(response, 200, uid, interaction.params['client_id']);
     }
     if (action === '/login' && request.method === 'POST') {
@@ -60,10 +62,10 @@ export async function handleInteraction(
 /** Grants what a demo client asked for (scopes, claims, the API's scope) and finishes the consent prompt. */
 async function grantConsent(
   provider: Provider,
+  interaction: Interaction,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const interaction = await provider.interactionDetails(request, response);
   const accountId = interaction.session?.accountId;
   const clientId = String(interaction.params['client_id']);
   const existing = interaction.grantId ? await provider.Grant.find(interaction.grantId) : undefined;
