@@ -143,6 +143,7 @@ export async function main(args: string[]): Promise<void> {
       writeDatabaseUrl: urlOf(databases[0]),
       readDatabaseUrl: urlOf(databases[1]),
       ports: { gateway: 0, 'command-service': 0, 'query-service': 0, 'projection-service': 0 },
+      oidcPort: 0,
       skipBuild: true,
       output: (line) => logs.push(line),
       env: {

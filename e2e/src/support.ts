@@ -51,6 +51,12 @@ export interface E2eStack {
   api: string;
   /** Every service's prefixed output lines; printed at stop when `E2E_SHOW_LOGS` is set. */
   logs: string[];
+  /**
+   * `{ authorization: 'Bearer …' }` for a demo user (`customer1`, `customer2`, `staff1`, `admin1`): its access
+   * token from the stack's development provider, obtained through its real endpoints (authorization code with
+   * PKCE, the login form), once per user and then reused until shortly before it expires.
+   */
+  authAs(username: string): Promise<{ authorization: string }>;
   stop(): Promise<void>;
 }
 
@@ -65,6 +71,7 @@ export async function startE2eStack(name: string, env: Record<string, string> = 
     readDatabaseUrl: readDb.url,
     kafkaBrokers: kafka.bootstrap,
     ports: { gateway: 0, 'command-service': 0, 'query-service': 0, 'projection-service': 0 },
+    oidcPort: 0,
     skipBuild: true,
     output: (line) => logs.push(line),
     env: {
@@ -80,6 +87,7 @@ export async function startE2eStack(name: string, env: Record<string, string> = 
     kafka,
     api: `${stack.gatewayUrl}/api`,
     logs,
+    authAs: async (username) => ({ authorization: `Bearer ${await stack.tokenFor(username)}` }),
     async stop() {
       await stack.stop();
       await kafka.stop();
