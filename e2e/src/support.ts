@@ -19,15 +19,29 @@ export interface JsonResponse {
   body: unknown;
 }
 
+/**
+ * The caller a test is by default, per stack (by the gateway's origin): `staff1`, who may send every order and
+ * customer command and read every record. A test that is about who calls passes its own `authorization` (an empty
+ * one sends none).
+ */
+const defaultCallers = new Map<string, string>();
+
 export async function call(
   method: string,
   url: string,
   options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
 ): Promise<JsonResponse> {
   const hasBody = options.body !== undefined || options.rawBody !== undefined;
+  const caller = defaultCallers.get(new URL(url).origin);
+  const headers: Record<string, string> = {
+    ...(caller ? { authorization: caller } : {}),
+    ...(hasBody ? { 'content-type': 'application/json' } : {}),
+    ...options.headers,
+  };
+  if (headers['authorization'] === '') delete headers['authorization'];
   const response = await fetch(url, {
     method,
-    headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...options.headers },
+    headers,
     body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
   });
   const text = await response.text();
@@ -82,6 +96,7 @@ export async function startE2eStack(name: string, env: Record<string, string> = 
       ...env,
     },
   });
+  defaultCallers.set(new URL(stack.gatewayUrl).origin, `Bearer ${await stack.tokenFor('staff1')}`);
   return {
     stack,
     kafka,
@@ -89,6 +104,7 @@ export async function startE2eStack(name: string, env: Record<string, string> = 
     logs,
     authAs: async (username) => ({ authorization: `Bearer ${await stack.tokenFor(username)}` }),
     async stop() {
+      defaultCallers.delete(new URL(stack.gatewayUrl).origin);
       await stack.stop();
       await kafka.stop();
       await writeDb.drop();
