@@ -91,6 +91,17 @@ export function loadProjectionServiceConfig(): ProjectionServiceConfig {
   return loadConfigOrExit(SERVICE_NAME, ProjectionServiceConfigSchema, process.env);
 }
 
+/** `main.js migrate`: the read DB and nothing else (no Kafka, no issuer: it serves no request). */
+export const MigrateConfigSchema = z.object({
+  READ_DATABASE_URL: postgresUrl(),
+  LOG_LEVEL: logLevel(),
+});
+export type MigrateConfig = z.infer<typeof MigrateConfigSchema>;
+
+export function loadMigrateConfig(): MigrateConfig {
+  return loadConfigOrExit(SERVICE_NAME, MigrateConfigSchema, process.env);
+}
+
 /** `npm run projection:rebuild -- <name>` asks a running projection service; this is where it is. */
 export const RebuildCliConfigSchema = z.object({
   PROJECTION_SERVICE_URL: httpUrl().default('http://127.0.0.1:3003'),

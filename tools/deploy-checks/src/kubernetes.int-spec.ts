@@ -301,8 +301,10 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
         .map((env) => `${stringAt(d, 'metadata', 'name')}:${stringAt(env, 'name')}`),
     );
     expect(secretRefs.sort()).toEqual([
+      'command-service:CONSISTENCY_TOKEN_SECRET',
       'command-service:WRITE_DATABASE_URL',
       'projection-service:READ_DATABASE_URL',
+      'query-service:CONSISTENCY_TOKEN_SECRET',
       'query-service:CURSOR_SECRET',
       'query-service:INLINE_DATABASE_URL',
       'query-service:READ_DATABASE_URL',

@@ -11,6 +11,13 @@ import { SigningKeys } from './signing-keys';
 export interface DevOidcOptions {
   /** Port on 127.0.0.1 (default 3004; 0 picks a free one). The issuer is `http://127.0.0.1:<port>`. */
   port?: number;
+  /** The address to listen on (default 127.0.0.1; `0.0.0.0` in a container). */
+  host?: string;
+  /**
+   * The issuer URL, when clients reach the provider under another name than 127.0.0.1 (compose: the host's browser
+   * and CLI use `http://localhost:3004`, while the services fetch the keys from `http://dev-identity:3004/jwks`).
+   */
+  issuerUrl?: string;
   /** Keep the signing keys in this directory across restarts (sessions and grants stay in memory). */
   dataDir?: string;
   /** Lifetime of access and ID tokens (default 900 s). */
@@ -101,9 +108,10 @@ export async function startDevOidcProvider(options: DevOidcOptions = {}): Promis
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 3004, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 3004, options.host ?? '127.0.0.1', () => resolve());
   });
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer =
+    options.issuerUrl?.replace(/\/+$/, '') ?? `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   /** Builds a Provider over the current key ring and serves it from now on. */
   function build(): void {
