@@ -1,7 +1,7 @@
 import { CUSTOMER_COMMANDS } from '@tandem/contracts';
 import type { CustomerCommand, CustomerState } from '@tandem/write/domain';
 import { seesAll, type Principal } from '@tandem/platform/auth';
-import { problem, ProblemException } from '@tandem/platform/http';
+import { problemOf, ProblemException } from '@tandem/platform/http';
 import type { CustomerStore } from '@tandem/write/persistence';
 import type { CommandBindings } from '../commands/command-input';
 
@@ -44,23 +44,15 @@ async function selfRegistration(
   const existing = await customers.ownedBy(principal.subject);
   if (existing !== null) {
     throw new ProblemException(
-      problem(
-        409,
-        'customer.already-registered',
-        'Customer already registered',
-        'This account already has a customer record.',
-        {
-          customerId: existing,
-        },
-      ),
+      problemOf('customer.already-registered', 'This account already has a customer record.', {
+        customerId: existing,
+      }),
     );
   }
   if (principal.email === undefined || principal.email.toLowerCase() !== email.trim().toLowerCase()) {
     throw new ProblemException(
-      problem(
-        403,
+      problemOf(
         'customer.email-not-verified',
-        'Email not verified',
         "A customer registers with its account's verified email (the access token's email claim).",
       ),
     );

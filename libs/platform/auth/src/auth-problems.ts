@@ -1,4 +1,4 @@
-import { problem, ProblemException } from '@tandem/platform/http';
+import { problemOf, ProblemException } from '@tandem/platform/http';
 
 /** The realm named in every `WWW-Authenticate` challenge. */
 export const AUTH_REALM = 'tandem';
@@ -15,20 +15,19 @@ export function unauthenticated(
     code === 'auth.token-missing'
       ? `Bearer realm="${AUTH_REALM}"`
       : `Bearer realm="${AUTH_REALM}", error="invalid_token", error_description="${quoted(detail)}"`;
-  const title = code === 'auth.token-missing' ? 'Authentication required' : 'Invalid access token';
-  return new ProblemException(problem(401, code, title, detail), { 'WWW-Authenticate': challenge });
+  return new ProblemException(problemOf(code, detail), { 'WWW-Authenticate': challenge });
 }
 
 /** 403: the token is valid but its roles do not include one the route requires. */
 export function forbidden(detail: string): ProblemException {
-  return new ProblemException(problem(403, 'auth.forbidden', 'Not allowed', detail), {
+  return new ProblemException(problemOf('auth.forbidden', detail), {
     'WWW-Authenticate': `Bearer realm="${AUTH_REALM}", error="insufficient_scope"`,
   });
 }
 
 /** 503: the issuer's keys could not be fetched, so a token signed with a new key cannot be checked yet. */
 export function keysUnavailable(detail: string): ProblemException {
-  return new ProblemException(problem(503, 'auth.keys-unavailable', 'Signing keys unavailable', detail), {
+  return new ProblemException(problemOf('auth.keys-unavailable', detail), {
     'Retry-After': '5',
   });
 }
