@@ -77,10 +77,15 @@ export class EventDecoder {
   }
 
   /**
-   * `until`: stop upcasting at this type (a consumer that handles v2 but not yet v3); default: as far as the
-   * decoder's `upcast` option goes.
+   * `until`: stop upcasting at this type, or at the first type it accepts (a consumer that handles v2 but not yet
+   * v3); default: as far as the decoder's `upcast` option goes.
    */
-  decode<Data = unknown>(message: KafkaMessageLike, options: { until?: string } = {}): DecodeResult<Data> {
+  decode<Data = unknown>(
+    message: KafkaMessageLike,
+    options: { until?: string | ((type: string) => boolean) } = {},
+  ): DecodeResult<Data> {
+    const { until } = options;
+    const stopAt = (type: string): boolean => (typeof until === 'function' ? until(type) : type === until);
     let context: EventEnvelope;
     try {
       context = fromKafkaHeaders(message.headers);
@@ -93,7 +98,7 @@ export class EventDecoder {
     if (!read.ok) return read;
     let { type, data } = read;
     const upcastFrom: string[] = [];
-    while (this.upcast === 'latest' && type !== options.until) {
+    while (this.upcast === 'latest' && !stopAt(type)) {
       const upcaster = this.registry.upcasterFrom(type);
       if (!upcaster) break;
       try {
