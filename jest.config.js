@@ -44,7 +44,8 @@ module.exports = {
       ...common,
       displayName: 'integration',
       moduleNameMapper: { ...moduleNameMapper, ...kubernetesModels },
-      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int-spec.ts'],
+      // examples/: the example consumers' own tests (examples/consumers/*).
+      testMatch: ['<rootDir>/{apps,libs,tools,examples}/**/*.int-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/tools/jest/integration-timeout.js'],
     },
     {

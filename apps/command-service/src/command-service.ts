@@ -1,5 +1,4 @@
 import type { INestApplication } from '@nestjs/common';
-import { EVENT_TOPICS } from '@tandem/contracts';
 import { INLINE_MODELS, INLINE_MODEL_NAMES } from '@tandem/inline-models';
 import {
   AccessTokenVerifier,
@@ -8,7 +7,7 @@ import {
   verifierOptionsOf,
 } from '@tandem/platform/auth';
 import { createHttpApp } from '@tandem/platform/http';
-import { createKafka, ensureTopics, topicNames } from '@tandem/platform/kafka';
+import { createKafka, ensureTopics, eventTopicSpecs, topicNames } from '@tandem/platform/kafka';
 import type { Logger } from '@tandem/platform/observability';
 import {
   createWriteDataSource,
@@ -54,13 +53,7 @@ export async function createCommandService(
     const inline = await prepareInlineModels(dataSource, config, logger);
     const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger });
     const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
-    await ensureTopics(
-      kafka,
-      EVENT_TOPICS.map((topic) => ({
-        topic: topics.onCluster(topic),
-        numPartitions: config.TOPIC_PARTITIONS,
-      })),
-    );
+    await ensureTopics(kafka, eventTopicSpecs({ names: topics, partitions: config.TOPIC_PARTITIONS }));
     const publisher = new KafkaOutboxPublisher(kafka, topics);
     const relay = config.RELAY_ENABLED
       ? new OutboxRelay({ databaseUrl: config.WRITE_DATABASE_URL, publisher, logger, ...relayOverrides })

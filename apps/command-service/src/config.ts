@@ -57,7 +57,8 @@ export const CommandServiceConfigSchema = z.object({
   WRITE_DATABASE_POOL_SIZE: z.pipe(integer({ min: 1, max: 500, default: 20 }), z.number()),
   KAFKA_BROKERS: kafkaBrokers(),
   KAFKA_TOPIC_PREFIX: kafkaTopicPrefix(),
-  TOPIC_PARTITIONS: z.pipe(integer({ min: 1, max: 10_000, default: 6 }), z.number()),
+  // Unset: each topic's declared count (libs/contracts/src/topics.ts). Development and tests set fewer.
+  TOPIC_PARTITIONS: integer({ min: 1, max: 10_000 }).optional(),
   RELAY_ENABLED: boolean(true),
   /** How long an `Idempotency-Key` is kept: the API promises at least 24 hours. */
   IDEMPOTENCY_KEY_RETENTION_HOURS: z.pipe(integer({ min: 24, max: 8760, default: 25 }), z.number()),

@@ -4,6 +4,7 @@ import { AccessTokenVerifier, AuthModule, verifierOptionsOf } from '@tandem/plat
 import { HealthModule, MetricsController } from '@tandem/platform/http';
 import { ProjectionsController } from './admin/projections.controller';
 import { commandController } from './commands/command-controllers';
+import { AsyncApiController } from './docs/asyncapi.controller';
 import type { GatewayConfig } from './config';
 import { CustomersController } from './customers/customers.controller';
 import { upstreamReadinessChecks } from './health/upstream-readiness';
@@ -31,6 +32,7 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       ReportsController,
       ProjectionsController,
       MetricsController,
+      AsyncApiController,
     ],
   })
   class AppModule {}

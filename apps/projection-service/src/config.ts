@@ -46,7 +46,8 @@ export const ProjectionServiceConfigSchema = z
     KAFKA_BROKERS: kafkaBrokers(),
     RUN_MIGRATIONS: boolean(true),
     KAFKA_TOPIC_PREFIX: kafkaTopicPrefix(),
-    TOPIC_PARTITIONS: z.pipe(integer({ min: 1, max: 1000, default: 6 }), z.number()),
+    // Unset: each topic's declared count (libs/contracts/src/topics.ts). Development and tests set fewer.
+    TOPIC_PARTITIONS: integer({ min: 1, max: 1000 }).optional(),
     PROJECTIONS: projectionList,
     KAFKA_GROUP_PREFIX: z
       .string()

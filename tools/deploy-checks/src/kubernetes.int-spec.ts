@@ -27,6 +27,7 @@ import {
   type Json,
   type JsonObject,
 } from './deploy-checks';
+import { EVENT_TOPICS } from '@tandem/contracts';
 import { strimziKafkaTopicSchema } from './schemas/strimzi-kafka-topic';
 
 /**
@@ -264,8 +265,6 @@ const REQUIRED_ALERTS = [
   'TandemHttp5xxRate',
   'TandemHttpLatencyP99',
 ];
-
-const EVENT_TOPICS = ['orders.order.v1', 'orders.customer.v1'];
 
 describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
   const resources = kustomize(`k8s/overlays/${overlay}`);

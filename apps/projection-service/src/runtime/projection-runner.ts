@@ -1,13 +1,18 @@
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { EVENT_TOPICS } from '@tandem/contracts';
-import { checkKafka, createKafka, ensureTopics, topicNames, type TopicNames } from '@tandem/platform/kafka';
+import {
+  checkKafka,
+  createKafka,
+  ensureTopics,
+  eventTopicSpecs,
+  topicNames,
+  type TopicNames,
+} from '@tandem/platform/kafka';
 import type { Logger } from '@tandem/platform/observability';
 import type { ReadinessCheck } from '@tandem/platform/http';
 import { createReadDataSource, migrateReadDatabase, type ProjectionName } from '@tandem/read/models';
 import {
   BatchApplier,
-  deadLetterTopic,
   listPendingDeadLetters,
   PROJECTIONS,
   ProjectionConsumer,
@@ -82,16 +87,10 @@ export class ProjectionRunner {
 
   /** The topics, the dead-letter producer and the admin client; independent of the read DB, so run beside it. */
   async connectKafka(): Promise<void> {
-    await ensureTopics(this.kafka, [
-      ...EVENT_TOPICS.map((topic) => ({
-        topic: this.topics.onCluster(topic),
-        numPartitions: this.config.TOPIC_PARTITIONS,
-      })),
-      ...EVENT_TOPICS.map((topic) => ({
-        topic: this.topics.onCluster(deadLetterTopic(topic)),
-        numPartitions: 1,
-      })),
-    ]).catch((error: unknown) => {
+    await ensureTopics(
+      this.kafka,
+      eventTopicSpecs({ names: this.topics, partitions: this.config.TOPIC_PARTITIONS, deadLetters: true }),
+    ).catch((error: unknown) => {
       // Another service may create the same topics at the same moment; the subscribe below still needs them.
       this.logger.warn(
         { err: error instanceof Error ? error.message : String(error) },

@@ -54,6 +54,86 @@ export const CE_HEADERS = {
 export const CLOUDEVENTS_SPEC_VERSION = '1.0';
 export const EVENT_CONTENT_TYPE = 'application/json';
 
+/** Version 00 of a W3C `traceparent` (trace id and parent span id, neither all zero, and the flags). */
+const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/**
+ * Each header as a JSON Schema of its string value: what the AsyncAPI document publishes as a message's headers.
+ * Kept beside `toKafkaHeaders` so that a header cannot be sent without being documented (a test compares them).
+ */
+export function cloudEventHeaderSchemas(type: string): Record<string, Record<string, unknown>> {
+  return {
+    [CE_HEADERS.specversion]: {
+      type: 'string',
+      const: CLOUDEVENTS_SPEC_VERSION,
+      description: 'CloudEvents spec version.',
+    },
+    [CE_HEADERS.id]: {
+      type: 'string',
+      format: 'uuid',
+      description: 'Unique per event; consumers deduplicate on it (delivery is at least once).',
+    },
+    [CE_HEADERS.type]: { type: 'string', const: type, description: 'tandem.orders.<EventName>.v<major>' },
+    [CE_HEADERS.source]: {
+      type: 'string',
+      format: 'uri-reference',
+      description: 'The producing service, e.g. /tandem/command-service.',
+    },
+    [CE_HEADERS.subject]: {
+      type: 'string',
+      format: 'uuid',
+      description: 'The aggregate (stream) id; equals the message key.',
+    },
+    [CE_HEADERS.time]: {
+      type: 'string',
+      format: 'date-time',
+      description: 'When the event was recorded (RFC 3339).',
+    },
+    [CE_HEADERS.streamVersion]: {
+      type: 'string',
+      pattern: '^[1-9][0-9]*$',
+      description: 'Position of the event in its stream: 1, 2, 3… without gaps (CloudEvents extension).',
+    },
+    [CE_HEADERS.correlationId]: {
+      type: 'string',
+      minLength: 1,
+      description: 'The id of the request that started the chain (X-Correlation-Id).',
+    },
+    [CE_HEADERS.causationId]: {
+      type: 'string',
+      minLength: 1,
+      description: 'The id of the command that caused this event.',
+    },
+    [CE_HEADERS.traceparent]: {
+      type: 'string',
+      pattern: TRACEPARENT.source,
+      description:
+        'W3C traceparent (CloudEvents distributed tracing extension); present when the command was traced. Optional: continue the trace from it, or ignore it.',
+    },
+    [CE_HEADERS.contentType]: {
+      type: 'string',
+      const: EVENT_CONTENT_TYPE,
+      description: 'The payload is JSON.',
+    },
+    ...(type.startsWith('tandem.orders.CustomerRegistered.')
+      ? {
+          [CE_HEADERS.ownerSubject]: {
+            type: 'string',
+            pattern: '^[\\x21-\\x7e]{1,255}$',
+            description:
+              'Only when the customer registered itself: the OpenID Connect subject (sub) of the account the record ' +
+              'belongs to, a pseudonymous id (no name or email). Absent when staff registered the customer.',
+          },
+        }
+      : {}),
+  };
+}
+
+/** Headers every event carries; `ce_traceparent` and `ce_ownersubject` are the ones that may be absent. */
+export const REQUIRED_CE_HEADERS: readonly string[] = Object.values(CE_HEADERS).filter(
+  (name) => name !== CE_HEADERS.traceparent && name !== CE_HEADERS.ownerSubject,
+);
+
 export function toKafkaHeaders(envelope: EventEnvelope): Record<string, string> {
   return {
     [CE_HEADERS.specversion]: CLOUDEVENTS_SPEC_VERSION,
@@ -73,9 +153,6 @@ export function toKafkaHeaders(envelope: EventEnvelope): Record<string, string> 
 
 /** An OpenID Connect `sub`: at most 255 ASCII characters (OpenID Connect Core §2), printable. */
 const SUBJECT = /^[\x21-\x7e]{1,255}$/;
-
-/** Version 00 of a W3C `traceparent` (trace id and parent span id, neither all zero, and the flags). */
-const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 export class InvalidEnvelopeError extends Error {
   override readonly name = 'InvalidEnvelopeError';
