@@ -45,7 +45,10 @@ describe('the AsyncAPI document and the events the system publishes', () => {
   }, 60_000);
 
   it('say the same: nothing undocumented, nothing documented that never appears', async () => {
-    const scenario = await runEveryEventScenario(e2e.api);
+    const scenario = await runEveryEventScenario(e2e.api, {
+      customer: { ...(await e2e.authAs('customer1')), email: 'customer1@example.com' },
+      staff: await e2e.authAs('staff1'),
+    });
     await waitFor(
       () =>
         reader.messages.length >= scenario.events &&

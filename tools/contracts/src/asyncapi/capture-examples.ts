@@ -21,7 +21,13 @@ export async function captureExamples(log: (line: string) => void): Promise<Reco
   try {
     const reader = await TopicReader.start(stack.kafkaBrokers, [...EVENT_TOPICS]);
     try {
-      await runEveryEventScenario(`${stack.gatewayUrl}/api`);
+      await runEveryEventScenario(`${stack.gatewayUrl}/api`, {
+        customer: {
+          authorization: `Bearer ${await stack.tokenFor('customer1')}`,
+          email: 'customer1@example.com',
+        },
+        staff: { authorization: `Bearer ${await stack.tokenFor('staff1')}` },
+      });
       const ofType = (type: string): SeenMessage[] =>
         reader.messages.filter((m) => m.headers['ce_type'] === type);
       await waitFor(() => PUBLISHED_EVENTS.every((d) => ofType(d.type).length > 0), {

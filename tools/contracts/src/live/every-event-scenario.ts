@@ -12,17 +12,26 @@ export interface ScenarioResult {
   events: number;
 }
 
-/** The one HTTP call of the scenario: a command with its idempotency key (an `Authorization` header goes here). */
+/** Who sends the scenario's commands: `Authorization` header values of a customer's account and of staff. */
+export interface ScenarioCallers {
+  /** A customer account with no customer record yet, and its verified email (it registers itself). */
+  customer: { authorization: string; email: string };
+  staff: { authorization: string };
+}
+
+/** The one HTTP call of the scenario: a command with its idempotency key, as one of the callers. */
 async function send(
   api: string,
   method: string,
   url: string,
   correlationId: string,
+  authorization: string,
   body?: unknown,
 ): Promise<unknown> {
   const response = await fetch(`${api}${url}`, {
     method,
     headers: {
+      authorization,
       'idempotency-key': randomUUID(),
       'x-correlation-id': correlationId,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -43,26 +52,31 @@ const idOf = (body: unknown): string => {
 /** `api` is the gateway's `/api` base URL. */
 export async function runEveryEventScenario(
   api: string,
+  callers: ScenarioCallers,
   correlationId = `scenario-${randomUUID()}`,
 ): Promise<ScenarioResult> {
+  // The customer's own commands, and the ones only staff may send (raise a credit limit, ship).
   const command = (method: string, url: string, body?: unknown) =>
-    send(api, method, url, correlationId, body);
+    send(api, method, url, correlationId, callers.customer.authorization, body);
+  const staff = (method: string, url: string, body?: unknown) =>
+    send(api, method, url, correlationId, callers.staff.authorization, body);
+  // Registered by the customer itself: its CustomerRegistered carries ce_ownersubject.
   const customerId = idOf(
     await command('POST', '/customers', {
       name: 'Ada Lovelace',
-      email: `ada+${randomUUID().slice(0, 8)}@example.com`,
+      email: callers.customer.email,
       currency: 'EUR',
       creditLimit: 500_000,
     }),
   );
-  await command('PUT', `/customers/${customerId}/credit-limit`, { creditLimit: 1_000_000 });
+  await staff('PUT', `/customers/${customerId}/credit-limit`, { creditLimit: 1_000_000 });
 
   const shipped = idOf(await command('POST', '/orders', { customerId }));
   await command('POST', `/orders/${shipped}/lines`, { sku: 'BOOK-1', quantity: 2, unitPrice: 1999 });
   await command('POST', `/orders/${shipped}/lines`, { sku: 'MUG-3', quantity: 1, unitPrice: 899 });
   await command('DELETE', `/orders/${shipped}/lines/MUG-3`);
   await command('POST', `/orders/${shipped}/place`);
-  await command('POST', `/orders/${shipped}/ship`);
+  await staff('POST', `/orders/${shipped}/ship`);
 
   const cancelledPlaced = idOf(await command('POST', '/orders', { customerId }));
   await command('POST', `/orders/${cancelledPlaced}/lines`, { sku: 'PEN-7', quantity: 3, unitPrice: 250 });
