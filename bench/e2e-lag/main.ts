@@ -154,6 +154,9 @@ export async function main(args: string[]): Promise<void> {
       },
     });
     const api = `${stack.gatewayUrl}/api`;
+    // Every request as customer1, a customer account of the stack's OpenID provider: the customer's path, with
+    // its token checked in the gateway and again in each service, and ownership checked where the data is.
+    const authorization = `Bearer ${await stack.tokenFor('customer1')}`;
     const services = stack.processes;
     const cpuSnapshot = (): Record<string, number> => {
       const machine = machineCpuSeconds();
@@ -181,11 +184,12 @@ export async function main(args: string[]): Promise<void> {
             agent,
             headers: payload
               ? {
+                  authorization,
                   'content-type': 'application/json',
                   'content-length': Buffer.byteLength(payload),
                   'idempotency-key': randomUUID(),
                 }
-              : {},
+              : { authorization },
           },
           (res) => {
             let text = '';
@@ -217,7 +221,7 @@ export async function main(args: string[]): Promise<void> {
 
     const customer = await post('/customers', {
       name: 'Bench',
-      email: `bench-${randomUUID()}@example.com`,
+      email: 'customer1@example.com',
       currency: 'EUR',
       creditLimit: 1_000_000_000,
     });
