@@ -45,4 +45,29 @@ describe('the dev stack and its OpenID Provider', () => {
     expect((await call('GET', report, { headers: { authorization: `Bearer ${fresh}` } })).status).toBe(200);
     expect((await call('GET', report, { headers: before })).status).toBe(200);
   });
+
+  it('rotates the key while requests flow through the gateway and every service: no valid request is refused', async () => {
+    const order = `${e2e.api}/orders?limit=1`;
+    const statuses: number[] = [];
+    const kids = new Set<string>();
+    let rotating = true;
+    // Two clients: one on the token it got before, one signing in again and again (each new token is used at once).
+    const old = await accessTokenFor(e2e.stack.issuerUrl, 'customer2');
+    const flow = async (fresh: boolean) => {
+      while (rotating) {
+        const token = fresh ? await accessTokenFor(e2e.stack.issuerUrl, 'customer2') : old;
+        kids.add(String(decodeProtectedHeader(token).kid));
+        statuses.push((await call('GET', order, { headers: { authorization: `Bearer ${token}` } })).status);
+      }
+    };
+    const flows = [flow(false), flow(true), flow(true)];
+    await e2e.stack.rotateKeys();
+    await e2e.stack.rotateKeys();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    rotating = false;
+    await Promise.all(flows);
+    expect(kids.size).toBeGreaterThanOrEqual(3);
+    expect(statuses.length).toBeGreaterThan(20);
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+  }, 60_000);
 });

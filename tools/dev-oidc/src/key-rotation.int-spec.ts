@@ -72,11 +72,15 @@ describe('key rotation of the development provider', () => {
   });
 
   it('publishes a new key before it signs with it', async () => {
-    provider = await startDevOidcProvider({ ...quiet, keyActivationDelayMs: 1500 });
+    // Generous: generating the new RSA key may take a second or more on a loaded machine.
+    provider = await startDevOidcProvider({ ...quiet, keyActivationDelayMs: 6000 });
     const before = provider.currentKid;
     const rotation = provider.rotateKeys();
-    await sleep(500);
-    const published = await publishedKids(provider);
+    let published: string[] = [];
+    for (const deadline = Date.now() + 5000; published.length < 2 && Date.now() < deadline;) {
+      await sleep(100);
+      published = await publishedKids(provider);
+    }
     expect(published).toHaveLength(2);
     expect(published[0]).toBe(before);
     expect(kidOf(await accessTokenFor(provider.issuer, 'staff1'))).toBe(before);
