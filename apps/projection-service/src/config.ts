@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AuthConfigSchema } from '@tandem/platform/auth';
+import { AuthConfigSchema } from '@tandem/platform/auth/config';
 import { TracingConfigSchema, type TracingConfig } from '@tandem/platform/observability';
 import {
   boolean,

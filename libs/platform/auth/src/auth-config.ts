@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { httpUrl, integer } from '@tandem/platform/config';
 
+/** The public development default: a service outside development must be given a secret of its own. */
+export const DEVELOPMENT_CONSISTENCY_TOKEN_SECRET = 'tandem-development-consistency-token-secret';
+
 /** Asymmetric JWS algorithms only: never `none`, never an HMAC one (a public key must not verify as a secret). */
 export const ASYMMETRIC_ALGORITHMS = [
   'RS256',
@@ -37,6 +40,9 @@ const algorithmList = z
   });
 
 /**
+ * Imported by each service's config.ts, which its tracing.ts loads before OpenTelemetry patches `http`: this file
+ * must load nothing but zod and the config helpers (its own entry point, `@tandem/platform/auth/config`).
+ *
  * The access-token settings every service reads (ARCHITECTURE decision 11): the issuer's identifier, the audience
  * the tokens must name, where its signing keys are published, which claim carries the roles. The same values in
  * the gateway and in each service behind it: each verifies the caller's token itself.

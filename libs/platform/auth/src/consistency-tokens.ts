@@ -1,9 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { decodeConsistencyToken, encodeConsistencyToken, type ConsistencyToken } from '@tandem/contracts';
 
-/** The public development default: a service outside development must be given a secret of its own. */
-export const DEVELOPMENT_CONSISTENCY_TOKEN_SECRET = 'tandem-development-consistency-token-secret';
-
 /**
  * Consistency tokens as the API issues them: the stream and version (`encodeConsistencyToken`), then `.` and an
  * HMAC-SHA256 of them and the principal's subject. The command service signs; the query service checks the MAC
