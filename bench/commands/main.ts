@@ -143,9 +143,9 @@ export async function main(args: string[]): Promise<void> {
     const post = async (url: string, body?: unknown): Promise<{ id: string }> => {
       const response = await fetch(url, {
         method: 'POST',
-        ...(body === undefined
-          ? {}
-          : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+        // JSON even without a body: a bodiless POST without it is refused (not a CORS simple request).
+        headers: { 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       if (response.status >= 300) throw new Error(`${url}: ${response.status} ${await response.text()}`);
       return (await response.json()) as { id: string };

@@ -178,13 +178,14 @@ export async function main(args: string[]): Promise<void> {
           {
             method,
             agent,
+            // JSON even without a body: a bodiless POST without it is refused (not a CORS simple request).
             headers: payload
               ? {
                   'content-type': 'application/json',
                   'content-length': Buffer.byteLength(payload),
                   'idempotency-key': randomUUID(),
                 }
-              : {},
+              : { 'content-type': 'application/json' },
           },
           (res) => {
             let text = '';

@@ -27,7 +27,11 @@ export async function call(
   const hasBody = options.body !== undefined || options.rawBody !== undefined;
   const response = await fetch(url, {
     method,
-    headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...options.headers },
+    // Every command says it is JSON, with a body or without (a bodiless POST must not be a CORS simple request).
+    headers: {
+      ...(hasBody || method !== 'GET' ? { 'content-type': 'application/json' } : {}),
+      ...options.headers,
+    },
     body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
   });
   const text = await response.text();

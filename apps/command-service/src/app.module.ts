@@ -2,7 +2,7 @@ import { Inject, Module, type OnApplicationShutdown, type Type } from '@nestjs/c
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { HealthModule, MetricsController } from '@tandem/platform/http';
+import { HealthModule } from '@tandem/platform/http';
 import { checkKafka } from '@tandem/platform/kafka';
 import {
   COMMAND_TRANSACTIONS,
@@ -57,7 +57,7 @@ export function createAppModule(infrastructure: CommandServiceInfrastructure): T
         ],
       }),
     ],
-    controllers: [...CUSTOMER_CONTROLLERS, ...ORDER_CONTROLLERS, MetricsController],
+    controllers: [...CUSTOMER_CONTROLLERS, ...ORDER_CONTROLLERS],
     providers: [
       { provide: INFRASTRUCTURE, useValue: infrastructure },
       {

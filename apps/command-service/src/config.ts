@@ -46,6 +46,8 @@ const inlineModelList = z
 /** The command service's environment (see docs/services.md). */
 export const CommandServiceConfigSchema = z.object({
   PORT: z.pipe(port(3001), z.number()),
+  /** Prometheus' port (0: none); never the API's. */
+  METRICS_PORT: z.pipe(port(9465), z.number()),
   WRITE_DATABASE_URL: postgresUrl(),
   WRITE_DATABASE_POOL_SIZE: z.pipe(integer({ min: 1, max: 500, default: 20 }), z.number()),
   KAFKA_BROKERS: kafkaBrokers(),

@@ -51,7 +51,7 @@ async function start(env: Record<string, string> = {}): Promise<CommandService &
 async function post(base: string, path: string, body?: unknown): Promise<{ id: string }> {
   const response = await fetch(`${base}${path}`, {
     method: 'POST',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   if (response.status >= 300) throw new Error(`${path}: ${response.status} ${await response.text()}`);

@@ -9,6 +9,8 @@ import { httpUrl, integer, loadConfigOrExit, logLevel, parseConfig, port } from 
 // `port()` and `integer()` with a default are typed `number | undefined`; the pipe states the default applied.
 export const GatewayConfigSchema = z.object({
   PORT: z.pipe(port(3000), z.number()),
+  /** Prometheus' port (0: none); never the API's. */
+  METRICS_PORT: z.pipe(port(9464), z.number()),
   COMMAND_SERVICE_URL: httpUrl(),
   QUERY_SERVICE_URL: httpUrl(),
   PROJECTION_SERVICE_URL: httpUrl(),

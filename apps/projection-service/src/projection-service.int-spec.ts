@@ -197,9 +197,7 @@ describeOnServer('read side end to end over Kafka (real Postgres only)', () => {
 
     const stillBad = await fetch(
       `${projectionUrl}/admin/projections/order-summary/dead-letters/${letters.id}/replay`,
-      {
-        method: 'POST',
-      },
+      { method: 'POST', headers: { 'content-type': 'application/json' } },
     );
     expect(stillBad.status).toBe(422);
     const fixed = await fetch(
@@ -281,9 +279,13 @@ describeOnServer('read side end to end over Kafka (real Postgres only)', () => {
     })();
     const started = await fetch(`${projectionUrl}/admin/projections/order-summary/rebuild`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
     });
     expect(started.status).toBe(202);
-    const again = await fetch(`${projectionUrl}/admin/projections/order-summary/rebuild`, { method: 'POST' });
+    const again = await fetch(`${projectionUrl}/admin/projections/order-summary/rebuild`, {
+      method: 'POST',
+      headers: { 'x-requested-with': 'test' },
+    });
     expect(again.status).toBe(409);
     const during = await getJson(`${projectionUrl}/admin/projections`);
     expect(

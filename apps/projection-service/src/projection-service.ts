@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { Global, Module, type INestApplication } from '@nestjs/common';
 import { AbstractHttpAdapter } from '@nestjs/core';
-import { createHttpApp, HealthModule, MetricsController } from '@tandem/platform/http';
+import { createHttpApp, HealthModule } from '@tandem/platform/http';
 import type { Logger } from '@tandem/platform/observability';
 import { ProjectionsController } from './admin/projections.controller';
 import type { ProjectionServiceConfig } from './config';
@@ -24,7 +24,7 @@ export interface ProjectionService {
 }
 
 /**
- * Builds the projection service: the HTTP app (health, metrics, admin) over a runner that has not connected to
+ * Builds the projection service: the HTTP app (health, admin) over a runner that has not connected to
  * anything yet, so it can listen within a second of the process starting. Closing the app stops the consumers after
  * their batch in flight, then the pool.
  */
@@ -46,7 +46,7 @@ export async function createProjectionService(
         useFactory: (r: ProjectionRunner) => r.readinessChecks(),
       }),
     ],
-    controllers: [ProjectionsController, MetricsController],
+    controllers: [ProjectionsController],
   })
   class ProjectionServiceModule {
     async onApplicationShutdown(): Promise<void> {
@@ -64,6 +64,7 @@ export async function createProjectionService(
       const own = app.getHttpServer() as Server;
       starting.server.keepAliveTimeout = own.keepAliveTimeout;
       starting.server.headersTimeout = own.headersTimeout;
+      starting.server.requestTimeout = own.requestTimeout;
       adapter.setHttpServer(starting.server);
       await app.init();
       starting.handOver(adapter.getInstance());

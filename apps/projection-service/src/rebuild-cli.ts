@@ -13,6 +13,8 @@ async function main(): Promise<void> {
   const { PROJECTION_SERVICE_URL: base } = loadRebuildCliConfig();
   const started = await fetch(`${base}/admin/projections/${encodeURIComponent(name)}/rebuild`, {
     method: 'POST',
+    // A bodiless command still says JSON: a POST without it is refused (it would be a CORS simple request).
+    headers: { 'content-type': 'application/json' },
   });
   if (started.status !== 202) {
     process.stderr.write(`rebuild refused (${started.status}): ${await started.text()}\n`);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TracingConfigSchema, type TracingConfig } from '@tandem/platform/observability';
 import {
   boolean,
+  developmentSecret,
   integer,
   loadConfigOrExit,
   logLevel,
@@ -12,19 +13,18 @@ import {
 
 /**
  * The query service's environment. CURSOR_SECRET signs list cursors (HMAC): every replica must share it, or a
- * cursor issued by one is refused by another; the development default is public, so set it in production.
+ * cursor issued by one is refused by another; the development default is public, and refused with NODE_ENV=production.
  * INLINE_DATABASE_URL is the read-only way to the inline models (ARCHITECTURE decision 12): a replica of the write
  * DB in production, the write DB itself in development; without it, reads answer them as unknown (null).
  */
 export const QueryServiceConfigSchema = z.object({
   PORT: z.pipe(port(3002), z.number()),
+  /** Prometheus' port (0: none); never the API's. */
+  METRICS_PORT: z.pipe(port(9466), z.number()),
   READ_DATABASE_URL: postgresUrl(),
   INLINE_DATABASE_URL: postgresUrl().optional(),
   RUN_MIGRATIONS: boolean(false),
-  CURSOR_SECRET: z
-    .string()
-    .min(16, 'must be at least 16 characters')
-    .default('tandem-development-cursor-secret'),
+  CURSOR_SECRET: developmentSecret({ developmentDefault: 'tandem-development-cursor-secret' }),
   CONSISTENCY_WAIT_MS: z.pipe(integer({ min: 0, max: 10_000, default: 2_000 }), z.number()),
   DB_POOL_SIZE: z.pipe(integer({ min: 1, max: 200, default: 20 }), z.number()),
   LOG_LEVEL: logLevel(),

@@ -1,6 +1,6 @@
 import { Module, type INestApplication, type Type } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { createHttpApp, HealthModule, MetricsController } from '@tandem/platform/http';
+import { createHttpApp, HealthModule } from '@tandem/platform/http';
 import type { Logger } from '@tandem/platform/observability';
 import { createReadDataSource, migrateReadDatabase } from '@tandem/read/models';
 import type { DataSource } from 'typeorm';
@@ -61,7 +61,7 @@ export async function createQueryService(
         ],
       }),
     ],
-    controllers: [...SLICES.flatMap((s) => s.controllers), MetricsController],
+    controllers: [...SLICES.flatMap((s) => s.controllers)],
     providers: [
       ...SLICES.flatMap((s) => s.handlers),
       ReadFreshness,
