@@ -12,12 +12,14 @@ export interface GatewayUnderTest {
   close(): Promise<void>;
 }
 
-export async function startGateway(env: {
-  COMMAND_SERVICE_URL: string;
-  QUERY_SERVICE_URL: string;
-  PROJECTION_SERVICE_URL: string;
-  UPSTREAM_TIMEOUT_MS?: string;
-}): Promise<GatewayUnderTest> {
+export async function startGateway(
+  env: {
+    COMMAND_SERVICE_URL: string;
+    QUERY_SERVICE_URL: string;
+    PROJECTION_SERVICE_URL: string;
+    UPSTREAM_TIMEOUT_MS?: string;
+  } & Record<string, string | undefined>,
+): Promise<GatewayUnderTest> {
   const config = parseGatewayConfig({ ...env, PORT: '0', LOG_LEVEL: 'silent' });
   const app = await createGateway(config, createLogger('gateway', 'silent'));
   await app.listen(0, '127.0.0.1');
