@@ -236,7 +236,10 @@ const CASES: Record<Code, Case> = {
   },
   'request.timeout': {
     unreachable: 'Node answers it only after a request has dribbled in for headersTimeout (10 s)',
-    provenBy: { file: 'libs/platform/http/src/create-http-app.int-spec.ts', mentions: '"code":"request.timeout"' },
+    provenBy: {
+      file: 'libs/platform/http/src/create-http-app.int-spec.ts',
+      mentions: '"code":"request.timeout"',
+    },
   },
   'request.too-large': {
     send: () =>
@@ -278,7 +281,8 @@ const CASES: Record<Code, Case> = {
     },
   },
   'rate-limit.exceeded': {
-    unreachable: 'the stack’s limits are hundreds of requests a minute: a flood of them belongs in its own test',
+    unreachable:
+      'the stack’s limits are hundreds of requests a minute: a flood of them belongs in its own test',
     provenBy: {
       file: 'apps/gateway/src/edge/rate-limits/rate-limits.int-spec.ts',
       mentions: "code: 'rate-limit.exceeded'",

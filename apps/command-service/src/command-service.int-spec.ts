@@ -65,7 +65,10 @@ async function call(
 ): Promise<Answer> {
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: { ...(body === undefined && method === 'GET' ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      ...(body === undefined && method === 'GET' ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();

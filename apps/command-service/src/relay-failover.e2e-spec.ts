@@ -69,7 +69,11 @@ describeReal('relay failover between two command-service processes', () => {
         },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
-      services.push({ child, url: `http://127.0.0.1:${port}`, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` });
+      services.push({
+        child,
+        url: `http://127.0.0.1:${port}`,
+        metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+      });
     }
     for (const { url } of services) {
       await waitFor(async () => (await fetch(`${url}/health/ready`)).status === 200, {

@@ -41,7 +41,7 @@ export async function createQueryService(
   });
   await dataSource.initialize();
   let inline: InlineDatabase | null = null;
-  let waiting: Awaited<ReturnType<typeof startCheckpointWaits>> | null = null;
+  let waiting: Awaited<ReturnType<typeof startCheckpointWaits>>;
   try {
     if (config.RUN_MIGRATIONS) await migrateReadDatabase(dataSource);
     if (config.INLINE_DATABASE_URL) inline = await openInlineDatabase(config.INLINE_DATABASE_URL, logger);

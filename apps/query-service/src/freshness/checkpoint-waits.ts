@@ -203,21 +203,20 @@ export async function startCheckpointWaits(options: {
   maxWaits: number;
   maxWaitsPerPrincipal: number;
 }): Promise<{ waits: CheckpointWaits; close(): Promise<void> }> {
-  let listener: CheckpointListener | undefined;
   const waits = new CheckpointWaits(options.progress, {
     maxWaits: options.maxWaits,
     maxWaitsPerPrincipal: options.maxWaitsPerPrincipal,
     recheckMs: 1_000,
     pollMs: 50,
-    listening: () => listener?.state === 'listening',
+    // Read only once the listener below exists (the first wait comes after start).
+    listening: () => listener.state === 'listening',
   });
-  listener = new CheckpointListener({
+  const listener = new CheckpointListener({
     databaseUrl: options.databaseUrl,
     logger: options.logger,
     onNotice: (notice) => waits.notice(notice),
     onGap: () => waits.gap(),
   });
   await listener.start();
-  const started = listener;
-  return { waits, close: () => started.close() };
+  return { waits, close: () => listener.close() };
 }
