@@ -29,6 +29,8 @@ export const QueryServiceConfigSchema = z.object({
   /** Reads waiting for a consistency token at once, per replica and per caller; over either, a read does not wait. */
   CONSISTENCY_MAX_WAITS: z.pipe(integer({ min: 0, max: 100_000, default: 2_000 }), z.number()),
   CONSISTENCY_MAX_WAITS_PER_PRINCIPAL: z.pipe(integer({ min: 0, max: 10_000, default: 20 }), z.number()),
+  /** How often the waiting streams are read anyway, in case a notification was missed. */
+  CONSISTENCY_RECHECK_MS: z.pipe(integer({ min: 100, max: 60_000, default: 1_000 }), z.number()),
   DB_POOL_SIZE: z.pipe(integer({ min: 1, max: 200, default: 20 }), z.number()),
   LOG_LEVEL: logLevel(),
 });

@@ -51,6 +51,7 @@ export async function createQueryService(
       logger,
       maxWaits: config.CONSISTENCY_MAX_WAITS,
       maxWaitsPerPrincipal: config.CONSISTENCY_MAX_WAITS_PER_PRINCIPAL,
+      recheckMs: config.CONSISTENCY_RECHECK_MS,
     });
   } catch (error) {
     await inline?.close().catch(() => undefined);

@@ -202,11 +202,12 @@ export async function startCheckpointWaits(options: {
   logger: Logger;
   maxWaits: number;
   maxWaitsPerPrincipal: number;
+  recheckMs?: number;
 }): Promise<{ waits: CheckpointWaits; close(): Promise<void> }> {
   const waits = new CheckpointWaits(options.progress, {
     maxWaits: options.maxWaits,
     maxWaitsPerPrincipal: options.maxWaitsPerPrincipal,
-    recheckMs: 1_000,
+    recheckMs: options.recheckMs ?? 1_000,
     pollMs: 50,
     // Read only once the listener below exists (the first wait comes after start).
     listening: () => listener.state === 'listening',
