@@ -11,7 +11,14 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Client, Pool } from 'pg';
 import { freePort } from '@tandem/dev-stack';
-import { choiceOption, kafkaOption, option, percentile, startBenchBroker } from '../support';
+import {
+  BENCH_RATE_LIMITS,
+  choiceOption,
+  kafkaOption,
+  option,
+  percentile,
+  startBenchBroker,
+} from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const LINES_PER_ORDER = 90;
@@ -135,6 +142,7 @@ export async function main(args: string[]): Promise<void> {
         // Only command routes are driven; the read services are not started.
         QUERY_SERVICE_URL: 'http://127.0.0.1:9',
         PROJECTION_SERVICE_URL: 'http://127.0.0.1:9',
+        ...BENCH_RATE_LIMITS,
       }),
     );
     const api = `http://127.0.0.1:${gatewayPort}/api`;

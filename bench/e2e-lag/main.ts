@@ -34,6 +34,7 @@ import { Client } from 'pg';
 import { startStack, type Stack } from '@tandem/dev-stack';
 import type { FromPoller, PollerJob, ToPoller } from './visibility-poller';
 import {
+  BENCH_RATE_LIMITS,
   choiceOption,
   kafkaOption,
   machineCpuSeconds,
@@ -147,6 +148,7 @@ export async function main(args: string[]): Promise<void> {
       output: (line) => logs.push(line),
       env: {
         LOG_LEVEL: 'warn',
+        ...BENCH_RATE_LIMITS,
         ...(sink
           ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'parentbased_always_on' }
           : { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' }),
