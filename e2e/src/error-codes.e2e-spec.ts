@@ -282,7 +282,7 @@ const CASES: Record<Code, Case> = {
   },
   'rate-limit.exceeded': {
     unreachable:
-      'the stack’s limits are hundreds of requests a minute: a flood of them belongs in its own test',
+      'the e2e stack raises the limits out of its tests’ reach: a flood belongs in a test of its own',
     provenBy: {
       file: 'apps/gateway/src/edge/rate-limits/rate-limits.int-spec.ts',
       mentions: "code: 'rate-limit.exceeded'",

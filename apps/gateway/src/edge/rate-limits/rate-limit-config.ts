@@ -30,12 +30,14 @@ export const RateLimitConfigSchema = z.object({
     .regex(/^[A-Za-z0-9:._-]{1,100}$/, 'must be letters, digits, colons, dots, dashes or underscores')
     .default('tandem:rate-limit'),
   RATE_LIMIT_WINDOW_SECONDS: z.pipe(integer({ min: 1, max: 86_400, default: 60 }), z.number()),
-  RATE_LIMIT_IP_COMMANDS: limit(1200),
-  RATE_LIMIT_IP_READS: limit(6000),
-  RATE_LIMIT_IP_ADMIN: limit(300),
-  RATE_LIMIT_PRINCIPAL_COMMANDS: limit(600),
-  RATE_LIMIT_PRINCIPAL_READS: limit(1800),
-  RATE_LIMIT_PRINCIPAL_ADMIN: limit(120),
+  // Per address: generous, since many users can share one (a NAT, a corporate proxy); it stops floods, above all
+  // of requests without a valid token. Per principal: what one user's clients can reasonably need.
+  RATE_LIMIT_IP_COMMANDS: limit(6000),
+  RATE_LIMIT_IP_READS: limit(30_000),
+  RATE_LIMIT_IP_ADMIN: limit(600),
+  RATE_LIMIT_PRINCIPAL_COMMANDS: limit(1200),
+  RATE_LIMIT_PRINCIPAL_READS: limit(6000),
+  RATE_LIMIT_PRINCIPAL_ADMIN: limit(300),
   /** How many proxies in front set `X-Forwarded-For` (the ingress: 1); 0 trusts none and uses the socket's peer. */
   TRUST_PROXY_HOPS: z.pipe(integer({ min: 0, max: 10, default: 0 }), z.number()),
 });

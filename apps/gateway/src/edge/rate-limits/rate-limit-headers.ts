@@ -5,8 +5,8 @@ import type { RateLimitDecision } from './rate-limits';
 /**
  * The IETF RateLimit header fields, as draft-ietf-httpapi-ratelimit-headers-10 writes them (Structured Field
  * lists, one item per policy that counted the request; the syntax has not changed since -08):
- *   RateLimit-Policy: "ip-reads";q=6000;w=60
- *   RateLimit: "ip-reads";r=5998;t=42
+ *   RateLimit-Policy: "ip-reads";q=30000;w=60
+ *   RateLimit: "ip-reads";r=29998;t=42
  * `q` is the quota, `w` the window in seconds, `r` what remains of it, `t` the seconds until it is refilled. A
  * request counted by two policies (its IP's and its principal's) carries both items.
  */
