@@ -3,7 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { AuthModule, type AccessTokenVerifier, type ConsistencyTokens } from '@tandem/platform/auth';
-import { HealthModule, MetricsController } from '@tandem/platform/http';
+import { HealthModule } from '@tandem/platform/http';
 import { checkKafka } from '@tandem/platform/kafka';
 import {
   COMMAND_TRANSACTIONS,
@@ -64,7 +64,7 @@ export function createAppModule(infrastructure: CommandServiceInfrastructure): T
         ],
       }),
     ],
-    controllers: [...CUSTOMER_CONTROLLERS, ...ORDER_CONTROLLERS, MetricsController],
+    controllers: [...CUSTOMER_CONTROLLERS, ...ORDER_CONTROLLERS],
     providers: [
       { provide: INFRASTRUCTURE, useValue: infrastructure },
       {

@@ -1,7 +1,6 @@
 import { Module, type Type } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { AccessTokenVerifier, AuthModule, verifierOptionsOf } from '@tandem/platform/auth';
-import { HealthModule, MetricsController } from '@tandem/platform/http';
+import { HealthModule } from '@tandem/platform/http';
 import { ProjectionsController } from './admin/projections.controller';
 import { commandController } from './commands/command-controllers';
 import { AsyncApiController } from './docs/asyncapi.controller';
@@ -11,9 +10,6 @@ import { upstreamReadinessChecks } from './health/upstream-readiness';
 import { OrdersController } from './orders/orders.controller';
 import { ReportsController } from './reports/reports.controller';
 import { Upstreams, UpstreamsModule } from './upstream/upstreams';
-
-// Prometheus' route is for scrapers, not API clients.
-ApiExcludeController()(MetricsController);
 
 /** The gateway's module, for one configuration (tests build one per set of stand-in upstreams). */
 export function createAppModule(config: GatewayConfig): Type<unknown> {
@@ -31,7 +27,6 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       OrdersController,
       ReportsController,
       ProjectionsController,
-      MetricsController,
       AsyncApiController,
     ],
   })

@@ -67,6 +67,10 @@ export class Upstream {
     if (!METHODS_WITHOUT_BODY.has(request.method) && request.body !== undefined) {
       body = JSON.stringify(request.body);
       headers['content-type'] = 'application/json';
+    } else if (request.method === 'POST' && request.headers['content-type'] !== undefined) {
+      // A bodiless command's JSON content type is what makes it acceptable (not a CORS simple request): the
+      // service behind checks the same rule.
+      headers['content-type'] = request.headers['content-type'];
     }
 
     const started = process.hrtime.bigint();
