@@ -412,7 +412,7 @@ describeOnServer('read side end to end over Kafka (real Postgres only)', () => {
     for (const roles of [['customer'], ['staff']] as const) {
       const refused = await fetch(`${projectionUrl}/admin/projections/daily-sales/rebuild`, {
         method: 'POST',
-        headers: { authorization: await issuer.authorization({ roles }) },
+        headers: { authorization: await issuer.authorization({ roles }), 'content-type': 'application/json' },
       });
       expect(refused.status).toBe(403);
     }

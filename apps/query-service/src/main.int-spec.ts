@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
+import { PLACEHOLDER_AUTH_ENV } from '@tandem/platform/auth/testing';
 
 /**
  * The built query service as it is deployed (`node dist/apps/query-service/main.js`): outside development
@@ -13,7 +14,13 @@ function run(env: Record<string, string>): Promise<{ code: number | null; stderr
     const inherited = { ...process.env };
     for (const name of ['CURSOR_SECRET', 'NODE_ENV', 'PORT', 'METRICS_PORT']) delete inherited[name];
     const child = spawn(process.execPath, [MAIN], {
-      env: { ...inherited, READ_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', ...env },
+      env: {
+        ...inherited,
+        READ_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+        ...PLACEHOLDER_AUTH_ENV,
+        CONSISTENCY_TOKEN_SECRET: 'y'.repeat(32),
+        ...env,
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

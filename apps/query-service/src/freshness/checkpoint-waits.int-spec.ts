@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { encodeConsistencyToken } from '@tandem/contracts';
 import { createLogger } from '@tandem/platform/observability';
 import { createTestDatabase } from '@tandem/platform/testing';
 import { createReadDataSource, migrateReadDatabase } from '@tandem/read/models';
@@ -17,9 +16,13 @@ const customerId = randomUUID();
 
 /** One read of these tests: the place to add an Authorization header for every request at once. */
 function read(service: QueryServiceUnderTest, orderId: string, version: number, waitSeconds: number) {
-  return fetch(`${service.url}/api/orders/${orderId}`, {
+  return service.fetch(`/api/orders/${orderId}`, {
     headers: {
-      'X-Consistency-Token': encodeConsistencyToken({ kind: 'order', streamId: orderId, version }),
+      // Signed for the staff caller `service.fetch` sends as.
+      'X-Consistency-Token': service.tokens.issue(
+        { kind: 'order', streamId: orderId, version },
+        'staff-test',
+      ),
       Prefer: `wait=${waitSeconds}`,
     },
   });

@@ -54,8 +54,10 @@ async function gateway(env: Record<string, string>): Promise<GatewayUnderTest> {
 }
 
 /** One HTTP call of these tests: the place to add an Authorization header for every request at once. */
-function get(base: string, path: string, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${base}${path}`, { headers });
+async function get(base: string, path: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${base}${path}`, {
+    headers: { ...(await (await TestIssuer.shared()).staffHeaders()), ...headers },
+  });
 }
 
 async function statuses(bases: string[], count: number, path: string, headers = {}): Promise<number[]> {
@@ -71,11 +73,14 @@ describe('a flood from one IP', () => {
     const { url } = await gateway({ RATE_LIMIT_IP_READS: '3', RATE_LIMIT_WINDOW_SECONDS: '60' });
     const first = await get(url, `/api/orders/${ORDER_ID}`);
     expect(first.status).toBe(200);
-    expect(first.headers.get('ratelimit-policy')).toBe('"ip-reads";q=3;w=60');
-    expect(first.headers.get('ratelimit')).toMatch(/^"ip-reads";r=2;t=(60|59)$/);
+    // Authenticated (as staff), so the caller's own limit counts the request too.
+    expect(first.headers.get('ratelimit-policy')).toBe('"ip-reads";q=3;w=60, "principal-reads";q=6000;w=60');
+    expect(first.headers.get('ratelimit')).toMatch(
+      /^"ip-reads";r=2;t=(60|59), "principal-reads";r=\d+;t=\d+$/,
+    );
     await get(url, `/api/orders/${ORDER_ID}`);
     expect((await get(url, `/api/orders/${ORDER_ID}`)).headers.get('ratelimit')).toMatch(
-      /^"ip-reads";r=0;t=\d+$/,
+      /^"ip-reads";r=0;t=\d+, "principal-reads"/,
     );
     const refused = await get(url, `/api/orders/${ORDER_ID}`);
     expect(refused.status).toBe(429);
@@ -96,10 +101,11 @@ describe('a flood from one IP', () => {
   it('counts each route class apart, and never the health probes', async () => {
     const { url } = await gateway({ RATE_LIMIT_IP_READS: '1', RATE_LIMIT_IP_COMMANDS: '1' });
     expect(await statuses([url], 2, `/api/orders/${ORDER_ID}`)).toEqual([200, 429]);
+    const staff = await (await TestIssuer.shared()).staffHeaders();
     const place = () =>
       fetch(`${url}/api/orders/${ORDER_ID}/place`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...staff },
       });
     expect([(await place()).status, (await place()).status]).toEqual([200, 429]);
     expect(await statuses([url], 3, '/health/live')).toEqual([200, 200, 200]);
@@ -132,7 +138,8 @@ describe('two gateway replicas sharing Redis', () => {
     const { url } = await gateway({ REDIS_URL: down, RATE_LIMIT_IP_READS: '2' });
     const before = Number((await failures()) ?? 0);
     expect(await statuses([url], 3, `/api/orders/${ORDER_ID}`)).toEqual([200, 200, 429]);
-    expect(Number(await failures())).toBe(before + 3);
+    // Two counts (the address's, then the caller's) for each request let through, one for the refused one.
+    expect(Number(await failures())).toBe(before + 5);
   });
 });
 
@@ -156,6 +163,7 @@ describe('the per-principal limit, after authentication', () => {
       COMMAND_SERVICE_URL: command.url,
       QUERY_SERVICE_URL: query.url,
       PROJECTION_SERVICE_URL: projection.url,
+      ...issuer.env,
       ...env,
     });
     const logger = createLogger('gateway', 'silent');
