@@ -18,6 +18,7 @@ import { GET_ORDER } from './orders/get-order';
 import { LIST_ORDERS } from './orders/list-orders';
 import { READ_DATA_SOURCE, ReadDatabaseModule } from './read-database/read-database.module';
 import { GET_DAILY_SALES } from './reports/get-daily-sales';
+import { ReadProgressController } from './read-progress/read-progress.controller';
 import { openInlineDatabase, type InlineDatabase } from './inline-database/inline-database';
 import { InlineDatabaseModule } from './inline-database/inline-database.module';
 import { CURSOR_SECRET } from './orders/list-orders/order-cursor';
@@ -69,7 +70,7 @@ export async function createQueryService(
         ],
       }),
     ],
-    controllers: [...SLICES.flatMap((s) => s.controllers), MetricsController],
+    controllers: [...SLICES.flatMap((s) => s.controllers), ReadProgressController, MetricsController],
     providers: [
       ...SLICES.flatMap((s) => s.handlers),
       ReadFreshness,
