@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { createTandemClient, type TandemClient } from '@tandem/client';
 import { startStack, type Stack } from '@tandem/dev-stack';
 import { createTestDatabase, startTestKafka, type TestKafka } from '@tandem/platform/testing';
 
@@ -71,6 +72,11 @@ export interface E2eStack {
    * PKCE, the login form), once per user and then reused until shortly before it expires.
    */
   authAs(username: string): Promise<{ authorization: string }>;
+  /**
+   * The typed client (`@tandem/client`) on the gateway, signed in as a demo user (default `staff1`, as `call()`):
+   * its token comes from the stack's provider before each request (cached until shortly before it expires).
+   */
+  clientAs(username?: string): TandemClient;
   stop(): Promise<void>;
 }
 
@@ -103,6 +109,8 @@ export async function startE2eStack(name: string, env: Record<string, string> = 
     api: `${stack.gatewayUrl}/api`,
     logs,
     authAs: async (username) => ({ authorization: `Bearer ${await stack.tokenFor(username)}` }),
+    clientAs: (username = 'staff1') =>
+      createTandemClient({ baseUrl: stack.gatewayUrl, token: () => stack.tokenFor(username) }),
     async stop() {
       defaultCallers.delete(new URL(stack.gatewayUrl).origin);
       await stack.stop();
