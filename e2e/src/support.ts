@@ -80,11 +80,18 @@ export interface E2eStack {
   stop(): Promise<void>;
 }
 
-export async function startE2eStack(name: string, env: Record<string, string> = {}): Promise<E2eStack> {
+export async function startE2eStack(
+  name: string,
+  env: Record<string, string> = {},
+  /** `kafkaBrokers`: a Kafka of the test's own (which it may stop), instead of the test Kafka. */
+  options: { kafkaBrokers?: string } = {},
+): Promise<E2eStack> {
   for (const app of ['gateway', 'command-service', 'projection-service', 'query-service']) builtApp(app);
   const writeDb = await createTestDatabase(`${name}_write`);
   const readDb = await createTestDatabase(`${name}_read`);
-  const kafka = await startTestKafka(name, { initialRebalanceDelayMs: 0 });
+  const kafka = options.kafkaBrokers
+    ? ownKafka(options.kafkaBrokers)
+    : await startTestKafka(name, { initialRebalanceDelayMs: 0 });
   const logs: string[] = [];
   const stack = await startStack({
     writeDatabaseUrl: writeDb.url,
@@ -119,5 +126,17 @@ export async function startE2eStack(name: string, env: Record<string, string> = 
       await readDb.drop();
       if (process.env['E2E_SHOW_LOGS'] && logs.length > 0) process.stdout.write(logs.join('\n') + '\n');
     },
+  };
+}
+
+/** A cluster the test started for itself: no prefixes, and the test stops it. */
+function ownKafka(bootstrap: string): TestKafka {
+  return {
+    bootstrap,
+    prefix: '',
+    topic: (name) => name,
+    group: (name) => name,
+    serviceEnv: { KAFKA_BROKERS: bootstrap, KAFKA_TOPIC_PREFIX: '', KAFKA_GROUP_PREFIX: 'tandem.projection' },
+    stop: async () => undefined,
   };
 }
