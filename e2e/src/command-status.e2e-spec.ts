@@ -146,14 +146,19 @@ describe('command status', () => {
   });
 
   it('answers only the sender and staff, and an unknown key as not found', async () => {
+    const customer1 = e2e.clientAs('customer1');
     const customer2 = e2e.clientAs('customer2');
     const key = newIdempotencyKey();
-    await staff.command(
-      (header) => staff.api.POST('/api/orders', { params: { header }, body: { customerId } }),
-      {
-        key,
-      },
+    await customer1.command(
+      (header) =>
+        customer1.api.POST('/api/customers', {
+          params: { header },
+          body: { name: 'Customer One', email: 'customer1@example.com', currency: 'EUR', creditLimit: 1000 },
+        }),
+      { key },
     );
+    expect(await customer1.status(key)).toMatchObject({ idempotencyKey: key, answer: { version: 1 } });
+    expect(await staff.status(key)).toMatchObject({ idempotencyKey: key, answer: { version: 1 } });
     await expect(customer2.status(key)).rejects.toMatchObject({
       name: 'TandemProblem',
       code: 'command.not-found',

@@ -13,7 +13,13 @@ describe('docs/openapi.json', () => {
   it('passes `redocly lint` (@redocly/cli, recommended, redocly.yaml) with no error and no warning', () => {
     const lint = spawnSync(
       process.execPath,
-      [path.join(ROOT, 'node_modules/@redocly/cli/bin/cli.js'), 'lint', 'docs/openapi.json', '--format', 'json'],
+      [
+        path.join(ROOT, 'node_modules/@redocly/cli/bin/cli.js'),
+        'lint',
+        'docs/openapi.json',
+        '--format',
+        'json',
+      ],
       { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', REDOCLY_TELEMETRY: 'off' } },
     );
     const report = JSON.parse(lint.stdout) as {
@@ -42,7 +48,10 @@ describe('docs/openapi.json', () => {
         const codes = operation['x-problem-codes'] as string[] | undefined;
         expect({ path, method, codes: codes?.length ?? 0 }).toMatchObject({ codes: expect.any(Number) });
         expect(codes).toEqual(expect.arrayContaining(['request.timeout', 'request.headers-too-large']));
-        const responses = operation['responses'] as Record<string, { content?: Record<string, { examples?: object }> }>;
+        const responses = operation['responses'] as Record<
+          string,
+          { content?: Record<string, { examples?: object }> }
+        >;
         expect(responses['408']).toBeDefined();
         expect(responses['431']).toBeDefined();
         const shown = Object.values(responses).flatMap((r) =>

@@ -209,13 +209,12 @@ describe('GET /api/openapi.json', () => {
     };
     expect(operation.operationId).toBe('getCommandStatus');
     expect(operation.responses['200']?.content?.['application/json']?.schema.$ref).toBe(ref('CommandStatus'));
-    expect(Object.keys(operation.responses['200']?.content?.['application/json']?.examples ?? {}).sort()).toEqual([
-      'committed',
-      'projected',
-      'published',
-      'rejected',
-    ]);
-    expect(operation['x-problem-codes']).toEqual(expect.arrayContaining(['command.not-found', 'request.invalid']));
+    expect(
+      Object.keys(operation.responses['200']?.content?.['application/json']?.examples ?? {}).sort(),
+    ).toEqual(['committed', 'projected', 'published', 'rejected']);
+    expect(operation['x-problem-codes']).toEqual(
+      expect.arrayContaining(['command.not-found', 'request.invalid']),
+    );
   });
 
   it('has a resolvable target for every $ref', () => {

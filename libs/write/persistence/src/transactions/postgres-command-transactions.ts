@@ -64,8 +64,9 @@ export class PostgresCommandTransactions implements CommandTransactions {
         open = true;
         const claimed = lastAnswer(
           await client.query(
-            `BEGIN; INSERT INTO idempotency_keys (key, fingerprint)
-             VALUES (${sqlLiteral(idempotency.key)}, ${sqlLiteral(idempotency.fingerprint)})
+            `BEGIN; INSERT INTO idempotency_keys (key, fingerprint, issued_by)
+             VALUES (${sqlLiteral(idempotency.key)}, ${sqlLiteral(idempotency.fingerprint)},
+                     ${options.issuedBy ? sqlLiteral(options.issuedBy.subject) : 'NULL'})
              ON CONFLICT (key) DO NOTHING RETURNING key`,
           ),
         ).rows;
