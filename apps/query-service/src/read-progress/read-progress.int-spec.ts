@@ -36,7 +36,6 @@ const progress = (token: string | undefined) =>
     .then(async (response) => ({
       status: response.status,
       body: (await response.json()) as unknown,
-      subject,
     }));
 
 describe('GET /read-progress', () => {
