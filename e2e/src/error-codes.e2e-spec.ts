@@ -269,6 +269,10 @@ const CASES: Record<Code, Case> = {
   'route.not-found': {
     send: () => call('GET', `${api}/no-such-route`),
   },
+  'command.not-found': {
+    send: () => call('GET', `${api}/commands/no-such-key`),
+    extensions: { idempotencyKey: 'no-such-key' },
+  },
   'precondition.version-mismatch': {
     send: () => command('POST', `/orders/${fixture.draft}/place`, undefined, { 'if-match': '"99"' }),
     extensions: { expectedVersion: 99, currentVersion: expect.any(Number) },

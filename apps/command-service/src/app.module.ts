@@ -7,12 +7,15 @@ import { HealthModule } from '@tandem/platform/http';
 import { checkKafka } from '@tandem/platform/kafka';
 import {
   COMMAND_TRANSACTIONS,
+  CommandRecords,
   PostgresCommandTransactions,
   type IdempotencyKeySweeper,
   type InlineProjections,
   type KafkaOutboxPublisher,
   type OutboxRelay,
 } from '@tandem/write/persistence';
+import { CommandStatusController } from './command-status/command-status.controller';
+import { COMMAND_RECORDS, RejectionRecorder } from './command-status/rejection-recorder';
 import { CONSISTENCY_TOKENS } from './commands/aggregate-command';
 import { CUSTOMER_COMMAND_HANDLERS, CUSTOMER_CONTROLLERS } from './customers';
 import { ORDER_COMMAND_HANDLERS, ORDER_CONTROLLERS } from './orders';
@@ -64,7 +67,7 @@ export function createAppModule(infrastructure: CommandServiceInfrastructure): T
         ],
       }),
     ],
-    controllers: [...CUSTOMER_CONTROLLERS, ...ORDER_CONTROLLERS],
+    controllers: [...CUSTOMER_CONTROLLERS, ...ORDER_CONTROLLERS, CommandStatusController],
     providers: [
       { provide: INFRASTRUCTURE, useValue: infrastructure },
       {
@@ -74,6 +77,8 @@ export function createAppModule(infrastructure: CommandServiceInfrastructure): T
         }),
       },
       { provide: CONSISTENCY_TOKENS, useValue: infrastructure.consistencyTokens },
+      { provide: COMMAND_RECORDS, useValue: new CommandRecords(infrastructure.dataSource) },
+      RejectionRecorder,
       InfrastructureShutdown,
       ...CUSTOMER_COMMAND_HANDLERS,
       ...ORDER_COMMAND_HANDLERS,

@@ -3,6 +3,7 @@ import { AccessTokenVerifier, AuthModule, verifierOptionsOf } from '@tandem/plat
 import { HealthModule } from '@tandem/platform/http';
 import { ProjectionsController } from './admin/projections.controller';
 import { commandController } from './commands/command-controllers';
+import { CommandStatusController } from './commands/command-status.controller';
 import { AsyncApiController } from './docs/asyncapi.controller';
 import type { GatewayConfig } from './config';
 import { CustomersController } from './customers/customers.controller';
@@ -26,6 +27,7 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       commandController('orders'),
       OrdersController,
       ReportsController,
+      CommandStatusController,
       ProjectionsController,
       AsyncApiController,
     ],

@@ -20,6 +20,7 @@ import { GET_ORDER } from './orders/get-order';
 import { LIST_ORDERS } from './orders/list-orders';
 import { READ_DATA_SOURCE, ReadDatabaseModule } from './read-database/read-database.module';
 import { GET_DAILY_SALES } from './reports/get-daily-sales';
+import { ReadProgressController } from './read-progress/read-progress.controller';
 import { openInlineDatabase, type InlineDatabase } from './inline-database/inline-database';
 import { InlineDatabaseModule } from './inline-database/inline-database.module';
 import { CURSOR_SECRET } from './orders/list-orders/order-cursor';
@@ -82,7 +83,7 @@ export async function createQueryService(
         ],
       }),
     ],
-    controllers: [...SLICES.flatMap((s) => s.controllers)],
+    controllers: [...SLICES.flatMap((s) => s.controllers), ReadProgressController],
     providers: [
       ...SLICES.flatMap((s) => s.handlers),
       ReadFreshness,

@@ -19,6 +19,7 @@ export const HTTP_PROBLEM_CODES = {
   'request.unsupported-encoding': { status: 415, title: 'Unsupported body encoding' },
   'request.headers-too-large': { status: 431, title: 'Request headers too large' },
   'route.not-found': { status: 404, title: 'No such route' },
+  'command.not-found': { status: 404, title: 'No such command' },
   'auth.token-missing': { status: 401, title: 'Authentication required' },
   'auth.token-invalid': { status: 401, title: 'Invalid access token' },
   'auth.forbidden': { status: 403, title: 'Not allowed' },

@@ -5,6 +5,7 @@ import { NO_INLINE_PROJECTIONS, type InlineProjections } from '../inline/inline-
 import { envelopeEvents, outboxInsert } from '../outbox/outbox-writer';
 import type { CommandOrigin } from '../transactions/command-transactions';
 import type { Sql } from '../transactions/sql';
+import type { WrittenEvents } from '../transactions/written-events';
 import type { OrderStore } from './order-store';
 
 export const ORDER_STREAM_TYPE = 'order';
@@ -17,6 +18,7 @@ export class PostgresOrderStore implements OrderStore {
     private readonly sql: Sql,
     private readonly origin: CommandOrigin,
     private readonly inline: InlineProjections = NO_INLINE_PROJECTIONS,
+    private readonly written?: WrittenEvents,
   ) {}
 
   async load(orderId: string): Promise<OrderState | null> {
@@ -77,6 +79,7 @@ export class PostgresOrderStore implements OrderStore {
       );
       await inline.finish(this.sql, answer);
     }
+    this.written?.add(recorded);
     return expectedVersion + events.length;
   }
 }
