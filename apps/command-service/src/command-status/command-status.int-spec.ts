@@ -62,7 +62,8 @@ async function send(method: string, path: string, key: string, body?: unknown, a
     headers: {
       ...as,
       'idempotency-key': key,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      // JSON even without a body: a bodiless POST must not be a CORS simple request.
+      ...(method === 'GET' ? {} : { 'content-type': 'application/json' }),
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
