@@ -45,6 +45,7 @@ export class TandemClient {
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
     this.api.use(bearerToken(options.token));
+    this.api.use(jsonCommands);
     if (options.readYourWrites !== false) this.api.use(this.consistency.middleware());
   }
 
@@ -93,3 +94,16 @@ function bearerToken(token: TokenSource | undefined): Middleware {
     },
   };
 }
+
+/**
+ * Every command says it is JSON, with a body or without: the API refuses a bodiless POST without it (415), because a
+ * POST a browser may send cross-site without a preflight (a CORS "simple" request) must not change anything.
+ */
+const jsonCommands: Middleware = {
+  onRequest: ({ request }) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && !request.headers.has('Content-Type')) {
+      request.headers.set('Content-Type', 'application/json');
+    }
+    return request;
+  },
+};
