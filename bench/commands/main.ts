@@ -24,8 +24,13 @@ import {
 const ROOT = path.resolve(__dirname, '../..');
 const LINES_PER_ORDER = 90;
 
+/** BENCH_CPU_PROFILE_DIR=<dir>: each service writes a V8 CPU profile there when it exits (`--cpu-prof`). */
 function start(app: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [`dist/apps/${app}/main.js`], {
+  const profile = process.env['BENCH_CPU_PROFILE_DIR'];
+  const flags = profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${app}.cpuprofile`]
+    : [];
+  return spawn(process.execPath, [...flags, `dist/apps/${app}/main.js`], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
