@@ -14,6 +14,7 @@ export * from './events/order-placed.event';
 export * from './events/order-shipped.event';
 export * from './events/order-cancelled.event';
 export * from './events/event-catalog';
+export * from './events/upcasters';
 export * from './cloudevents/cloud-event-headers';
 export * from './consistency-token';
 export * from './http/command-route';
