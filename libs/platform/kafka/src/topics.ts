@@ -3,6 +3,12 @@ import type { Kafka } from 'kafkajs';
 export interface TopicSpec {
   topic: string;
   numPartitions: number;
+  /**
+   * Create it with as many partitions as this topic has, when it exists (else `numPartitions`): a topic that
+   * replaces another then puts each key on the same partition number, so a consumer lock per partition covers the
+   * same keys on both (the projections' partition locks, orders.order.v1 and orders.order.v2).
+   */
+  partitionsLike?: string;
 }
 
 /**
@@ -16,11 +22,17 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<v
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t.topic));
     if (missing.length === 0) return;
+    const likes = missing.flatMap((t) =>
+      t.partitionsLike && existing.has(t.partitionsLike) ? [t.partitionsLike] : [],
+    );
+    const { topics: described } =
+      likes.length > 0 ? await admin.fetchTopicMetadata({ topics: likes }) : { topics: [] };
+    const partitionsOf = new Map(described.map((t) => [t.name, t.partitions.length]));
     await admin.createTopics({
       waitForLeaders: true,
       topics: missing.map((t) => ({
         topic: t.topic,
-        numPartitions: t.numPartitions,
+        numPartitions: (t.partitionsLike && partitionsOf.get(t.partitionsLike)) || t.numPartitions,
         configEntries: [
           { name: 'retention.ms', value: '-1' },
           { name: 'retention.bytes', value: '-1' },

@@ -6,6 +6,12 @@ import { envelopeEvents, outboxInsert } from '../outbox/outbox-writer';
 import type { CommandOrigin } from '../transactions/command-transactions';
 import type { Sql } from '../transactions/sql';
 import type { OrderStore } from './order-store';
+import {
+  latestOrderEvents,
+  storedForm,
+  type EventVersionWritten,
+  type StoredOrderEvent,
+} from './stored-order-events';
 
 export const ORDER_STREAM_TYPE = 'order';
 
@@ -17,18 +23,23 @@ export class PostgresOrderStore implements OrderStore {
     private readonly sql: Sql,
     private readonly origin: CommandOrigin,
     private readonly inline: InlineProjections = NO_INLINE_PROJECTIONS,
+    private readonly written: EventVersionWritten = 2,
   ) {}
 
+  /** Folds the stream at its events' latest versions: rows written as v1 are upcast here, and stay as they are. */
   async load(orderId: string): Promise<OrderState | null> {
-    const rows = await this.sql.rows<OrderEvent>(
-      `SELECT type, data FROM events WHERE stream_id = $1 AND stream_type = $2 ORDER BY version`,
+    const rows = await this.sql.rows<StoredOrderEvent>(
+      `SELECT type, schema_version, data FROM events WHERE stream_id = $1 AND stream_type = $2 ORDER BY version`,
       [orderId, ORDER_STREAM_TYPE],
     );
     this.loadedTypes.set(
       orderId,
       rows.map((event) => event.type),
     );
-    return rows.reduce<OrderState | null>((state, event) => evolveOrder(state, event), null);
+    return latestOrderEvents(rows).reduce<OrderState | null>(
+      (state, event) => evolveOrder(state, event),
+      null,
+    );
   }
 
   /**
@@ -42,19 +53,22 @@ export class PostgresOrderStore implements OrderStore {
     const params: unknown[] = [];
     const rows = recorded.map(({ event, eventId, streamVersion, envelope }) => {
       const at = params.length;
+      const stored = storedForm(event, this.written);
       params.push(
         orderId,
         ORDER_STREAM_TYPE,
         streamVersion,
         eventId,
         event.type,
-        JSON.stringify(event.data),
+        stored.schemaVersion,
+        JSON.stringify(stored.data),
         JSON.stringify({ correlationId: envelope.correlationId, causationId: envelope.causationId }),
         envelope.time,
       );
-      return `(${Array.from({ length: 8 }, (_, i) => `$${at + i + 1}`).join(', ')})`;
+      return `(${Array.from({ length: 9 }, (_, i) => `$${at + i + 1}`).join(', ')})`;
     });
-    const appended = `INSERT INTO events (stream_id, stream_type, version, event_id, type, data, metadata, recorded_at)
+    const appended = `INSERT INTO events
+         (stream_id, stream_type, version, event_id, type, schema_version, data, metadata, recorded_at)
        VALUES ${rows.join(', ')}`;
     const earlierTypes = this.loadedTypes.get(orderId);
     const inline = planInlineAppend(
