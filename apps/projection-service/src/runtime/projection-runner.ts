@@ -1,12 +1,13 @@
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { EVENT_TOPICS } from '@tandem/contracts';
+import { EVENT_TOPICS, predecessorOf } from '@tandem/contracts';
 import { checkKafka, createKafka, ensureTopics, topicNames, type TopicNames } from '@tandem/platform/kafka';
 import type { Logger } from '@tandem/platform/observability';
 import type { ReadinessCheck } from '@tandem/platform/http';
 import { createReadDataSource, migrateReadDatabase, type ProjectionName } from '@tandem/read/models';
 import {
   BatchApplier,
+  consumerGroupOf,
   deadLetterTopic,
   listPendingDeadLetters,
   PROJECTIONS,
@@ -83,10 +84,14 @@ export class ProjectionRunner {
   /** The topics, the dead-letter producer and the admin client; independent of the read DB, so run beside it. */
   async connectKafka(): Promise<void> {
     await ensureTopics(this.kafka, [
-      ...EVENT_TOPICS.map((topic) => ({
-        topic: this.topics.onCluster(topic),
-        numPartitions: this.config.TOPIC_PARTITIONS,
-      })),
+      ...EVENT_TOPICS.map((topic) => {
+        const predecessor = predecessorOf(topic);
+        return {
+          topic: this.topics.onCluster(topic),
+          numPartitions: this.config.TOPIC_PARTITIONS,
+          ...(predecessor ? { partitionsLike: this.topics.onCluster(predecessor) } : {}),
+        };
+      }),
       ...EVENT_TOPICS.map((topic) => ({
         topic: this.topics.onCluster(deadLetterTopic(topic)),
         numPartitions: 1,
@@ -127,7 +132,7 @@ export class ProjectionRunner {
     const consumer = new ProjectionConsumer({
       kafka: this.kafka,
       applier,
-      groupId: `${this.config.KAFKA_GROUP_PREFIX}.${name}`,
+      groupId: `${this.config.KAFKA_GROUP_PREFIX}.${consumerGroupOf(applier.projection)}`,
       topicNames: this.topics,
       logger: this.logger.child({ projection: name }),
       ...(this.producer ? { producer: this.producer } : {}),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { TandemEvent } from '@tandem/contracts';
+import type { ConsumedEvent, TandemEvent } from '@tandem/contracts';
 import {
   READ_MODEL_TABLES,
   type ProjectionName,
@@ -53,11 +53,23 @@ function mixedLog(): IncomingMessage[] {
       const money = { orderId, customerId, total: 450, currency };
       const story: TandemEvent[] = [
         { type: 'OrderCreated', data: { orderId, customerId, currency } },
-        { type: 'OrderLineAdded', data: { orderId, sku: 'A', quantity: 2, unitPrice: 100 } },
-        { type: 'OrderLineAdded', data: { orderId, sku: 'B', quantity: 1, unitPrice: 250 } },
-        { type: 'OrderLineAdded', data: { orderId, sku: 'A', quantity: 3, unitPrice: 100 } },
+        {
+          type: 'OrderLineAdded',
+          data: { orderId, sku: 'A', quantity: 2, unitPrice: { amount: 100, currency: 'EUR' } },
+        },
+        {
+          type: 'OrderLineAdded',
+          data: { orderId, sku: 'B', quantity: 1, unitPrice: { amount: 250, currency: 'EUR' } },
+        },
+        {
+          type: 'OrderLineAdded',
+          data: { orderId, sku: 'A', quantity: 3, unitPrice: { amount: 100, currency: 'EUR' } },
+        },
         { type: 'OrderLineRemoved', data: { orderId, sku: 'A' } },
-        { type: 'OrderLineAdded', data: { orderId, sku: 'C', quantity: 2, unitPrice: 100 } },
+        {
+          type: 'OrderLineAdded',
+          data: { orderId, sku: 'C', quantity: 2, unitPrice: { amount: 100, currency: 'EUR' } },
+        },
       ];
       if (ending === 'ship' || ending === 'cancel-placed') story.push({ type: 'OrderPlaced', data: money });
       if (ending === 'ship') story.push({ type: 'OrderShipped', data: money });
@@ -99,7 +111,7 @@ function mixedLog(): IncomingMessage[] {
   return messages;
 }
 
-function decoded(message: IncomingMessage): TandemEvent {
+function decoded(message: IncomingMessage): ConsumedEvent {
   const item = decodeMessage(message);
   if (item.kind !== 'event') throw new Error(`the log holds poison: ${item.error}`);
   return item.event;

@@ -32,7 +32,7 @@ const created: TandemEvent = {
 };
 const line = (sku: string, quantity: number, unitPrice: number): TandemEvent => ({
   type: 'OrderLineAdded',
-  data: { orderId: ORDER, sku, quantity, unitPrice },
+  data: { orderId: ORDER, sku, quantity, unitPrice: { amount: unitPrice, currency: 'EUR' } },
 });
 
 describe('order summary', () => {
