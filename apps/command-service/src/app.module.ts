@@ -8,6 +8,7 @@ import {
   COMMAND_TRANSACTIONS,
   PostgresCommandTransactions,
   type IdempotencyKeySweeper,
+  type EventVersionWritten,
   type InlineProjections,
   type KafkaOutboxPublisher,
   type OutboxRelay,
@@ -24,6 +25,8 @@ export interface CommandServiceInfrastructure {
   sweeper: IdempotencyKeySweeper;
   /** The read models each command's transaction applies (`INLINE_PROJECTIONS`), already filled. */
   inline: InlineProjections;
+  /** The version order events are stored in (`EVENT_VERSION_WRITTEN`). */
+  eventVersionWritten: EventVersionWritten;
 }
 
 const INFRASTRUCTURE = Symbol('CommandServiceInfrastructure');
@@ -64,6 +67,7 @@ export function createAppModule(infrastructure: CommandServiceInfrastructure): T
         provide: COMMAND_TRANSACTIONS,
         useValue: new PostgresCommandTransactions(infrastructure.dataSource, {
           inline: infrastructure.inline,
+          eventVersionWritten: infrastructure.eventVersionWritten,
         }),
       },
       InfrastructureShutdown,

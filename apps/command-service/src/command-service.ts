@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { EVENT_TOPICS } from '@tandem/contracts';
+import { predecessorOf, PUBLISHED_TOPICS } from '@tandem/contracts';
 import { INLINE_MODELS, INLINE_MODEL_NAMES } from '@tandem/inline-models';
 import { createHttpApp } from '@tandem/platform/http';
 import { createKafka, ensureTopics, topicNames } from '@tandem/platform/kafka';
@@ -48,16 +48,27 @@ export async function createCommandService(
     const inline = await prepareInlineModels(dataSource, config, logger);
     const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger });
     const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
+    // Every topic published, the deprecated one included; one that replaces another gets its partition count.
     await ensureTopics(
       kafka,
-      EVENT_TOPICS.map((topic) => ({
-        topic: topics.onCluster(topic),
-        numPartitions: config.TOPIC_PARTITIONS,
-      })),
+      PUBLISHED_TOPICS.map((topic) => {
+        const predecessor = predecessorOf(topic);
+        return {
+          topic: topics.onCluster(topic),
+          numPartitions: config.TOPIC_PARTITIONS,
+          ...(predecessor ? { partitionsLike: topics.onCluster(predecessor) } : {}),
+        };
+      }),
     );
     const publisher = new KafkaOutboxPublisher(kafka, topics);
     const relay = config.RELAY_ENABLED
-      ? new OutboxRelay({ databaseUrl: config.WRITE_DATABASE_URL, publisher, logger, ...relayOverrides })
+      ? new OutboxRelay({
+          databaseUrl: config.WRITE_DATABASE_URL,
+          publisher,
+          logger,
+          publishV1Until: config.PUBLISH_V1_UNTIL,
+          ...relayOverrides,
+        })
       : undefined;
     const sweeper = new IdempotencyKeySweeper({
       dataSource,
@@ -66,7 +77,15 @@ export async function createCommandService(
       intervalMs: config.IDEMPOTENCY_SWEEP_INTERVAL_MS,
     });
     const app = await createHttpApp(
-      createAppModule({ dataSource, kafka, publisher, relay, sweeper, inline }),
+      createAppModule({
+        dataSource,
+        kafka,
+        publisher,
+        relay,
+        sweeper,
+        inline,
+        eventVersionWritten: config.EVENT_VERSION_WRITTEN,
+      }),
       logger,
     );
     relay?.start();
