@@ -265,7 +265,7 @@ const REQUIRED_ALERTS = [
   'TandemHttpLatencyP99',
 ];
 
-const EVENT_TOPICS = ['orders.order.v1', 'orders.customer.v1'];
+const EVENT_TOPICS = ['orders.order.v1', 'orders.order.v2', 'orders.customer.v1'];
 
 describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
   const resources = kustomize(`k8s/overlays/${overlay}`);
@@ -352,9 +352,9 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
       expect(at(topic, 'spec', 'partitions')).toBe(partitions);
     const groups = arrayAt(scaled, 'spec', 'triggers').map((t) => stringAt(t, 'metadata', 'consumerGroup'));
     expect(groups.sort()).toEqual([
-      'tandem.projection.customer-orders',
-      'tandem.projection.daily-sales',
-      'tandem.projection.order-summary',
+      'tandem.projection.customer-orders.customer-v1.order-v2',
+      'tandem.projection.daily-sales.order-v2',
+      'tandem.projection.order-summary.order-v2',
     ]);
   });
 
