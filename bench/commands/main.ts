@@ -10,6 +10,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Client, Pool } from 'pg';
+import { accessTokenFor, DEV_AUDIENCE, startDevOidcProvider } from '@tandem/dev-oidc';
 import { freePort } from '@tandem/dev-stack';
 import { choiceOption, kafkaOption, option, percentile, startBenchBroker } from '../support';
 
@@ -112,6 +113,12 @@ export async function main(args: string[]): Promise<void> {
   dbUrl.pathname = `/${dbName}`;
   const kafkaKind = kafkaOption(args);
   const broker = await startBenchBroker(kafkaKind);
+  // The development OpenID provider: both services check customer1's token, and the command service its ownership.
+  const identity = await startDevOidcProvider({ port: 0, output: () => undefined });
+  const auth = { AUTH_ISSUER: identity.issuer, AUTH_AUDIENCE: DEV_AUDIENCE, AUTH_JWKS_URL: identity.jwksUrl };
+  const authorization = `Bearer ${await accessTokenFor(identity.issuer, 'customer1')}`;
+  // Place + ship runs as staff: a customer per connection (one account has one record), and only staff ships.
+  const staffAuthorization = `Bearer ${await accessTokenFor(identity.issuer, 'staff1')}`;
   const children: ChildProcess[] = [];
   try {
     const commandPort = await freePort();
@@ -124,6 +131,7 @@ export async function main(args: string[]): Promise<void> {
         KAFKA_BROKERS: broker.bootstrap,
         TOPIC_PARTITIONS: '6',
         INLINE_PROJECTIONS: inline === 'on' ? 'customer-exposure' : 'none',
+        ...auth,
       }),
     );
     const commandUrl = `http://127.0.0.1:${commandPort}`;
@@ -135,24 +143,28 @@ export async function main(args: string[]): Promise<void> {
         // Only command routes are driven; the read services are not started.
         QUERY_SERVICE_URL: 'http://127.0.0.1:9',
         PROJECTION_SERVICE_URL: 'http://127.0.0.1:9',
+        ...auth,
       }),
     );
     const api = `http://127.0.0.1:${gatewayPort}/api`;
     await waitReady(`http://127.0.0.1:${gatewayPort}`, 'live');
 
-    const post = async (url: string, body?: unknown): Promise<{ id: string }> => {
+    const post = async (url: string, body?: unknown, as = authorization): Promise<{ id: string }> => {
       const response = await fetch(url, {
         method: 'POST',
         ...(body === undefined
-          ? {}
-          : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+          ? { headers: { authorization: as } }
+          : {
+              headers: { authorization: as, 'content-type': 'application/json' },
+              body: JSON.stringify(body),
+            }),
       });
       if (response.status >= 300) throw new Error(`${url}: ${response.status} ${await response.text()}`);
       return (await response.json()) as { id: string };
     };
     const customer = await post(`${api}/customers`, {
       name: 'Bench',
-      email: `bench-${randomUUID()}@example.com`,
+      email: 'customer1@example.com',
       currency: 'EUR',
       creditLimit: 1_000_000_000,
     });
@@ -178,23 +190,31 @@ export async function main(args: string[]): Promise<void> {
     // wait for the same exposure row).
     const lifecycleOrders: string[][] = [];
     for (let w = 0; w < connections; w++) {
-      const owner = await post(`${api}/customers`, {
-        name: `Bench ${w}`,
-        email: `bench-${w}-${randomUUID()}@example.com`,
-        currency: 'EUR',
-        creditLimit: 1_000_000_000,
-      });
+      const owner = await post(
+        `${api}/customers`,
+        {
+          name: `Bench ${w}`,
+          email: `bench-${w}-${randomUUID()}@example.com`,
+          currency: 'EUR',
+          creditLimit: 1_000_000_000,
+        },
+        staffAuthorization,
+      );
       const mine: string[] = [];
       for (let o = 0; o < lifecycleOrdersPerWorker; o++) {
-        const order = await post(`${api}/orders`, { customerId: owner.id });
-        await post(`${api}/orders/${order.id}/lines`, { sku: 'L', quantity: 1, unitPrice: 100 });
+        const order = await post(`${api}/orders`, { customerId: owner.id }, staffAuthorization);
+        await post(
+          `${api}/orders/${order.id}/lines`,
+          { sku: 'L', quantity: 1, unitPrice: 100 },
+          staffAuthorization,
+        );
         mine.push(order.id);
       }
       lifecycleOrders.push(mine);
     }
     const lifecycle = await driveEach(connections, lifecycleOrders, (orderId) => [
-      () => post(`${api}/orders/${orderId}/place`),
-      () => post(`${api}/orders/${orderId}/ship`),
+      () => post(`${api}/orders/${orderId}/place`, undefined, staffAuthorization),
+      () => post(`${api}/orders/${orderId}/ship`, undefined, staffAuthorization),
     ]);
 
     // Raw ceiling: the same statements per command, straight from a pg pool.
@@ -297,6 +317,7 @@ export async function main(args: string[]): Promise<void> {
       })}`,
     );
   } finally {
+    await identity.stop();
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(
       children.map(

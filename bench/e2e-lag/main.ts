@@ -143,6 +143,7 @@ export async function main(args: string[]): Promise<void> {
       writeDatabaseUrl: urlOf(databases[0]),
       readDatabaseUrl: urlOf(databases[1]),
       ports: { gateway: 0, 'command-service': 0, 'query-service': 0, 'projection-service': 0 },
+      oidcPort: 0,
       skipBuild: true,
       output: (line) => logs.push(line),
       env: {
@@ -153,6 +154,9 @@ export async function main(args: string[]): Promise<void> {
       },
     });
     const api = `${stack.gatewayUrl}/api`;
+    // Every request as customer1, a customer account of the stack's OpenID provider: the customer's path, with
+    // its token checked in the gateway and again in each service, and ownership checked where the data is.
+    const authorization = `Bearer ${await stack.tokenFor('customer1')}`;
     const services = stack.processes;
     const cpuSnapshot = (): Record<string, number> => {
       const machine = machineCpuSeconds();
@@ -180,11 +184,12 @@ export async function main(args: string[]): Promise<void> {
             agent,
             headers: payload
               ? {
+                  authorization,
                   'content-type': 'application/json',
                   'content-length': Buffer.byteLength(payload),
                   'idempotency-key': randomUUID(),
                 }
-              : {},
+              : { authorization },
           },
           (res) => {
             let text = '';
@@ -216,7 +221,7 @@ export async function main(args: string[]): Promise<void> {
 
     const customer = await post('/customers', {
       name: 'Bench',
-      email: `bench-${randomUUID()}@example.com`,
+      email: 'customer1@example.com',
       currency: 'EUR',
       creditLimit: 1_000_000_000,
     });

@@ -276,7 +276,10 @@ const ROWS: Row[] = [
   // No internal paths in errors.
   {
     case: 'an unknown admin route',
-    send: () => call('GET', `${api}/admin/projections/order-summary/no-such-thing`),
+    send: async () =>
+      call('GET', `${api}/admin/projections/order-summary/no-such-thing`, {
+        headers: await e2e.authAs('admin1'),
+      }),
     status: 404,
     code: 'route.not-found',
   },

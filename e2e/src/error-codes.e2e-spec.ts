@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { encodeConsistencyToken } from '@tandem/contracts';
+import { ConsistencyTokens, DEVELOPMENT_CONSISTENCY_TOKEN_SECRET } from '@tandem/platform/auth';
 import type { Stack } from '@tandem/dev-stack';
 import { HTTP_PROBLEM_CODES, type HttpProblemCode } from '@tandem/platform/http';
 import { DOMAIN_ERROR_CODES, type DomainErrorCode, type DomainErrorKind } from '@tandem/write/domain';
@@ -286,6 +286,40 @@ const CASES: Record<Code, Case> = {
     send: () => command('POST', '/orders', { customerId: ZERO_UUID }, { 'idempotency-key': REUSED_KEY }),
     extensions: { idempotencyKey: REUSED_KEY },
   },
+  'auth.token-missing': {
+    send: () => call('GET', `${api}/orders`, { headers: { authorization: '' } }),
+  },
+  'auth.token-invalid': {
+    send: () => call('GET', `${api}/orders`, { headers: { authorization: 'Bearer not.a.token' } }),
+  },
+  'auth.forbidden': {
+    send: async () =>
+      call('GET', `${api}/reports/daily-sales?from=2026-11-01&to=2026-11-02`, {
+        headers: await e2e.authAs('customer2'),
+      }),
+  },
+  'auth.keys-unavailable': {
+    unreachable: "only while the issuer's key set cannot be fetched for a token with a new key",
+    provenBy: {
+      file: 'libs/platform/auth/src/access-token-verifier.int-spec.ts',
+      mentions: "code: 'auth.keys-unavailable'",
+    },
+  },
+  'customer.already-registered': {
+    setup: async () => {
+      await accepted(selfRegistration('customer1@example.com'));
+    },
+    send: () => selfRegistration('customer1@example.com'),
+    extensions: { customerId: expect.any(String) },
+  },
+  'customer.email-not-verified': {
+    // customer2 may register itself only with its own verified address: no other address can be probed.
+    send: async () =>
+      call('POST', `${api}/customers`, {
+        headers: { ...(await e2e.authAs('customer2')), ...key() },
+        body: { name: 'Two', email: fixture.email, currency: 'EUR', creditLimit: 1 },
+      }),
+  },
   internal: {
     unreachable: 'a 500 is a bug: no request is meant to produce one',
     provenBy: { file: 'libs/platform/http/src/client-errors.int-spec.ts', mentions: "code: 'internal'" },
@@ -295,7 +329,11 @@ const CASES: Record<Code, Case> = {
     send: () =>
       call('GET', `${api}/orders/${ZERO_UUID}`, {
         headers: {
-          'x-consistency-token': encodeConsistencyToken({ kind: 'order', streamId: ZERO_UUID, version: 9 }),
+          // A token as the command service signs it for staff1 (the stack runs on the development secret).
+          'x-consistency-token': new ConsistencyTokens(DEVELOPMENT_CONSISTENCY_TOKEN_SECRET).issue(
+            { kind: 'order', streamId: ZERO_UUID, version: 9 },
+            'staff1',
+          ),
           prefer: 'wait=10',
         },
       }),
@@ -303,10 +341,17 @@ const CASES: Record<Code, Case> = {
   },
   'upstream.unavailable': {
     setup: () => stack.processes['projection-service'].stop(),
-    send: () => call('GET', `${api}/admin/projections`),
+    send: async () => call('GET', `${api}/admin/projections`, { headers: await e2e.authAs('admin1') }),
     extensions: { service: 'projection-service' },
   },
 };
+
+async function selfRegistration(email: string): Promise<JsonResponse> {
+  return call('POST', `${api}/customers`, {
+    headers: { ...(await e2e.authAs('customer1')), ...key() },
+    body: { name: 'One', email, currency: 'EUR', creditLimit: 1 },
+  });
+}
 
 function key(): Record<string, string> {
   return { 'idempotency-key': randomUUID() };

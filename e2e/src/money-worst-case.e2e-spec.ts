@@ -225,7 +225,7 @@ describe('money at its bounds, end to end', () => {
     expect(after.placed).toBe(BigInt(exact(ORDERS + 1)));
     expect(after.placedCount).toBe(ORDERS + 1);
 
-    const status = await call('GET', `${api}/admin/projections`);
+    const status = await call('GET', `${api}/admin/projections`, { headers: await e2e.authAs('admin1') });
     expect(status.status).toBe(200);
     const projections = (status.body as { projections: Array<{ name: string; deadLetters: number }> })
       .projections;

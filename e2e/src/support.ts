@@ -19,15 +19,29 @@ export interface JsonResponse {
   body: unknown;
 }
 
+/**
+ * The caller a test is by default, per stack (by the gateway's origin): `staff1`, who may send every order and
+ * customer command and read every record. A test that is about who calls passes its own `authorization` (an empty
+ * one sends none).
+ */
+const defaultCallers = new Map<string, string>();
+
 export async function call(
   method: string,
   url: string,
   options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
 ): Promise<JsonResponse> {
   const hasBody = options.body !== undefined || options.rawBody !== undefined;
+  const caller = defaultCallers.get(new URL(url).origin);
+  const headers: Record<string, string> = {
+    ...(caller ? { authorization: caller } : {}),
+    ...(hasBody ? { 'content-type': 'application/json' } : {}),
+    ...options.headers,
+  };
+  if (headers['authorization'] === '') delete headers['authorization'];
   const response = await fetch(url, {
     method,
-    headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...options.headers },
+    headers,
     body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
   });
   const text = await response.text();
@@ -51,6 +65,12 @@ export interface E2eStack {
   api: string;
   /** Every service's prefixed output lines; printed at stop when `E2E_SHOW_LOGS` is set. */
   logs: string[];
+  /**
+   * `{ authorization: 'Bearer …' }` for a demo user (`customer1`, `customer2`, `staff1`, `admin1`): its access
+   * token from the stack's development provider, obtained through its real endpoints (authorization code with
+   * PKCE, the login form), once per user and then reused until shortly before it expires.
+   */
+  authAs(username: string): Promise<{ authorization: string }>;
   stop(): Promise<void>;
 }
 
@@ -65,6 +85,7 @@ export async function startE2eStack(name: string, env: Record<string, string> = 
     readDatabaseUrl: readDb.url,
     kafkaBrokers: kafka.bootstrap,
     ports: { gateway: 0, 'command-service': 0, 'query-service': 0, 'projection-service': 0 },
+    oidcPort: 0,
     skipBuild: true,
     output: (line) => logs.push(line),
     env: {
@@ -75,12 +96,15 @@ export async function startE2eStack(name: string, env: Record<string, string> = 
       ...env,
     },
   });
+  defaultCallers.set(new URL(stack.gatewayUrl).origin, `Bearer ${await stack.tokenFor('staff1')}`);
   return {
     stack,
     kafka,
     api: `${stack.gatewayUrl}/api`,
     logs,
+    authAs: async (username) => ({ authorization: `Bearer ${await stack.tokenFor(username)}` }),
     async stop() {
+      defaultCallers.delete(new URL(stack.gatewayUrl).origin);
       await stack.stop();
       await kafka.stop();
       await writeDb.drop();

@@ -2,6 +2,7 @@ import { Inject, Module, type OnApplicationShutdown, type Type } from '@nestjs/c
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
+import { AuthModule, type AccessTokenVerifier, type ConsistencyTokens } from '@tandem/platform/auth';
 import { HealthModule, MetricsController } from '@tandem/platform/http';
 import { checkKafka } from '@tandem/platform/kafka';
 import {
@@ -13,6 +14,7 @@ import {
   type KafkaOutboxPublisher,
   type OutboxRelay,
 } from '@tandem/write/persistence';
+import { CONSISTENCY_TOKENS } from './commands/aggregate-command';
 import { CUSTOMER_COMMAND_HANDLERS, CUSTOMER_CONTROLLERS } from './customers';
 import { ORDER_COMMAND_HANDLERS, ORDER_CONTROLLERS } from './orders';
 
@@ -27,6 +29,10 @@ export interface CommandServiceInfrastructure {
   inline: InlineProjections;
   /** The version order events are stored in (`EVENT_VERSION_WRITTEN`). */
   eventVersionWritten: EventVersionWritten;
+  /** Checks each caller's bearer token. */
+  verifier: AccessTokenVerifier;
+  /** Signs the consistency token of each answer. */
+  consistencyTokens: ConsistencyTokens;
 }
 
 const INFRASTRUCTURE = Symbol('CommandServiceInfrastructure');
@@ -49,6 +55,7 @@ export function createAppModule(infrastructure: CommandServiceInfrastructure): T
   @Module({
     imports: [
       CqrsModule.forRoot(),
+      AuthModule.register(infrastructure.verifier),
       HealthModule.register({
         inject: [],
         useFactory: () => [
@@ -70,6 +77,7 @@ export function createAppModule(infrastructure: CommandServiceInfrastructure): T
           eventVersionWritten: infrastructure.eventVersionWritten,
         }),
       },
+      { provide: CONSISTENCY_TOKENS, useValue: infrastructure.consistencyTokens },
       InfrastructureShutdown,
       ...CUSTOMER_COMMAND_HANDLERS,
       ...ORDER_COMMAND_HANDLERS,

@@ -13,6 +13,7 @@ import {
   type TestKafka,
 } from '@tandem/platform/testing';
 import { createCommandService } from './command-service';
+import { TestIssuer } from '@tandem/platform/auth/testing';
 import { parseCommandServiceConfig } from './config';
 
 // Embedded PGlite and the dev broker start slowly on a busy machine.
@@ -23,8 +24,12 @@ let broker: TestKafka;
 let app: INestApplication;
 let base: string;
 let sql: Client;
+let issuer: TestIssuer;
+let staff: { authorization: string };
 
 beforeAll(async () => {
+  issuer = await TestIssuer.shared();
+  staff = await issuer.staffHeaders();
   database = await createTestDatabase('command_service');
   broker = await startTestKafka('command_service');
   const config = parseCommandServiceConfig({
@@ -34,6 +39,7 @@ beforeAll(async () => {
     TOPIC_PARTITIONS: '3',
     IDEMPOTENCY_SWEEP_INTERVAL_MS: '200',
     LOG_LEVEL: 'silent',
+    ...issuer.env,
   });
   ({ app } = await createCommandService(config, createLogger('command-service-test', 'silent'), {
     pollIntervalMs: 50,
@@ -65,7 +71,11 @@ async function call(
 ): Promise<Answer> {
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      ...staff,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -445,5 +455,50 @@ describe('health', () => {
   it('is ready when the write DB and Kafka answer', async () => {
     const answer = await call('GET', '/health/ready');
     expect(answer.status).toBe(200);
+  });
+});
+
+describe('callers the command service does not trust', () => {
+  const body = { name: 'Mallory', email: 'mallory@example.com', currency: 'EUR', creditLimit: 1 };
+
+  it('answers a request without credentials 401 with a Bearer challenge, and records nothing', async () => {
+    const before = await count('outbox');
+    const answer = await call('POST', '/api/customers', body, { authorization: '' });
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('www-authenticate')).toBe('Bearer realm="tandem"');
+    expect(answer.body).toMatchObject({ code: 'auth.token-missing' });
+    expect(await count('outbox')).toBe(before);
+  });
+
+  it('answers a token from another issuer 401 invalid_token', async () => {
+    const other = await TestIssuer.start();
+    try {
+      const answer = await call('POST', '/api/customers', body, {
+        authorization: await other.authorization({ roles: ['staff'] }),
+      });
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("answers a customer's token on a staff command 403", async () => {
+    const id = await registerCustomer();
+    const answer = await call(
+      'PUT',
+      `/api/customers/${id}/credit-limit`,
+      { creditLimit: 9_007_199_254_740_991 },
+      { authorization: await issuer.authorization({ roles: ['customer'] }) },
+    );
+    expect(answer.status).toBe(403);
+    expect(answer.body).toMatchObject({ code: 'auth.forbidden' });
+  });
+
+  it("stores who issued each command in the event's metadata", async () => {
+    const id = await registerCustomer();
+    const order = await createOrder(id);
+    const { rows } = await sql.query(`SELECT metadata FROM events WHERE stream_id = $1`, [order]);
+    expect(rows[0]?.metadata).toMatchObject({ issuedBy: { subject: 'staff-test', roles: ['staff'] } });
   });
 });

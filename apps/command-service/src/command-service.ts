@@ -1,8 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
-import { predecessorOf, PUBLISHED_TOPICS } from '@tandem/contracts';
 import { INLINE_MODELS, INLINE_MODEL_NAMES } from '@tandem/inline-models';
+import {
+  AccessTokenVerifier,
+  assertEveryRouteDeclaresAccess,
+  ConsistencyTokens,
+  verifierOptionsOf,
+} from '@tandem/platform/auth';
 import { createHttpApp } from '@tandem/platform/http';
-import { createKafka, ensureTopics, topicNames } from '@tandem/platform/kafka';
+import { createKafka, ensureTopics, eventTopicSpecs, topicNames } from '@tandem/platform/kafka';
 import type { Logger } from '@tandem/platform/observability';
 import {
   createWriteDataSource,
@@ -49,17 +54,7 @@ export async function createCommandService(
     const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger });
     const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
     // Every topic published, the deprecated one included; one that replaces another gets its partition count.
-    await ensureTopics(
-      kafka,
-      PUBLISHED_TOPICS.map((topic) => {
-        const predecessor = predecessorOf(topic);
-        return {
-          topic: topics.onCluster(topic),
-          numPartitions: config.TOPIC_PARTITIONS,
-          ...(predecessor ? { partitionsLike: topics.onCluster(predecessor) } : {}),
-        };
-      }),
-    );
+    await ensureTopics(kafka, eventTopicSpecs({ names: topics, partitions: config.TOPIC_PARTITIONS }));
     const publisher = new KafkaOutboxPublisher(kafka, topics);
     const relay = config.RELAY_ENABLED
       ? new OutboxRelay({
@@ -85,9 +80,12 @@ export async function createCommandService(
         sweeper,
         inline,
         eventVersionWritten: config.EVENT_VERSION_WRITTEN,
+        verifier: new AccessTokenVerifier(verifierOptionsOf(config)),
+        consistencyTokens: new ConsistencyTokens(config.CONSISTENCY_TOKEN_SECRET),
       }),
       logger,
     );
+    assertEveryRouteDeclaresAccess(app);
     relay?.start();
     sweeper.start();
     return { app, relay };

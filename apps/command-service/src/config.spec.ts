@@ -1,8 +1,13 @@
 import { ORDER_TOPIC_V1_DEPRECATION } from '@tandem/contracts';
+import { PLACEHOLDER_AUTH_ENV } from '@tandem/platform/auth/testing';
 import { ConfigError } from '@tandem/platform/config';
 import { parseCommandServiceConfig } from './config';
 
-const required = { WRITE_DATABASE_URL: 'postgres://u@db:5432/write', KAFKA_BROKERS: 'kafka:9092' };
+const required = {
+  WRITE_DATABASE_URL: 'postgres://u@db:5432/write',
+  KAFKA_BROKERS: 'kafka:9092',
+  ...PLACEHOLDER_AUTH_ENV,
+};
 
 function problemsOf(env: Record<string, string>): string[] {
   try {

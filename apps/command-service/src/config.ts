@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuthConfigSchema, DEVELOPMENT_CONSISTENCY_TOKEN_SECRET } from '@tandem/platform/auth/config';
 import { TracingConfigSchema, type TracingConfig } from '@tandem/platform/observability';
 import {
   boolean,
@@ -79,12 +80,19 @@ const eventVersionWritten = z
 
 /** The command service's environment (see docs/services.md). */
 export const CommandServiceConfigSchema = z.object({
+  ...AuthConfigSchema.shape,
+  /** Signs consistency tokens (HMAC); the query service checks them with the same secret. */
+  CONSISTENCY_TOKEN_SECRET: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .default(DEVELOPMENT_CONSISTENCY_TOKEN_SECRET),
   PORT: z.pipe(port(3001), z.number()),
   WRITE_DATABASE_URL: postgresUrl(),
   WRITE_DATABASE_POOL_SIZE: z.pipe(integer({ min: 1, max: 500, default: 20 }), z.number()),
   KAFKA_BROKERS: kafkaBrokers(),
   KAFKA_TOPIC_PREFIX: kafkaTopicPrefix(),
-  TOPIC_PARTITIONS: z.pipe(integer({ min: 1, max: 10_000, default: 6 }), z.number()),
+  // Unset: each topic's declared count (libs/contracts/src/topics.ts). Development and tests set fewer.
+  TOPIC_PARTITIONS: integer({ min: 1, max: 10_000 }).optional(),
   RELAY_ENABLED: boolean(true),
   /** How long an `Idempotency-Key` is kept: the API promises at least 24 hours. */
   IDEMPOTENCY_KEY_RETENTION_HOURS: z.pipe(integer({ min: 24, max: 8760, default: 25 }), z.number()),

@@ -8,6 +8,7 @@ import {
   type TestKafka,
 } from '@tandem/platform/testing';
 import { createCommandService, migrateOnly, type CommandService } from './command-service';
+import { TestIssuer } from '@tandem/platform/auth/testing';
 import { parseCommandServiceConfig } from './config';
 import { rebuildInlineModel, UnknownInlineModel } from './inline-rebuild';
 
@@ -41,6 +42,7 @@ async function start(env: Record<string, string> = {}): Promise<CommandService &
     TOPIC_PARTITIONS: '1',
     RELAY_ENABLED: 'false',
     LOG_LEVEL: 'silent',
+    ...(await TestIssuer.shared()).env,
     ...env,
   });
   const service = await createCommandService(config, logger);
@@ -51,7 +53,10 @@ async function start(env: Record<string, string> = {}): Promise<CommandService &
 async function post(base: string, path: string, body?: unknown): Promise<{ id: string }> {
   const response = await fetch(`${base}${path}`, {
     method: 'POST',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...(await (await TestIssuer.shared()).staffHeaders()),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   if (response.status >= 300) throw new Error(`${path}: ${response.status} ${await response.text()}`);

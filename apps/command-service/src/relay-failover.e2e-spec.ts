@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { TestIssuer } from '@tandem/platform/auth/testing';
 import {
   createTestDatabase,
   isRealPostgres,
@@ -64,6 +65,7 @@ describeReal('relay failover between two command-service processes', () => {
           TOPIC_PARTITIONS: '3',
           RUN_MIGRATIONS: 'false',
           LOG_LEVEL: 'warn',
+          ...(await TestIssuer.shared()).env,
         },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
@@ -110,7 +112,7 @@ describeReal('relay failover between two command-service processes', () => {
   async function register(url: string): Promise<string> {
     const response = await fetch(`${url}/api/customers`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await (await TestIssuer.shared()).staffHeaders()) },
       body: JSON.stringify({
         name: 'Failover',
         email: `f-${randomUUID()}@example.com`,

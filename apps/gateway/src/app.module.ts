@@ -1,8 +1,10 @@
 import { Module, type Type } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { AccessTokenVerifier, AuthModule, verifierOptionsOf } from '@tandem/platform/auth';
 import { HealthModule, MetricsController } from '@tandem/platform/http';
 import { ProjectionsController } from './admin/projections.controller';
 import { commandController } from './commands/command-controllers';
+import { AsyncApiController } from './docs/asyncapi.controller';
 import type { GatewayConfig } from './config';
 import { CustomersController } from './customers/customers.controller';
 import { upstreamReadinessChecks } from './health/upstream-readiness';
@@ -17,6 +19,7 @@ ApiExcludeController()(MetricsController);
 export function createAppModule(config: GatewayConfig): Type<unknown> {
   @Module({
     imports: [
+      AuthModule.register(new AccessTokenVerifier(verifierOptionsOf(config))),
       UpstreamsModule.register(config),
       HealthModule.register({ inject: [Upstreams], useFactory: upstreamReadinessChecks }),
     ],
@@ -29,6 +32,7 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       ReportsController,
       ProjectionsController,
       MetricsController,
+      AsyncApiController,
     ],
   })
   class AppModule {}

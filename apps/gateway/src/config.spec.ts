@@ -1,3 +1,4 @@
+import { PLACEHOLDER_AUTH_ENV } from '@tandem/platform/auth/testing';
 import { ConfigError } from '@tandem/platform/config';
 import { parseGatewayConfig } from './config';
 
@@ -5,6 +6,7 @@ const VALID = {
   COMMAND_SERVICE_URL: 'http://command-service:3001',
   QUERY_SERVICE_URL: 'http://query-service:3002',
   PROJECTION_SERVICE_URL: 'https://projection-service.internal',
+  ...PLACEHOLDER_AUTH_ENV,
 };
 
 function problemsOf(env: NodeJS.ProcessEnv): Record<string, string> {
@@ -22,6 +24,9 @@ describe('gateway configuration', () => {
   it('applies the defaults', () => {
     expect(parseGatewayConfig(VALID)).toEqual({
       ...VALID,
+      AUTH_ROLES_CLAIM: 'roles',
+      AUTH_ALGORITHMS: ['RS256', 'PS256', 'ES256', 'EdDSA'],
+      AUTH_CLOCK_TOLERANCE_SECONDS: 30,
       PORT: 3000,
       UPSTREAM_TIMEOUT_MS: 15000,
       LOG_LEVEL: 'info',
@@ -36,6 +41,9 @@ describe('gateway configuration', () => {
 
   it('names each missing upstream URL', () => {
     expect(problemsOf({})).toEqual({
+      AUTH_ISSUER: 'is required',
+      AUTH_AUDIENCE: 'is required',
+      AUTH_JWKS_URL: 'is required',
       COMMAND_SERVICE_URL: 'is required',
       QUERY_SERVICE_URL: 'is required',
       PROJECTION_SERVICE_URL: 'is required',

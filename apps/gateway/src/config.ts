@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuthConfigSchema } from '@tandem/platform/auth/config';
 import { TracingConfigSchema, type TracingConfig } from '@tandem/platform/observability';
 import { httpUrl, integer, loadConfigOrExit, logLevel, parseConfig, port } from '@tandem/platform/config';
 
@@ -8,6 +9,7 @@ import { httpUrl, integer, loadConfigOrExit, logLevel, parseConfig, port } from 
  */
 // `port()` and `integer()` with a default are typed `number | undefined`; the pipe states the default applied.
 export const GatewayConfigSchema = z.object({
+  ...AuthConfigSchema.shape,
   PORT: z.pipe(port(3000), z.number()),
   COMMAND_SERVICE_URL: httpUrl(),
   QUERY_SERVICE_URL: httpUrl(),

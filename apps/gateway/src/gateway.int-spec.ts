@@ -14,6 +14,7 @@ let command: StandInService;
 let query: StandInService;
 let projection: StandInService;
 let gateway: GatewayUnderTest;
+let staffAuthorization: string;
 
 beforeAll(async () => {
   [command, query, projection] = await Promise.all([
@@ -27,6 +28,7 @@ beforeAll(async () => {
     PROJECTION_SERVICE_URL: projection.url,
     UPSTREAM_TIMEOUT_MS: '500',
   });
+  staffAuthorization = (await gateway.issuer.staffHeaders()).authorization;
 });
 
 afterEach(() => {
@@ -78,7 +80,11 @@ describe('routing: every public route reaches the service that owns it, on the p
   ];
 
   it.each(routes)('%s %s', async (method, publicPath, owner, upstreamPath) => {
-    const answer = await fetch(gateway.url + publicPath, { method });
+    const roles = publicPath.startsWith('/api/admin/') ? ['admin' as const] : ['staff' as const];
+    const answer = await gateway.fetch(publicPath, {
+      method,
+      headers: { authorization: await gateway.issuer.authorization({ roles }) },
+    });
     expect(answer.status).toBe(200);
     const received = only(owner());
     expect(received.method).toBe(method);
@@ -89,7 +95,7 @@ describe('routing: every public route reaches the service that owns it, on the p
 describe('forwarding a command', () => {
   it('passes method, path, query, JSON body and the listed headers, and nothing else', async () => {
     command.answer(StandInService.ok({ id: ORDER_ID, version: 3, consistencyToken: TOKEN }));
-    const answer = await fetch(`${gateway.url}/api/orders/${ORDER_ID}/lines?dryRun=no&x=%20y`, {
+    const answer = await gateway.fetch(`/api/orders/${ORDER_ID}/lines?dryRun=no&x=%20y`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -98,7 +104,7 @@ describe('forwarding a command', () => {
         'x-correlation-id': 'corr-abc',
         'x-consistency-token': TOKEN,
         prefer: 'wait=3',
-        authorization: 'Bearer secret',
+        authorization: staffAuthorization,
         cookie: 'session=1',
         'x-internal': 'no',
       },
@@ -124,14 +130,16 @@ describe('forwarding a command', () => {
       'x-consistency-token': TOKEN,
       prefer: 'wait=3',
     });
-    for (const header of ['authorization', 'cookie', 'x-internal']) {
+    // The caller's token crosses unchanged: the service checks it again.
+    expect(received.headers['authorization']).toBe(staffAuthorization);
+    for (const header of ['cookie', 'x-internal']) {
       expect(received.headers[header]).toBeUndefined();
     }
     expect(answer.headers.get('x-correlation-id')).toBe('corr-abc');
   });
 
   it('sends the gateway’s own correlation id upstream when the client sent none', async () => {
-    const answer = await fetch(`${gateway.url}/api/orders/${ORDER_ID}/place`, { method: 'POST' });
+    const answer = await gateway.fetch(`/api/orders/${ORDER_ID}/place`, { method: 'POST' });
     const id = answer.headers.get('x-correlation-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     const received = only(command);
@@ -142,7 +150,7 @@ describe('forwarding a command', () => {
 
   it('joins the caller’s W3C trace: the upstream gets the trace with the gateway’s span as parent', async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const answer = await fetch(`${gateway.url}/api/orders/${ORDER_ID}/place`, {
+    const answer = await gateway.fetch(`/api/orders/${ORDER_ID}/place`, {
       method: 'POST',
       headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, tracestate: 'vendor=opaque' },
     });
@@ -158,7 +166,7 @@ describe('forwarding a command', () => {
     ['missing', {}],
     ['invalid', { traceparent: '00-zzz-bad-01' }],
   ])('starts a new trace when the caller’s traceparent is %s', async (_case, headers) => {
-    const answer = await fetch(`${gateway.url}/api/orders/${ORDER_ID}/place`, { method: 'POST', headers });
+    const answer = await gateway.fetch(`/api/orders/${ORDER_ID}/place`, { method: 'POST', headers });
     expect(answer.status).toBe(200);
     const gatewaySpan = answer.headers.get('traceresponse');
     expect(gatewaySpan).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
@@ -176,7 +184,7 @@ describe('forwarding a command', () => {
       },
       body,
     });
-    const answer = await fetch(`${gateway.url}/api/customers`, {
+    const answer = await gateway.fetch(`/api/customers`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': 'k1' },
       body: JSON.stringify({ name: 'Ada', email: 'ada@example.com', currency: 'EUR', creditLimit: 100000 }),
@@ -194,7 +202,7 @@ describe('forwarding a command', () => {
       headers: { location: `${command.url}/api/orders/${ORDER_ID}` },
       body: '{}',
     });
-    const answer = await fetch(`${gateway.url}/api/orders`, {
+    const answer = await gateway.fetch(`/api/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{}',
@@ -216,7 +224,7 @@ describe('forwarding a command', () => {
       headers: { 'content-type': 'application/problem+json; charset=utf-8' },
       body: problem,
     });
-    const answer = await fetch(`${gateway.url}/api/orders/${ORDER_ID}/place`, { method: 'POST' });
+    const answer = await gateway.fetch(`/api/orders/${ORDER_ID}/place`, { method: 'POST' });
     expect(answer.status).toBe(409);
     expect(answer.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
     expect(await answer.text()).toBe(problem);
@@ -229,14 +237,14 @@ describe('forwarding a command', () => {
         headers: { 'content-type': 'application/problem+json' },
         body: `{"status":${status}}`,
       });
-      const answer = await fetch(`${gateway.url}/api/orders/${ORDER_ID}/ship`, { method: 'POST' });
+      const answer = await gateway.fetch(`/api/orders/${ORDER_ID}/ship`, { method: 'POST' });
       expect(answer.status).toBe(status);
       expect(await answer.json()).toEqual({ status, instance: `/api/orders/${ORDER_ID}/ship` });
     }
   });
 
   it('forwards a URL-encoded SKU in the path exactly as sent', async () => {
-    await fetch(`${gateway.url}/api/orders/${ORDER_ID}/lines/A%2FB%20C`, { method: 'DELETE' });
+    await gateway.fetch(`/api/orders/${ORDER_ID}/lines/A%2FB%20C`, { method: 'DELETE' });
     expect(only(command).url).toBe(`/api/orders/${ORDER_ID}/lines/A%2FB%20C`);
   });
 });
@@ -251,7 +259,7 @@ describe('forwarding a read', () => {
       }),
     );
     const search = `?customerId=${CUSTOMER_ID}&status=placed&from=2026-01-01T00%3A00%3A00Z&cursor=abc_-&limit=5`;
-    const answer = await fetch(`${gateway.url}/api/orders${search}`, {
+    const answer = await gateway.fetch(`/api/orders${search}`, {
       headers: { 'x-consistency-token': TOKEN, prefer: 'wait=3' },
     });
     expect(answer.status).toBe(200);
@@ -271,12 +279,12 @@ describe('forwarding a read', () => {
         ? { status: 304, headers: { etag: '"7"', 'x-data-as-of': '2026-11-29T00:00:01.000Z' } }
         : StandInService.ok({ id: ORDER_ID, version: 7 }, 200, { etag: '"7"' }),
     );
-    const first = await fetch(`${gateway.url}/api/orders/${ORDER_ID}`);
+    const first = await gateway.fetch(`/api/orders/${ORDER_ID}`);
     expect(first.status).toBe(200);
     expect(first.headers.get('etag')).toBe('"7"');
     expect(await first.json()).toEqual({ id: ORDER_ID, version: 7 });
 
-    const second = await fetch(`${gateway.url}/api/orders/${ORDER_ID}`, {
+    const second = await gateway.fetch(`/api/orders/${ORDER_ID}`, {
       headers: { 'if-none-match': '"7"' },
     });
     expect(second.status).toBe(304);
@@ -288,7 +296,7 @@ describe('forwarding a read', () => {
 
   it('does not invent an ETag of its own', async () => {
     query.answer(StandInService.ok({ items: [] }));
-    const answer = await fetch(`${gateway.url}/api/reports/daily-sales?from=2026-11-01&to=2026-11-30`);
+    const answer = await gateway.fetch(`/api/reports/daily-sales?from=2026-11-01&to=2026-11-30`);
     expect(answer.headers.get('etag')).toBeNull();
     expect(only(query).url).toBe('/api/reports/daily-sales?from=2026-11-01&to=2026-11-30');
   });
@@ -299,7 +307,7 @@ describe('forwarding a read', () => {
       headers: { 'content-type': 'application/problem+json' },
       body: '{"code":"order.not-found"}',
     });
-    const answer = await fetch(`${gateway.url}/api/orders/${ORDER_ID}`);
+    const answer = await gateway.fetch(`/api/orders/${ORDER_ID}`);
     expect(answer.status).toBe(404);
     expect(answer.headers.get('content-type')).toBe('application/problem+json');
     expect(await answer.json()).toEqual({ code: 'order.not-found', instance: `/api/orders/${ORDER_ID}` });
@@ -311,7 +319,9 @@ describe('forwarding a read', () => {
       headers: { 'content-type': 'application/problem+json' },
       body: '{"status":404,"code":"route.not-found","instance":"/admin/projections/order-summary/nope"}',
     });
-    const answer = await fetch(`${gateway.url}/api/admin/projections/order-summary/nope`);
+    const answer = await gateway.fetch(`/api/admin/projections/order-summary/nope`, {
+      headers: { authorization: await gateway.issuer.authorization({ roles: ['admin'] }) },
+    });
     expect(answer.status).toBe(404);
     expect(await answer.json()).toEqual({
       status: 404,
@@ -331,7 +341,7 @@ describe('what the gateway answers itself', () => {
   }
 
   it('malformed JSON: 400 problem, nothing forwarded', async () => {
-    const answer = await fetch(`${gateway.url}/api/orders`, {
+    const answer = await gateway.fetch(`/api/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{"customerId": ',
@@ -341,7 +351,7 @@ describe('what the gateway answers itself', () => {
   });
 
   it('a body over 1 MB: 413 problem, nothing forwarded', async () => {
-    const answer = await fetch(`${gateway.url}/api/orders/${ORDER_ID}/cancel`, {
+    const answer = await gateway.fetch(`/api/orders/${ORDER_ID}/cancel`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ reason: 'x'.repeat(1024 * 1024 + 1) }),
@@ -351,7 +361,7 @@ describe('what the gateway answers itself', () => {
   });
 
   it('a body that is not JSON: 415 problem, nothing forwarded', async () => {
-    const answer = await fetch(`${gateway.url}/api/orders`, {
+    const answer = await gateway.fetch(`/api/orders`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
       body: 'customerId=1',
@@ -361,7 +371,7 @@ describe('what the gateway answers itself', () => {
   });
 
   it('an unknown route: 404 problem', async () => {
-    await expectProblem(await fetch(`${gateway.url}/api/invoices`), 404, 'route.not-found');
+    await expectProblem(await gateway.fetch(`/api/invoices`), 404, 'route.not-found');
   });
 
   it('a dot segment that URL parsing would collapse: 404 problem, nothing forwarded', async () => {
@@ -381,7 +391,7 @@ describe('what the gateway answers itself', () => {
   it('an upstream that does not answer in time: 504 upstream.timeout', async () => {
     command.answer({ ...StandInService.ok({}), delayMs: 3000 });
     const body = await expectProblem(
-      await fetch(`${gateway.url}/api/orders/${ORDER_ID}/place`, { method: 'POST' }),
+      await gateway.fetch(`/api/orders/${ORDER_ID}/place`, { method: 'POST' }),
       504,
       'upstream.timeout',
     );
@@ -402,7 +412,7 @@ describe('upstreams down', () => {
   afterAll(() => isolated?.close());
 
   it('answers 502 upstream.unavailable naming the service', async () => {
-    const answer = await fetch(`${isolated.url}/api/orders`, {
+    const answer = await isolated.fetch(`/api/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ customerId: CUSTOMER_ID }),
@@ -418,13 +428,13 @@ describe('upstreams down', () => {
     });
     expect(String(body['detail'])).toMatch(/^command-service could not be reached \(ECONNREFUSED\)/);
 
-    const read = await fetch(`${isolated.url}/api/orders/${ORDER_ID}`);
+    const read = await isolated.fetch(`/api/orders/${ORDER_ID}`);
     expect(read.status).toBe(502);
     expect(await read.json()).toMatchObject({ service: 'query-service' });
   });
 
   it('is not ready, and names each upstream in the checks', async () => {
-    const answer = await fetch(`${isolated.url}/health/ready`);
+    const answer = await isolated.fetch(`/health/ready`);
     expect(answer.status).toBe(503);
     const body = (await answer.json()) as { checks: Array<{ name: string; status: string }> };
     expect(body.checks.map((c) => [c.name, c.status])).toEqual([
@@ -437,8 +447,8 @@ describe('upstreams down', () => {
 
 describe('health and metrics', () => {
   it('is live, and ready when every upstream is alive', async () => {
-    expect((await fetch(`${gateway.url}/health/live`)).status).toBe(200);
-    const ready = await fetch(`${gateway.url}/health/ready`);
+    expect((await gateway.fetch(`/health/live`)).status).toBe(200);
+    const ready = await gateway.fetch(`/health/ready`);
     expect(ready.status).toBe(200);
     const body = (await ready.json()) as { status: string; checks: Array<{ name: string; status: string }> };
     expect(body.status).toBe('ready');
@@ -450,8 +460,8 @@ describe('health and metrics', () => {
   });
 
   it('exposes Prometheus metrics, including upstream latency', async () => {
-    await fetch(`${gateway.url}/api/orders/${ORDER_ID}`);
-    const answer = await fetch(`${gateway.url}/metrics`);
+    await gateway.fetch(`/api/orders/${ORDER_ID}`);
+    const answer = await gateway.fetch(`/metrics`);
     expect(answer.status).toBe(200);
     const text = await answer.text();
     expect(text).toContain(

@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { StandInService } from './test/stand-in-service';
+import { PLACEHOLDER_AUTH_ENV } from '@tandem/platform/auth/testing';
 
 /**
  * The built gateway as it is deployed: `node dist/apps/gateway/main.js`. A bad environment stops it with exit
@@ -76,6 +77,7 @@ describe('node dist/apps/gateway/main.js', () => {
         COMMAND_SERVICE_URL: services[0]!.url,
         QUERY_SERVICE_URL: services[1]!.url,
         PROJECTION_SERVICE_URL: services[2]!.url,
+        ...PLACEHOLDER_AUTH_ENV,
       }),
       stdio: ['ignore', 'pipe', 'inherit'],
     });

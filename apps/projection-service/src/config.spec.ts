@@ -1,3 +1,4 @@
+import { PLACEHOLDER_AUTH_ENV } from '@tandem/platform/auth/testing';
 import { ConfigError } from '@tandem/platform/config';
 import { parseProjectionServiceConfig } from './config';
 
@@ -5,6 +6,7 @@ describe('projection-service configuration', () => {
   test('defaults every optional variable', () => {
     const config = parseProjectionServiceConfig({
       READ_DATABASE_URL: 'postgres://u@db:5432/read',
+      ...PLACEHOLDER_AUTH_ENV,
       KAFKA_BROKERS: 'k1:9092,k2:9092',
     });
     expect(config).toMatchObject({
@@ -24,6 +26,7 @@ describe('projection-service configuration', () => {
     const parse = (env: Record<string, string>) => () =>
       parseProjectionServiceConfig({
         READ_DATABASE_URL: 'postgres://u@db:5432/read',
+        ...PLACEHOLDER_AUTH_ENV,
         KAFKA_BROKERS: 'k1:9092',
         ...env,
       });
@@ -51,6 +54,9 @@ describe('projection-service configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual([
+      'AUTH_AUDIENCE',
+      'AUTH_ISSUER',
+      'AUTH_JWKS_URL',
       'KAFKA_BROKERS',
       'PROJECTIONS',
       'READ_DATABASE_URL',

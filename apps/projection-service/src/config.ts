@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuthConfigSchema } from '@tandem/platform/auth/config';
 import { TracingConfigSchema, type TracingConfig } from '@tandem/platform/observability';
 import {
   boolean,
@@ -42,12 +43,14 @@ const projectionList = z
  */
 export const ProjectionServiceConfigSchema = z
   .object({
+    ...AuthConfigSchema.shape,
     PORT: z.pipe(port(3003), z.number()),
     READ_DATABASE_URL: postgresUrl(),
     KAFKA_BROKERS: kafkaBrokers(),
     RUN_MIGRATIONS: boolean(true),
     KAFKA_TOPIC_PREFIX: kafkaTopicPrefix(),
-    TOPIC_PARTITIONS: z.pipe(integer({ min: 1, max: 1000, default: 6 }), z.number()),
+    // Unset: each topic's declared count (libs/contracts/src/topics.ts). Development and tests set fewer.
+    TOPIC_PARTITIONS: integer({ min: 1, max: 1000 }).optional(),
     PROJECTIONS: projectionList,
     KAFKA_GROUP_PREFIX: z
       .string()
@@ -92,9 +95,22 @@ export function loadProjectionServiceConfig(): ProjectionServiceConfig {
   return loadConfigOrExit(SERVICE_NAME, ProjectionServiceConfigSchema, process.env);
 }
 
+/** `main.js migrate`: the read DB and nothing else (no Kafka, no issuer: it serves no request). */
+export const MigrateConfigSchema = z.object({
+  READ_DATABASE_URL: postgresUrl(),
+  LOG_LEVEL: logLevel(),
+});
+export type MigrateConfig = z.infer<typeof MigrateConfigSchema>;
+
+export function loadMigrateConfig(): MigrateConfig {
+  return loadConfigOrExit(SERVICE_NAME, MigrateConfigSchema, process.env);
+}
+
 /** `npm run projection:rebuild -- <name>` asks a running projection service; this is where it is. */
 export const RebuildCliConfigSchema = z.object({
   PROJECTION_SERVICE_URL: httpUrl().default('http://127.0.0.1:3003'),
+  /** An admin's access token (in development: `npm run token -- --user admin1`). */
+  ACCESS_TOKEN: z.string().min(1, 'must be an admin access token (npm run token -- --user admin1)'),
 });
 
 export function loadRebuildCliConfig(): z.infer<typeof RebuildCliConfigSchema> {

@@ -1,9 +1,9 @@
 import { createReadDataSource, migrateReadDatabase } from '@tandem/read/models';
 import type { Logger } from '@tandem/platform/observability';
-import type { ProjectionServiceConfig } from './config';
+import type { MigrateConfig } from './config';
 
 /** `main.js migrate`: applies the read-DB migrations and returns, as a Kubernetes job runs it before the services. */
-export async function migrateOnly(config: ProjectionServiceConfig, logger: Logger): Promise<void> {
+export async function migrateOnly(config: MigrateConfig, logger: Logger): Promise<void> {
   const dataSource = createReadDataSource({
     url: config.READ_DATABASE_URL,
     applicationName: 'read-migrations',

@@ -23,7 +23,7 @@ function runRebuildCli(args: string[], env: Record<string, string>) {
     const child = execFile(
       process.execPath,
       ['-r', '@swc-node/register', path.join(__dirname, 'rebuild-cli.ts'), ...args],
-      { env: { ...process.env, ...env, NODE_OPTIONS: '' }, timeout: 60_000 },
+      { env: { ...process.env, ACCESS_TOKEN: adminToken, ...env, NODE_OPTIONS: '' }, timeout: 60_000 },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') reject(error);
         else resolve({ code: child.exitCode, stdout, stderr });
@@ -32,6 +32,17 @@ function runRebuildCli(args: string[], env: Record<string, string>) {
   });
 }
 import { createProjectionService, type ProjectionService } from './projection-service';
+import { TestIssuer } from '@tandem/platform/auth/testing';
+
+/** A request as an operator: the admin routes need an `admin` token. */
+let adminToken = '';
+
+async function adminFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const authorization = await (
+    await TestIssuer.shared()
+  ).authorization({ subject: 'admin-test', roles: ['admin'] });
+  return fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), authorization } });
+}
 
 /**
  * The read side end to end, in-process: CloudEvents messages produced with kafkajs to the dev broker, consumed by
@@ -55,11 +66,15 @@ describeOnServer('read side end to end over Kafka (real Postgres only)', () => {
   beforeAll(async () => {
     broker = await startTestKafka('projection_service', { initialRebalanceDelayMs: 0 });
     database = await createTestDatabase('projection_service');
+    adminToken = await (
+      await TestIssuer.shared()
+    ).token({ subject: 'admin-test', roles: ['admin'], expiresIn: 3600 });
     const logger = createLogger('projection-service', process.env['TEST_LOG_LEVEL'] ?? 'silent');
     projections = await createProjectionService(
       parseProjectionServiceConfig({
         READ_DATABASE_URL: database.url,
         ...broker.serviceEnv,
+        ...(await TestIssuer.shared()).env,
         TOPIC_PARTITIONS: '2',
         STALL_AFTER_MS: '1000',
       }),
@@ -111,7 +126,7 @@ describeOnServer('read side end to end over Kafka (real Postgres only)', () => {
     new CustomerOrdersQueries(projections.runner.dataSource).findRegistered(id);
 
   const getJson = async (url: string) => {
-    const response = await fetch(url);
+    const response = await adminFetch(url);
     return {
       status: response.status,
       body: (await response.json()) as Record<string, unknown>,
@@ -195,14 +210,14 @@ describeOnServer('read side end to end over Kafka (real Postgres only)', () => {
       what: 'the dead-letter topic message',
     });
 
-    const stillBad = await fetch(
+    const stillBad = await adminFetch(
       `${projectionUrl}/admin/projections/order-summary/dead-letters/${letters.id}/replay`,
       {
         method: 'POST',
       },
     );
     expect(stillBad.status).toBe(422);
-    const fixed = await fetch(
+    const fixed = await adminFetch(
       `${projectionUrl}/admin/projections/order-summary/dead-letters/${letters.id}/replay`,
       {
         method: 'POST',
@@ -279,11 +294,13 @@ describeOnServer('read side end to end over Kafka (real Postgres only)', () => {
         reads += 1;
       }
     })();
-    const started = await fetch(`${projectionUrl}/admin/projections/order-summary/rebuild`, {
+    const started = await adminFetch(`${projectionUrl}/admin/projections/order-summary/rebuild`, {
       method: 'POST',
     });
     expect(started.status).toBe(202);
-    const again = await fetch(`${projectionUrl}/admin/projections/order-summary/rebuild`, { method: 'POST' });
+    const again = await adminFetch(`${projectionUrl}/admin/projections/order-summary/rebuild`, {
+      method: 'POST',
+    });
     expect(again.status).toBe(409);
     const during = await getJson(`${projectionUrl}/admin/projections`);
     expect(
@@ -385,5 +402,41 @@ describeOnServer('read side end to end over Kafka (real Postgres only)', () => {
       [ids],
     );
     expect(letters.n).toBe(0);
+  });
+
+  it('lets only admin reach the operator routes, and audits every rebuild and replay with who asked', async () => {
+    const anonymous = await fetch(`${projectionUrl}/admin/projections`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="tandem"');
+    const issuer = await TestIssuer.shared();
+    for (const roles of [['customer'], ['staff']] as const) {
+      const refused = await fetch(`${projectionUrl}/admin/projections/daily-sales/rebuild`, {
+        method: 'POST',
+        headers: { authorization: await issuer.authorization({ roles }) },
+      });
+      expect(refused.status).toBe(403);
+    }
+    const audit = await getJson(`${projectionUrl}/admin/projections/audit?limit=1000`);
+    const items = audit.body['items'] as Array<Record<string, unknown>>;
+    expect(items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          action: 'rebuild',
+          projection: 'order-summary',
+          subject: 'admin-test',
+          roles: ['admin'],
+          outcome: 'started',
+        }),
+        expect.objectContaining({ action: 'rebuild', outcome: 'projection.rebuild-in-progress' }),
+        expect.objectContaining({ action: 'replay', outcome: 'dead-letter.still-poison' }),
+        expect.objectContaining({
+          action: 'replay',
+          outcome: 'replayed',
+          detail: expect.objectContaining({ payload: expect.any(Object) }),
+        }),
+      ]),
+    );
+    // A refused caller is not audited as having acted: nothing in the trail names it.
+    expect(items.every((item) => item['subject'] === 'admin-test')).toBe(true);
   });
 });

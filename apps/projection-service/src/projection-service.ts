@@ -1,6 +1,12 @@
 import type { Server } from 'node:http';
 import { Global, Module, type INestApplication } from '@nestjs/common';
 import { AbstractHttpAdapter } from '@nestjs/core';
+import {
+  AccessTokenVerifier,
+  assertEveryRouteDeclaresAccess,
+  AuthModule,
+  verifierOptionsOf,
+} from '@tandem/platform/auth';
 import { createHttpApp, HealthModule, MetricsController } from '@tandem/platform/http';
 import type { Logger } from '@tandem/platform/observability';
 import { ProjectionsController } from './admin/projections.controller';
@@ -41,6 +47,7 @@ export async function createProjectionService(
   @Module({
     imports: [
       RuntimeModule,
+      AuthModule.register(new AccessTokenVerifier(verifierOptionsOf(config))),
       HealthModule.register({
         inject: [ProjectionRunner],
         useFactory: (r: ProjectionRunner) => r.readinessChecks(),
@@ -55,6 +62,7 @@ export async function createProjectionService(
   }
 
   const app = await createHttpApp(ProjectionServiceModule, logger);
+  assertEveryRouteDeclaresAccess(app);
   return {
     app,
     runner,

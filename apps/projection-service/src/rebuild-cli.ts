@@ -10,9 +10,11 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  const { PROJECTION_SERVICE_URL: base } = loadRebuildCliConfig();
+  const { PROJECTION_SERVICE_URL: base, ACCESS_TOKEN: token } = loadRebuildCliConfig();
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const started = await fetch(`${base}/admin/projections/${encodeURIComponent(name)}/rebuild`, {
     method: 'POST',
+    headers,
   });
   if (started.status !== 202) {
     process.stderr.write(`rebuild refused (${started.status}): ${await started.text()}\n`);
@@ -22,7 +24,7 @@ async function main(): Promise<void> {
   process.stdout.write(`rebuilding ${name} (started ${startedAt})…\n`);
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const answer = (await (await fetch(`${base}/admin/projections`)).json()) as {
+    const answer = (await (await fetch(`${base}/admin/projections`, { headers })).json()) as {
       projections: Array<{
         name: string;
         eventsApplied: number;

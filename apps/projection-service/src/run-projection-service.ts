@@ -3,7 +3,7 @@ import 'reflect-metadata';
 // reaches the packages main.ts preloaded and the server it already listens on.
 import './tracing';
 import { createLogger, initMetrics } from '@tandem/platform/observability';
-import { loadProjectionServiceConfig, SERVICE_NAME } from './config';
+import { loadMigrateConfig, loadProjectionServiceConfig, SERVICE_NAME } from './config';
 import { migrateOnly } from './migrate';
 import { createProjectionService } from './projection-service';
 import { listenWhileStarting, type StartingServer } from './starting-server';
@@ -13,12 +13,13 @@ import { listenWhileStarting, type StartingServer } from './starting-server';
  * server, then the consumer groups. `migrate` applies the read-DB migrations and returns.
  */
 export async function runProjectionService(command: string | undefined, early: StartingServer | null) {
-  const config = loadProjectionServiceConfig();
-  const logger = createLogger(SERVICE_NAME, config.LOG_LEVEL);
   if (command === 'migrate') {
-    await migrateOnly(config, logger);
+    const migrate = loadMigrateConfig();
+    await migrateOnly(migrate, createLogger(SERVICE_NAME, migrate.LOG_LEVEL));
     return;
   }
+  const config = loadProjectionServiceConfig();
+  const logger = createLogger(SERVICE_NAME, config.LOG_LEVEL);
   const starting = early ?? (await listenWhileStarting(config.PORT, '0.0.0.0'));
   logger.info(`projection service listening on port ${config.PORT}`);
   const loadingFrom = Date.now();

@@ -1,9 +1,12 @@
+import { PLACEHOLDER_AUTH_ENV } from '@tandem/platform/auth/testing';
 import { ConfigError } from '@tandem/platform/config';
 import { parseQueryServiceConfig } from './config';
 
 describe('query-service configuration', () => {
   test('defaults every optional variable', () => {
-    expect(parseQueryServiceConfig({ READ_DATABASE_URL: 'postgres://u@db:5432/read' })).toMatchObject({
+    expect(
+      parseQueryServiceConfig({ READ_DATABASE_URL: 'postgres://u@db:5432/read', ...PLACEHOLDER_AUTH_ENV }),
+    ).toMatchObject({
       PORT: 3002,
       RUN_MIGRATIONS: false,
       CONSISTENCY_WAIT_MS: 2000,
@@ -20,13 +23,16 @@ describe('query-service configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual([
+      'AUTH_AUDIENCE',
+      'AUTH_ISSUER',
+      'AUTH_JWKS_URL',
       'CONSISTENCY_WAIT_MS',
       'CURSOR_SECRET',
       'READ_DATABASE_URL',
     ]);
   });
   test("takes the inline models' read-only database as an optional URL, checked like the others", () => {
-    const env = { READ_DATABASE_URL: 'postgres://u@db:5432/read' };
+    const env = { READ_DATABASE_URL: 'postgres://u@db:5432/read', ...PLACEHOLDER_AUTH_ENV };
     expect(parseQueryServiceConfig(env).INLINE_DATABASE_URL).toBeUndefined();
     expect(
       parseQueryServiceConfig({ ...env, INLINE_DATABASE_URL: 'postgres://ro@write-replica:5432/write' })

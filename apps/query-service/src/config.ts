@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuthConfigSchema, DEVELOPMENT_CONSISTENCY_TOKEN_SECRET } from '@tandem/platform/auth/config';
 import { TracingConfigSchema, type TracingConfig } from '@tandem/platform/observability';
 import {
   boolean,
@@ -17,6 +18,12 @@ import {
  * DB in production, the write DB itself in development; without it, reads answer them as unknown (null).
  */
 export const QueryServiceConfigSchema = z.object({
+  ...AuthConfigSchema.shape,
+  /** Checks the consistency tokens the command service signs: the same secret as there. */
+  CONSISTENCY_TOKEN_SECRET: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .default(DEVELOPMENT_CONSISTENCY_TOKEN_SECRET),
   PORT: z.pipe(port(3002), z.number()),
   READ_DATABASE_URL: postgresUrl(),
   INLINE_DATABASE_URL: postgresUrl().optional(),

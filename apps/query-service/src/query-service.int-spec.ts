@@ -4,7 +4,6 @@ import {
   Customer,
   DailySalesReport,
   DailySalesRow,
-  encodeConsistencyToken,
   OrderLine,
   OrderPage,
   OrderSummary,
@@ -43,8 +42,7 @@ afterAll(async () => {
   await service?.close();
 }, 60_000);
 
-const get = (path: string, headers: Record<string, string> = {}) =>
-  fetch(`${service.url}${path}`, { headers });
+const get = (path: string, headers: Record<string, string> = {}) => service.fetch(path, { headers });
 
 async function problemOf(response: Response) {
   expect(response.headers.get('content-type')).toContain('application/problem+json');
@@ -87,13 +85,19 @@ describe('GET /api/orders/{id}', () => {
 
   test('a consistency token already reached answers at once; one ahead waits, then says behind', async () => {
     const reached = await get(`/api/orders/${placedOrder}`, {
-      'X-Consistency-Token': encodeConsistencyToken({ kind: 'order', streamId: placedOrder, version: 4 }),
+      'X-Consistency-Token': service.tokens.issue(
+        { kind: 'order', streamId: placedOrder, version: 4 },
+        'staff-test',
+      ),
     });
     expect(reached.headers.get('x-consistency')).toBe('reached');
 
     const started = Date.now();
     const behind = await get(`/api/orders/${placedOrder}`, {
-      'X-Consistency-Token': encodeConsistencyToken({ kind: 'order', streamId: placedOrder, version: 5 }),
+      'X-Consistency-Token': service.tokens.issue(
+        { kind: 'order', streamId: placedOrder, version: 5 },
+        'staff-test',
+      ),
       Prefer: 'wait=1',
     });
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
@@ -107,7 +111,10 @@ describe('GET /api/orders/{id}', () => {
     const messages = storyMessages(orderStory(orderId, customerId, ['line']));
     await service.project(messages.slice(0, 1));
     const reading = get(`/api/orders/${orderId}`, {
-      'X-Consistency-Token': encodeConsistencyToken({ kind: 'order', streamId: orderId, version: 2 }),
+      'X-Consistency-Token': service.tokens.issue(
+        { kind: 'order', streamId: orderId, version: 2 },
+        'staff-test',
+      ),
     });
     await new Promise((resolve) => setTimeout(resolve, 200));
     await service.project(messages.slice(1));

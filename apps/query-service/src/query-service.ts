@@ -1,5 +1,12 @@
 import { Module, type INestApplication, type Type } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import {
+  AccessTokenVerifier,
+  assertEveryRouteDeclaresAccess,
+  AuthModule,
+  ConsistencyTokens,
+  verifierOptionsOf,
+} from '@tandem/platform/auth';
 import { createHttpApp, HealthModule, MetricsController } from '@tandem/platform/http';
 import type { Logger } from '@tandem/platform/observability';
 import { createReadDataSource, migrateReadDatabase } from '@tandem/read/models';
@@ -51,6 +58,7 @@ export async function createQueryService(
   @Module({
     imports: [
       CqrsModule.forRoot(),
+      AuthModule.register(new AccessTokenVerifier(verifierOptionsOf(config))),
       ReadDatabaseModule.register(dataSource),
       InlineDatabaseModule.register(inlineDatabase?.reader ?? null, logger),
       HealthModule.register({
@@ -66,6 +74,7 @@ export async function createQueryService(
       ...SLICES.flatMap((s) => s.handlers),
       ReadFreshness,
       { provide: CONSISTENCY_WAIT, useValue: config.CONSISTENCY_WAIT_MS },
+      { provide: ConsistencyTokens, useValue: new ConsistencyTokens(config.CONSISTENCY_TOKEN_SECRET) },
       { provide: CURSOR_SECRET, useValue: config.CURSOR_SECRET },
     ],
   })
@@ -77,7 +86,9 @@ export async function createQueryService(
   }
 
   try {
-    return await createHttpApp(QueryServiceModule, logger);
+    const app = await createHttpApp(QueryServiceModule, logger);
+    assertEveryRouteDeclaresAccess(app);
+    return app;
   } catch (error) {
     await dataSource.destroy().catch(() => undefined);
     await inlineDatabase?.close().catch(() => undefined);

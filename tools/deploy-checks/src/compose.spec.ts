@@ -140,8 +140,8 @@ describe('docker/compose.yaml', () => {
     for (const name of requiredEnv('command-service', 'MigrateConfigSchema')) {
       expect(environment(service(compose, 'migrate-write')).has(name)).toBe(true);
     }
-    // The projection service's `migrate` loads its whole configuration.
-    for (const name of requiredEnv('projection-service')) {
+    expect(requiredEnv('projection-service', 'MigrateConfigSchema')).toEqual(['READ_DATABASE_URL']);
+    for (const name of requiredEnv('projection-service', 'MigrateConfigSchema')) {
       expect(environment(service(compose, 'migrate-read')).has(name)).toBe(true);
     }
     for (const [app, migration] of Object.entries(MIGRATION)) {

@@ -27,6 +27,7 @@ import {
   type Json,
   type JsonObject,
 } from './deploy-checks';
+import { EVENT_TOPICS } from '@tandem/contracts';
 import { strimziKafkaTopicSchema } from './schemas/strimzi-kafka-topic';
 
 /**
@@ -265,8 +266,6 @@ const REQUIRED_ALERTS = [
   'TandemHttpLatencyP99',
 ];
 
-const EVENT_TOPICS = ['orders.order.v1', 'orders.order.v2', 'orders.customer.v1'];
-
 describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
   const resources = kustomize(`k8s/overlays/${overlay}`);
 
@@ -301,8 +300,10 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
         .map((env) => `${stringAt(d, 'metadata', 'name')}:${stringAt(env, 'name')}`),
     );
     expect(secretRefs.sort()).toEqual([
+      'command-service:CONSISTENCY_TOKEN_SECRET',
       'command-service:WRITE_DATABASE_URL',
       'projection-service:READ_DATABASE_URL',
+      'query-service:CONSISTENCY_TOKEN_SECRET',
       'query-service:CURSOR_SECRET',
       'query-service:INLINE_DATABASE_URL',
       'query-service:READ_DATABASE_URL',

@@ -2,3 +2,4 @@
 export { startStack, type Stack, type StackOptions } from './stack';
 export { freePort } from './free-port';
 export { spawnService, type ServiceProcess } from './service-process';
+export type { AuthSettings } from './stack-auth';

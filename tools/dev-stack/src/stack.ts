@@ -4,6 +4,7 @@ import { startDevBroker, type DevBroker } from '@tandem/kafka-dev-broker';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '@tandem/platform/testing';
 import { freePort } from './free-port';
 import { runToCompletion, spawnService, type ServiceProcess } from './service-process';
+import { authEnv, startStackAuth, type AuthSettings } from './stack-auth';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const APPS = ['command-service', 'projection-service', 'query-service', 'gateway'] as const;
@@ -25,6 +26,10 @@ export interface StackOptions {
   readyTimeoutMs?: number;
   /** Extra environment for every service (e.g. LOG_LEVEL). */
   env?: Record<string, string>;
+  /** Trust this OpenID Provider instead of starting the development one. */
+  auth?: AuthSettings;
+  /** Port of the development OpenID Provider (default 3004; 0 picks a free one). */
+  oidcPort?: number;
 }
 
 export interface Stack {
@@ -34,6 +39,13 @@ export interface Stack {
   writeDatabaseUrl: string;
   readDatabaseUrl: string;
   processes: Record<AppName, ServiceProcess>;
+  /** The issuer every service trusts (AUTH_ISSUER): the development provider's unless `auth` named another. */
+  issuerUrl: string;
+  auth: AuthSettings;
+  /** An access token for a demo user (`customer1`, …) from the development provider, cached per user. */
+  tokenFor(username: string): Promise<string>;
+  /** Rotates the development provider's signing key; resolves with the new `kid` once it signs. */
+  rotateKeys(): Promise<string>;
   /**
    * Starts an app again with the same port and environment (after a test killed it) and returns the new process,
    * which `processes` then holds; it does not wait for it to be ready.
@@ -50,8 +62,9 @@ const DEFAULT_PORTS: Record<AppName, number> = {
 };
 
 /**
- * Starts the whole system as separate processes: the embedded Kafka broker and PGlite databases for whatever is
- * not given, the migrations, then the four services; resolves once every service reports ready.
+ * Starts the whole system as separate processes: the development OpenID Provider (in this process) unless `auth`
+ * names another, the embedded Kafka broker and PGlite databases for whatever is not given, the migrations, then the
+ * four services; resolves once every service reports ready.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const output = options.output ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -63,6 +76,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     cleanups.length = 0;
   };
   try {
+    const auth = await startStackAuth(options.auth, options.oidcPort ?? 3004, cleanups, output);
     const kafkaBrokers =
       options.kafkaBrokers ?? (await embeddedBroker(options.brokerPort ?? 9092, cleanups, output));
     const writeDatabaseUrl = options.writeDatabaseUrl ?? (await embedded('write', cleanups, output));
@@ -85,7 +99,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       AppName,
       string
     >;
-    const common = { LOG_LEVEL: 'info', ...options.env };
+    const common = { LOG_LEVEL: 'info', ...authEnv(auth.settings), ...options.env };
     const envOf: Record<AppName, Record<string, string>> = {
       'command-service': {
         ...common,
@@ -156,6 +170,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       writeDatabaseUrl,
       readDatabaseUrl,
       processes,
+      issuerUrl: auth.settings.issuer,
+      auth: auth.settings,
+      tokenFor: auth.tokenFor,
+      rotateKeys: auth.rotateKeys,
       respawn: spawnApp,
       stop: stopAll,
     };

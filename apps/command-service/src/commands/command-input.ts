@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BodyOf, CommandRoute, CommandTable, ParamsOf } from '@tandem/contracts';
+import type { Principal } from '@tandem/platform/auth';
 import type { WriteUnit } from '@tandem/write/persistence';
 
 /** A command's request, its path parameters and body checked by its route's declaration. */
@@ -8,6 +9,8 @@ export interface CommandInput<R extends CommandRoute> {
   readonly id: string;
   readonly params: ParamsOf<R>;
   readonly body: BodyOf<R>;
+  /** Who sends it (the access guard verified its token); absent only where a test calls a handler directly. */
+  readonly principal?: Principal;
 }
 
 /** The write-side half of a command: how its request becomes the domain command, inside the transaction. */
@@ -36,9 +39,10 @@ export function commandInput<R extends CommandRoute>(
   route: R,
   params: ParamsOf<R>,
   body: BodyOf<R>,
+  principal?: Principal,
 ): CommandInput<R> {
   const named: Readonly<Record<string, string | undefined>> = params;
   const id = route.creates ? randomUUID() : named['id'];
   if (id === undefined) throw new Error(`${route.method} ${route.path} neither creates nor names an :id`);
-  return { id, params, body };
+  return { id, params, body, ...(principal ? { principal } : {}) };
 }

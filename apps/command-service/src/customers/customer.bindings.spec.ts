@@ -1,6 +1,5 @@
-import { decodeConsistencyToken } from '@tandem/contracts';
 import { InMemoryTransactions } from '../test/in-memory-transactions';
-import { sendCustomerCommand } from '../test/send-command';
+import { principal, sendCustomerCommand, TEST_CONSISTENCY_TOKENS } from '../test/send-command';
 
 // Each customer command of the table, sent through its binding and the customer handler on an in-memory store.
 
@@ -14,7 +13,7 @@ describe('RegisterCustomer', () => {
     const answer = await sendCustomerCommand(store, 'RegisterCustomer', { params: {}, body: request });
     expect(answer.status).toBe(201);
     expect(answer.location).toBe(`/api/customers/${answer.body.id}`);
-    expect(decodeConsistencyToken(answer.body.consistencyToken)).toEqual({
+    expect(TEST_CONSISTENCY_TOKENS.read(answer.body.consistencyToken, '')).toEqual({
       kind: 'customer',
       streamId: answer.body.id,
       version: 1,
@@ -61,5 +60,69 @@ describe('ChangeCreditLimit', () => {
         body: { creditLimit: 9 },
       }),
     ).rejects.toMatchObject({ code: 'customer.not-found' });
+  });
+});
+
+describe('RegisterCustomer by a customer for itself', () => {
+  const ann = principal('ann-sub', ['customer'], 'Ann@Example.com');
+  const body = { name: 'Ann', email: 'ann@example.com', currency: 'EUR', creditLimit: 100 };
+
+  it('binds the record to the account, once', async () => {
+    const store = new InMemoryTransactions();
+    const answer = await sendCustomerCommand(store, 'RegisterCustomer', { params: {}, body, principal: ann });
+    expect(store.customers.get(answer.body.id)?.ownerSubject).toBe('ann-sub');
+    expect(TEST_CONSISTENCY_TOKENS.read(answer.body.consistencyToken, 'ann-sub')).toMatchObject({
+      version: 1,
+    });
+    await expect(
+      sendCustomerCommand(store, 'RegisterCustomer', {
+        params: {},
+        body: { ...body, name: 'Ann again' },
+        principal: ann,
+      }),
+    ).rejects.toMatchObject({
+      problem: { status: 409, code: 'customer.already-registered', customerId: answer.body.id },
+    });
+  });
+
+  it("refuses an email other than the account's verified one, so no address can be probed", async () => {
+    const store = new InMemoryTransactions();
+    await sendCustomerCommand(store, 'RegisterCustomer', {
+      params: {},
+      body: { ...body, email: 'bob@example.com' },
+    });
+    await expect(
+      sendCustomerCommand(store, 'RegisterCustomer', {
+        params: {},
+        body: { ...body, email: 'bob@example.com' },
+        principal: ann,
+      }),
+    ).rejects.toMatchObject({ problem: { status: 403, code: 'customer.email-not-verified' } });
+  });
+
+  it("answers another's record as missing, and lets staff change it", async () => {
+    const store = new InMemoryTransactions();
+    const { body: created } = await sendCustomerCommand(store, 'RegisterCustomer', {
+      params: {},
+      body,
+      principal: ann,
+    });
+    const bob = principal('bob-sub', ['customer'], 'bob@example.com');
+    await expect(
+      sendCustomerCommand(store, 'ChangeCreditLimit', {
+        params: { id: created.id },
+        body: { creditLimit: 5 },
+        principal: bob,
+      }),
+    ).rejects.toMatchObject({ code: 'customer.not-found' });
+    const staff = principal('staff-sub', ['staff']);
+    await expect(
+      sendCustomerCommand(store, 'ChangeCreditLimit', {
+        params: { id: created.id },
+        body: { creditLimit: 5 },
+        principal: staff,
+      }),
+    ).resolves.toMatchObject({ status: 200 });
+    expect(store.customers.get(created.id)?.ownerSubject).toBe('ann-sub');
   });
 });

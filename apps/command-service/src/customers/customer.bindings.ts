@@ -1,5 +1,8 @@
 import { CUSTOMER_COMMANDS } from '@tandem/contracts';
 import type { CustomerCommand, CustomerState } from '@tandem/write/domain';
+import { seesAll, type Principal } from '@tandem/platform/auth';
+import { problemOf, ProblemException } from '@tandem/platform/http';
+import type { CustomerStore } from '@tandem/write/persistence';
 import type { CommandBindings } from '../commands/command-input';
 
 /**
@@ -8,11 +11,14 @@ import type { CommandBindings } from '../commands/command-input';
  */
 export const CUSTOMER_BINDINGS: CommandBindings<typeof CUSTOMER_COMMANDS, CustomerState, CustomerCommand> = {
   RegisterCustomer: {
-    toDomainCommand: async ({ id, body }, _state, { customers }) => ({
+    toDomainCommand: async ({ id, body, principal }, _state, { customers }) => ({
       type: 'RegisterCustomer',
       customerId: id,
       ...body,
       emailAlreadyTaken: await customers.isEmailTaken(body.email),
+      ...(principal && !seesAll(principal)
+        ? { ownerSubject: await selfRegistration(principal, body.email, customers) }
+        : {}),
     }),
   },
 
@@ -24,3 +30,32 @@ export const CUSTOMER_BINDINGS: CommandBindings<typeof CUSTOMER_COMMANDS, Custom
     }),
   },
 };
+
+/**
+ * A customer registers itself once, with its account's verified email: so a registration can never be used to
+ * find out whether some other address is registered (the only address it can be refused for is its own). Returns
+ * the subject the record will belong to.
+ */
+async function selfRegistration(
+  principal: Principal,
+  email: string,
+  customers: CustomerStore,
+): Promise<string> {
+  const existing = await customers.ownedBy(principal.subject);
+  if (existing !== null) {
+    throw new ProblemException(
+      problemOf('customer.already-registered', 'This account already has a customer record.', {
+        customerId: existing,
+      }),
+    );
+  }
+  if (principal.email === undefined || principal.email.toLowerCase() !== email.trim().toLowerCase()) {
+    throw new ProblemException(
+      problemOf(
+        'customer.email-not-verified',
+        "A customer registers with its account's verified email (the access token's email claim).",
+      ),
+    );
+  }
+  return principal.subject;
+}

@@ -2,7 +2,8 @@ import { Controller, type Type } from '@nestjs/common';
 import { CommandBus, type Command } from '@nestjs/cqrs';
 import type { Request } from 'express';
 import type { BodyOf, CommandRoute, CommandTable, ParamsOf, PathParam } from '@tandem/contracts';
-import { addDeclaredRoute, parseOrThrow } from '@tandem/platform/http';
+import { principalOf } from '@tandem/platform/auth';
+import { addDeclaredRoute, parseOrThrow, RouteAccess } from '@tandem/platform/http';
 import type { CommandAnswer, CommandOptions } from '@tandem/write/persistence';
 import { commandInput, type CommandInput } from '../commands/command-input';
 import { commandOptions, expectedVersion } from './command-request';
@@ -38,8 +39,9 @@ export function commandController<T extends CommandTable>(
       method: route.method,
       path: route.path,
       passthrough: true,
+      decorators: [RouteAccess(route.access)],
       handle(request, response) {
-        const input = commandInput(route, ...checkedRequest(route, request));
+        const input = commandInput(route, ...checkedRequest(route, request), principalOf(request));
         const options = commandOptions(request);
         const message = new Message(
           name,

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Request } from 'express';
+import { principalOf } from '@tandem/platform/auth';
 import { validationProblem } from '@tandem/platform/http';
 import { currentContext, formatTraceparent } from '@tandem/platform/observability';
 import type { CommandOptions } from '@tandem/write/persistence';
@@ -12,9 +13,11 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
  */
 export function commandOptions(request: Request): CommandOptions {
   const context = currentContext();
+  const principal = principalOf(request);
   const origin = {
     correlationId: context?.correlationId ?? randomUUID(),
     ...(context?.trace ? { traceparent: formatTraceparent(context.trace) } : {}),
+    ...(principal ? { issuedBy: { subject: principal.subject, roles: principal.roles } } : {}),
   };
   const key = request.header('idempotency-key');
   if (key === undefined) return { ...origin, commandId: randomUUID() };
@@ -26,15 +29,18 @@ export function commandOptions(request: Request): CommandOptions {
   return {
     ...origin,
     commandId: key,
-    idempotency: { key, fingerprint: fingerprint(request) },
+    idempotency: { key, fingerprint: fingerprint(request, principal?.subject) },
   };
 }
 
-/** Same method, path and JSON body (whatever the key order) give the same fingerprint. */
-function fingerprint(request: Request): string {
+/**
+ * Same caller, method, path and JSON body (whatever the key order) give the same fingerprint. The caller is in it:
+ * another principal that sends the same key is refused (422), never given the first one's answer.
+ */
+function fingerprint(request: Request, subject = ''): string {
   const path = request.originalUrl.split('?')[0] ?? request.originalUrl;
   return createHash('sha256')
-    .update(`${request.method} ${path}\n${canonicalJson(request.body)}`)
+    .update(`${JSON.stringify(subject)} ${request.method} ${path}\n${canonicalJson(request.body)}`)
     .digest('base64url');
 }
 

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decideOrder, type OrderCommand, type OrderState } from '@tandem/write/domain';
+import { decideOrder, OrderNotFound, type OrderCommand, type OrderState } from '@tandem/write/domain';
 import {
   COMMAND_TRANSACTIONS,
   type CommandAnswer,
@@ -8,7 +8,12 @@ import {
   type WriteUnit,
 } from '@tandem/write/persistence';
 import type { OrderCommandName } from '@tandem/contracts';
-import { runAggregateCommand, type AggregateStorage } from '../commands/aggregate-command';
+import type { ConsistencyTokens } from '@tandem/platform/auth';
+import {
+  CONSISTENCY_TOKENS,
+  runAggregateCommand,
+  type AggregateStorage,
+} from '../commands/aggregate-command';
 import { ORDER_BINDINGS } from './order.bindings';
 import { OrderCommandMessage } from './order-command.message';
 
@@ -17,6 +22,9 @@ const ORDER_STORAGE: AggregateStorage<OrderState, OrderCommand> = {
   kind: 'order',
   load: (unit, id) => unit.orders.load(id),
   versionOf: (state) => state.version,
+  // An order belongs to its customer's owner: one indexed row, in the command's transaction.
+  ownerOf: async (unit, state) => (await unit.customers.load(state.customerId))?.ownerSubject,
+  notFound: (id) => new OrderNotFound(id),
   decideAndWrite: (unit, id, state, command) =>
     unit.orders.append(id, state?.version ?? 0, decideOrder(command, state)),
 };
@@ -24,10 +32,13 @@ const ORDER_STORAGE: AggregateStorage<OrderState, OrderCommand> = {
 /** Every order command: the shared shell (load, `If-Match`, decide, write) over the Order's stream. */
 @CommandHandler(OrderCommandMessage)
 export class OrderCommandHandler implements ICommandHandler<OrderCommandMessage> {
-  constructor(@Inject(COMMAND_TRANSACTIONS) private readonly transactions: CommandTransactions) {}
+  constructor(
+    @Inject(COMMAND_TRANSACTIONS) private readonly transactions: CommandTransactions,
+    @Inject(CONSISTENCY_TOKENS) private readonly tokens: ConsistencyTokens,
+  ) {}
 
   execute(message: OrderCommandMessage): Promise<CommandAnswer> {
-    return runAggregateCommand(this.transactions, message, ORDER_STORAGE, (state, unit) =>
+    return runAggregateCommand(this.transactions, this.tokens, message, ORDER_STORAGE, (state, unit) =>
       toDomainCommand(message, state, unit),
     );
   }

@@ -1,6 +1,6 @@
 import { InMemoryTransactions } from '../test/in-memory-transactions';
 import { orderId, placed, storeWithOrder } from '../test/order-fixtures';
-import { sendOrderCommand } from '../test/send-command';
+import { principal, sendOrderCommand } from '../test/send-command';
 
 // Each order command of the table, sent through its binding and the order handler on an in-memory store.
 
@@ -155,5 +155,75 @@ describe('CancelOrder', () => {
     await expect(
       sendOrderCommand(store, 'CancelOrder', { params: { id: orderId }, body: { reason: 'twice' } }),
     ).rejects.toMatchObject({ code: 'order.already-cancelled' });
+  });
+});
+
+describe('a customer reaches only its own orders', () => {
+  const ann = principal('ann-sub', ['customer']);
+  const bob = principal('bob-sub', ['customer']);
+  const owned = {
+    customerId,
+    name: 'Ann',
+    email: 'ann@x.io',
+    currency: 'EUR',
+    creditLimit: 10_000,
+    version: 1,
+  };
+
+  function annsStore(): InMemoryTransactions {
+    const store = new InMemoryTransactions();
+    store.customers.set(customerId, { ...owned, ownerSubject: 'ann-sub' });
+    return store;
+  }
+
+  it('orders for its own customer record, and not for another', async () => {
+    const store = annsStore();
+    await expect(
+      sendOrderCommand(store, 'CreateOrder', { params: {}, body: { customerId }, principal: ann }),
+    ).resolves.toMatchObject({ status: 201 });
+    await expect(
+      sendOrderCommand(store, 'CreateOrder', { params: {}, body: { customerId }, principal: bob }),
+    ).rejects.toMatchObject({ code: 'customer.not-found' });
+  });
+
+  it.each([
+    ['AddOrderLine', { sku: 'A', quantity: 1, unitPrice: 1 }],
+    ['PlaceOrder', undefined],
+    ['CancelOrder', { reason: 'no' }],
+  ] as const)("answers %s on another's order as order.not-found", async (name, body) => {
+    const store = annsStore();
+    const { body: order } = await sendOrderCommand(store, 'CreateOrder', {
+      params: {},
+      body: { customerId },
+      principal: ann,
+    });
+    const request = { params: { id: order.id }, ...(body ? { body } : {}), principal: bob };
+    // The same answer a missing order gets: nothing says that this one exists.
+    await expect(sendOrderCommand(store, name, request as never)).rejects.toMatchObject({
+      code: 'order.not-found',
+    });
+    await expect(
+      sendOrderCommand(store, 'AddOrderLine', {
+        params: { id: order.id },
+        body: { sku: 'A', quantity: 1, unitPrice: 1 },
+        principal: ann,
+      }),
+    ).resolves.toMatchObject({ status: 200 });
+  });
+
+  it('lets staff act on any order', async () => {
+    const store = annsStore();
+    const { body: order } = await sendOrderCommand(store, 'CreateOrder', {
+      params: {},
+      body: { customerId },
+      principal: ann,
+    });
+    await expect(
+      sendOrderCommand(store, 'CancelOrder', {
+        params: { id: order.id },
+        body: { reason: 'on request' },
+        principal: principal('staff-sub', ['staff']),
+      }),
+    ).resolves.toMatchObject({ status: 200 });
   });
 });

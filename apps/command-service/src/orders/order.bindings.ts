@@ -1,5 +1,6 @@
 import { ORDER_COMMANDS } from '@tandem/contracts';
 import type { OrderCommand, OrderState } from '@tandem/write/domain';
+import { seesAll } from '@tandem/platform/auth';
 import type { CommandBindings } from '../commands/command-input';
 
 /**
@@ -8,12 +9,17 @@ import type { CommandBindings } from '../commands/command-input';
  */
 export const ORDER_BINDINGS: CommandBindings<typeof ORDER_COMMANDS, OrderState, OrderCommand> = {
   CreateOrder: {
-    toDomainCommand: async ({ id, body }, _state, { customers }) => ({
-      type: 'CreateOrder',
-      orderId: id,
-      customerId: body.customerId,
-      customer: await customers.load(body.customerId),
-    }),
+    // A customer orders only for itself: another's customer record is as unknown to it as a missing one.
+    toDomainCommand: async ({ id, body, principal }, _state, { customers }) => {
+      const customer = await customers.load(body.customerId);
+      const reachable = !principal || seesAll(principal) || customer?.ownerSubject === principal.subject;
+      return {
+        type: 'CreateOrder',
+        orderId: id,
+        customerId: body.customerId,
+        customer: reachable ? customer : null,
+      };
+    },
   },
 
   AddOrderLine: {

@@ -30,6 +30,8 @@ export class InMemoryTransactions implements CommandTransactions {
         load: async (customerId) => this.customers.get(customerId) ?? null,
         isEmailTaken: async (email) =>
           [...this.customers.values()].some((c) => c.email.toLowerCase() === email.toLowerCase()),
+        ownedBy: async (subject) =>
+          [...this.customers.values()].find((c) => c.ownerSubject === subject)?.customerId ?? null,
         save: async (_previous, next, events) => {
           this.customers.set(next.customerId, next);
           this.customerEvents.push(...events);

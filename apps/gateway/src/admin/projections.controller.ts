@@ -1,7 +1,9 @@
 import { All, Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { READ_ACCESS } from '@tandem/contracts';
 import { schemaRef } from '../openapi/component-schemas';
+import { Access } from '../openapi/route-docs';
 import { Upstreams } from '../upstream/upstreams';
 
 // The projection service serves its admin routes without the public `/api` prefix.
@@ -9,6 +11,7 @@ const PROJECTION_PREFIX = { stripPrefix: '/api' };
 
 /** Operators' view of the projections, forwarded to the projection service under `/admin/projections`. */
 @ApiTags('admin')
+@Access(READ_ACCESS.projectionAdmin)
 @Controller('api/admin/projections')
 export class ProjectionsController {
   constructor(private readonly upstreams: Upstreams) {}

@@ -1,7 +1,7 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CUSTOMER_ID } from '@tandem/contracts';
+import { CUSTOMER_ID, READ_ACCESS } from '@tandem/contracts';
 import { QueryRoute } from '../openapi/route-docs';
 import { Upstreams } from '../upstream/upstreams';
 
@@ -14,6 +14,7 @@ export class CustomersController {
   @Get(':id')
   @QueryRoute({
     operationId: 'getCustomer',
+    access: READ_ACCESS.getCustomer,
     summary: 'Get a customer with their order counts and lifetime value',
     params: { id: CUSTOMER_ID },
     response: 'Customer',

@@ -37,7 +37,7 @@ beforeAll(async () => {
     QUERY_SERVICE_URL: nowhere,
     PROJECTION_SERVICE_URL: nowhere,
   });
-  const answer = await fetch(`${gateway.url}/api/openapi.json`);
+  const answer = await gateway.fetch(`/api/openapi.json`);
   expect(answer.status).toBe(200);
   expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
   document = (await answer.json()) as Document;
@@ -211,7 +211,7 @@ describe('GET /api/openapi.json', () => {
 
 describe('GET /api/docs', () => {
   it('serves the Swagger UI page', async () => {
-    const answer = await fetch(`${gateway.url}/api/docs`);
+    const answer = await gateway.fetch(`/api/docs`);
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await answer.text();

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { componentSchemas } from './component-schemas';
+import { BEARER_SCHEME } from './route-docs';
 
 export const DOCS_PATH = 'api/docs';
 export const OPENAPI_JSON_PATH = 'api/openapi.json';
@@ -24,6 +25,13 @@ of time. It never passes stale data off as fresh.
 **Freshness.** Every read carries \`X-Data-As-Of\`, the time of the last event its read model applied. Single
 resources carry an \`ETag\`; send it in \`If-None-Match\` to get 304 when nothing changed.
 
+**Authentication.** Every route but health and these documents needs \`Authorization: Bearer <access token>\`:
+an OAuth 2.0 access token (JWT) from the OpenID provider the deployment trusts. Its roles decide what it may do:
+\`customer\` registers itself once and then reaches only its own customer record and orders (another's answer 404,
+lists hold only its own), \`staff\` reads everything and ships or cancels, \`admin\` operates the projections.
+401 says the token is missing or not acceptable (\`WWW-Authenticate\` says why), 403 that its roles do not allow
+the route. Consistency tokens are bound to the caller that got them.
+
 **Problems.** Errors are RFC 9457 \`application/problem+json\` with a stable \`code\` (and \`type\`
 \`urn:tandem:problem:<code>\`); switch on \`code\`, never on \`title\` or \`detail\`. 400 lists each bad field in
 \`errors\`. 502 \`upstream.unavailable\` and 504 \`upstream.timeout\` come from the gateway itself.
@@ -45,6 +53,17 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('orders')
     .addTag('reports')
     .addTag('admin', 'Operators: projection status, rebuilds, dead letters')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'An OAuth 2.0 access token (JWT, RFC 9068) from the OpenID provider the API trusts (AUTH_ISSUER), for ' +
+          'the audience AUTH_AUDIENCE, with roles in the configured claim.',
+      },
+      BEARER_SCHEME,
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config);
   document.components = {

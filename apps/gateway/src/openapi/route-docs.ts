@@ -1,6 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import {
+  ApiBearerAuth,
   ApiBody,
+  ApiExtension,
   ApiHeader,
   ApiOperation,
   ApiParam,
@@ -9,8 +11,8 @@ import {
   type HeaderObject,
   type SchemaObject,
 } from '@nestjs/swagger';
-import type { CommandRoute, PathParam, PathParamKind } from '@tandem/contracts';
-import { PROBLEM_CONTENT_TYPE } from '@tandem/platform/http';
+import type { Access, CommandRoute, PathParam, PathParamKind } from '@tandem/contracts';
+import { PROBLEM_CONTENT_TYPE, RouteAccess } from '@tandem/platform/http';
 import { commandBodyRef, schemaRef, type SchemaName } from './component-schemas';
 
 /**
@@ -51,6 +53,10 @@ const ETAG_HEADER: Record<string, HeaderObject> = {
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input: `errors` names each bad field (body field, path or query parameter, header).',
+  401:
+    '`auth.token-missing` or `auth.token-invalid` (expired, wrong issuer or audience, bad signature): send a valid ' +
+    'access token as `Authorization: Bearer <token>`. `WWW-Authenticate` says what was wrong (RFC 6750).',
+  403: '`auth.forbidden`: the token is valid, but none of its roles may use this route.',
   404: 'No such resource (or no such route).',
   409: 'A business rule refused the command; `code` names the rule (e.g. `order.no-lines`).',
   412: 'If-Match named a version that is no longer current; nothing was written.',
@@ -60,6 +66,24 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   502: '`upstream.unavailable`: the service owning this route could not be reached.',
   504: '`upstream.timeout`: the owning service did not answer in time (a command may have been applied).',
 };
+
+/** The security scheme every protected operation names (OpenAPI `components.securitySchemes`). */
+export const BEARER_SCHEME = 'bearer';
+
+/**
+ * Who may call a route, declared once: enforced by the access guard (here and in the owning service) and shown in
+ * the OpenAPI document (`security`, the roles in `x-tandem-roles` and the description, 401 and 403 answers).
+ */
+export function Access(access: Access): MethodDecorator & ClassDecorator {
+  if (access.public === true) return RouteAccess(access);
+  return applyDecorators(
+    RouteAccess(access),
+    ApiBearerAuth(BEARER_SCHEME),
+    ApiExtension('x-tandem-roles', [...access.roles]),
+    problemResponse(401),
+    problemResponse(403),
+  );
+}
 
 function problemResponse(status: number) {
   return ApiResponse({
@@ -88,7 +112,12 @@ function pathParams(params: Readonly<Record<string, PathParam>>) {
 export function CommandRouteDocs(route: CommandRoute): MethodDecorator {
   const actsOnExisting = !route.creates;
   const decorators = [
-    ApiOperation({ operationId: route.operationId, summary: route.summary, description: route.description }),
+    ApiOperation({
+      operationId: route.operationId,
+      summary: route.summary,
+      description: withRoles(route.description, route.access),
+    }),
+    Access(route.access),
     ...pathParams(route.params),
     ApiHeader({
       name: 'Idempotency-Key',
@@ -140,6 +169,7 @@ export interface QueryParam {
 
 export interface QueryRouteDoc {
   operationId: string;
+  access: Access;
   summary: string;
   description?: string;
   params?: Readonly<Record<string, PathParam>>;
@@ -154,7 +184,12 @@ export interface QueryRouteDoc {
 /** A read from a read model: freshness headers, optional read-your-writes wait, ETag where there is one. */
 export function QueryRoute(doc: QueryRouteDoc): MethodDecorator {
   const decorators = [
-    ApiOperation({ operationId: doc.operationId, summary: doc.summary, description: doc.description }),
+    ApiOperation({
+      operationId: doc.operationId,
+      summary: doc.summary,
+      description: withRoles(doc.description, doc.access),
+    }),
+    Access(doc.access),
     ...pathParams(doc.params ?? {}),
     ...(doc.query ?? []).map((q) =>
       ApiQuery({ name: q.name, description: q.description, required: q.required ?? false, schema: q.schema }),
@@ -207,4 +242,13 @@ export function QueryRoute(doc: QueryRouteDoc): MethodDecorator {
   }
   const statuses = [400, ...(doc.notFound ? [404] : []), 502, 504];
   return applyDecorators(...decorators, ...statuses.map(problemResponse));
+}
+
+/** The route's description, then who may call it, in words. */
+function withRoles(description: string | undefined, access: Access): string {
+  const who =
+    access.public === true
+      ? 'No token needed.'
+      : `Roles: ${access.roles.join(', ')}.${access.roles.includes('customer') ? ' A customer reaches only its own customer record and orders; another’s answers 404.' : ''}`;
+  return description ? `${description}\n\n${who}` : who;
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ORDER_ID } from '@tandem/contracts';
+import { ORDER_ID, READ_ACCESS } from '@tandem/contracts';
 import { QueryRoute } from '../openapi/route-docs';
 import { Upstreams } from '../upstream/upstreams';
 
@@ -14,6 +14,7 @@ export class OrdersController {
   @Get(':id')
   @QueryRoute({
     operationId: 'getOrder',
+    access: READ_ACCESS.getOrder,
     summary: 'Get an order summary',
     params: { id: ORDER_ID },
     response: 'OrderSummary',
@@ -27,6 +28,7 @@ export class OrdersController {
   @Get()
   @QueryRoute({
     operationId: 'listOrders',
+    access: READ_ACCESS.listOrders,
     summary: 'List orders, newest first, a page at a time',
     description:
       'Keyset pagination: pass `nextCursor` of one page as `cursor` to get the next; pages stay stable while ' +

@@ -1,3 +1,4 @@
+import { READ_ACCESS } from '@tandem/contracts';
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -13,6 +14,7 @@ export class ReportsController {
   @Get('daily-sales')
   @QueryRoute({
     operationId: 'getDailySales',
+    access: READ_ACCESS.getDailySales,
     summary: 'Daily sales per day and currency: placed, shipped and cancelled counts and totals',
     query: [
       { name: 'from', description: 'First day (inclusive)', schema: { type: 'string', format: 'date' } },

@@ -1,8 +1,10 @@
 /**
- * The headers that cross the gateway, exactly as docs/services.md lists them. Anything else (cookies,
- * authorization, hop-by-hop headers) stays on its side: the owning services see only what they need.
+ * The headers that cross the gateway, exactly as docs/services.md lists them. Anything else (cookies, hop-by-hop
+ * headers) stays on its side: the owning services see only what they need. `Authorization` crosses unchanged: each
+ * service verifies the caller's token itself (ARCHITECTURE decision 11), so none trusts the network.
  */
 export const FORWARDED_REQUEST_HEADERS = [
+  'authorization',
   'idempotency-key',
   'if-match',
   'if-none-match',

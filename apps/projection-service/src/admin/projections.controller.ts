@@ -1,8 +1,12 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { z } from 'zod';
-import { parseOrThrow, problem, ProblemException } from '@tandem/platform/http';
+import { READ_ACCESS } from '@tandem/contracts';
+import { principalOf, type Principal } from '@tandem/platform/auth';
+import { parseOrThrow, problem, ProblemException, RouteAccess } from '@tandem/platform/http';
 import { PROJECTION_NAMES, type ProjectionName } from '@tandem/read/models';
 import { ProjectionRunner } from '../runtime/projection-runner';
+import { AdminAudit } from './admin-audit';
 
 const Name = z.enum(PROJECTION_NAMES as [ProjectionName, ...ProjectionName[]]);
 const DeadLetterId = z.string().regex(/^[1-9]\d{0,17}$/, 'must be a dead letter id');
@@ -14,10 +18,25 @@ const ReplayBody = z
   .strict()
   .optional();
 
-/** Operators' routes: the gateway forwards `/api/admin/projections…` here without the `/api` prefix. */
+/**
+ * Operators' routes, for `admin` only: the gateway forwards `/api/admin/projections…` here without the `/api`
+ * prefix, and this service checks the caller's token itself. Every rebuild and replay is audited (`admin_audit`),
+ * refused ones too.
+ */
 @Controller('admin/projections')
+@RouteAccess(READ_ACCESS.projectionAdmin)
 export class ProjectionsController {
-  constructor(@Inject(ProjectionRunner) private readonly runner: ProjectionRunner) {}
+  private readonly audit: AdminAudit;
+
+  constructor(@Inject(ProjectionRunner) private readonly runner: ProjectionRunner) {
+    this.audit = new AdminAudit(() => runner.dataSource);
+  }
+
+  /** The audit trail, newest first. */
+  @Get('audit')
+  async auditTrail(@Query('limit') rawLimit?: string) {
+    return { items: await this.audit.recent(parseOrThrow(Limit, rawLimit, 'limit')) };
+  }
 
   @Get()
   async list() {
@@ -33,12 +52,29 @@ export class ProjectionsController {
 
   @Post(':name/dead-letters/:id/replay')
   @HttpCode(200)
-  async replay(@Param('name') rawName: string, @Param('id') rawId: string, @Body() body: unknown) {
+  async replay(
+    @Param('name') rawName: string,
+    @Param('id') rawId: string,
+    @Body() body: unknown,
+    @Req() request: Request,
+  ) {
     const name = this.running(rawName);
     const id = parseOrThrow(DeadLetterId, rawId, 'id');
     const parsed = parseOrThrow(ReplayBody, body === undefined || isEmptyObject(body) ? undefined : body);
     const corrected = parsed?.payload === undefined ? undefined : JSON.stringify(parsed.payload);
     const outcome = await this.runner.replay(name, id, corrected);
+    await this.audit.record(caller(request), {
+      action: 'replay',
+      projection: name,
+      target: id,
+      ...(parsed?.payload === undefined ? {} : { detail: { payload: parsed.payload } }),
+      outcome:
+        outcome.status === 'not-found'
+          ? 'dead-letter.not-found'
+          : outcome.status === 'failed'
+            ? 'dead-letter.still-poison'
+            : 'replayed',
+    });
     if (outcome.status === 'not-found') {
       throw new ProblemException(
         problem(
@@ -61,9 +97,14 @@ export class ProjectionsController {
   /** Rebuilds a read model from offset 0 into new tables and swaps them in; 202 at once, progress in the status. */
   @Post(':name/rebuild')
   @HttpCode(202)
-  rebuild(@Param('name') rawName: string) {
+  async rebuild(@Param('name') rawName: string, @Req() request: Request) {
     const name = this.running(rawName);
     const { started, record } = this.runner.startRebuild(name);
+    await this.audit.record(caller(request), {
+      action: 'rebuild',
+      projection: name,
+      outcome: started ? 'started' : 'projection.rebuild-in-progress',
+    });
     if (!started) {
       throw new ProblemException(
         problem(
@@ -86,6 +127,12 @@ export class ProjectionsController {
     }
     return name;
   }
+}
+
+function caller(request: Request): Principal {
+  const principal = principalOf(request);
+  if (principal === undefined) throw new Error('an admin route ran without an authenticated principal');
+  return principal;
 }
 
 function isEmptyObject(value: unknown): boolean {

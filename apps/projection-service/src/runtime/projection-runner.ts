@@ -1,14 +1,20 @@
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { EVENT_TOPICS, predecessorOf } from '@tandem/contracts';
-import { checkKafka, createKafka, ensureTopics, topicNames, type TopicNames } from '@tandem/platform/kafka';
+import { CURRENT_TOPICS, predecessorOf } from '@tandem/contracts';
+import {
+  checkKafka,
+  createKafka,
+  ensureTopics,
+  eventTopicSpecs,
+  topicNames,
+  type TopicNames,
+} from '@tandem/platform/kafka';
 import type { Logger } from '@tandem/platform/observability';
 import type { ReadinessCheck } from '@tandem/platform/http';
 import { createReadDataSource, migrateReadDatabase, type ProjectionName } from '@tandem/read/models';
 import {
   BatchApplier,
   consumerGroupOf,
-  deadLetterTopic,
   listPendingDeadLetters,
   PROJECTIONS,
   ProjectionConsumer,
@@ -83,20 +89,10 @@ export class ProjectionRunner {
 
   /** The topics, the dead-letter producer and the admin client; independent of the read DB, so run beside it. */
   async connectKafka(): Promise<void> {
-    await ensureTopics(this.kafka, [
-      ...EVENT_TOPICS.map((topic) => {
-        const predecessor = predecessorOf(topic);
-        return {
-          topic: this.topics.onCluster(topic),
-          numPartitions: this.config.TOPIC_PARTITIONS,
-          ...(predecessor ? { partitionsLike: this.topics.onCluster(predecessor) } : {}),
-        };
-      }),
-      ...EVENT_TOPICS.map((topic) => ({
-        topic: this.topics.onCluster(deadLetterTopic(topic)),
-        numPartitions: 1,
-      })),
-    ]).catch((error: unknown) => {
+    await ensureTopics(
+      this.kafka,
+      eventTopicSpecs({ names: this.topics, partitions: this.config.TOPIC_PARTITIONS, deadLetters: true }),
+    ).catch((error: unknown) => {
       // Another service may create the same topics at the same moment; the subscribe below still needs them.
       this.logger.warn(
         { err: error instanceof Error ? error.message : String(error) },
@@ -117,7 +113,7 @@ export class ProjectionRunner {
    */
   private async checkReplacedTopics(admin: Admin): Promise<void> {
     const existing = new Set(await admin.listTopics());
-    for (const topic of EVENT_TOPICS) {
+    for (const topic of CURRENT_TOPICS) {
       const predecessor = predecessorOf(topic);
       const names = predecessor ? [topic, predecessor].map((t) => this.topics.onCluster(t)) : [];
       if (names.length === 0 || !names.every((name) => existing.has(name))) continue;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { CONSISTENCY_TOKEN_HEADER, decodeConsistencyToken, type StreamKind } from '@tandem/contracts';
+import { CONSISTENCY_TOKEN_HEADER, type StreamKind } from '@tandem/contracts';
+import { ConsistencyTokens, principalOf } from '@tandem/platform/auth';
 import { validationProblem } from '@tandem/platform/http';
 import { inSpan } from '@tandem/platform/observability';
 import type { ProjectionName } from '@tandem/read/models';
@@ -27,13 +28,15 @@ export class ReadFreshness {
   constructor(
     private readonly progress: ProjectionProgress,
     @Inject(CONSISTENCY_WAIT) private readonly defaultWaitMs: number,
+    private readonly tokens: ConsistencyTokens,
   ) {}
 
   /** Call before reading: validates and waits for the token, if any. */
   async awaitToken(source: ReadSource, request: Request, response: Response): Promise<void> {
     const raw = request.header(CONSISTENCY_TOKEN_HEADER);
     if (raw === undefined) return;
-    const token = decodeConsistencyToken(raw.trim());
+    // Checked before any wait: a forged token, or one issued to another caller, costs nothing.
+    const token = this.tokens.read(raw.trim(), principalOf(request)?.subject ?? '');
     if ('error' in token) throw validationProblem([{ field: 'X-Consistency-Token', message: token.error }]);
     const waitMs = this.waitOf(request, response);
     // A projection that does not consume that kind of stream has nothing to wait for.

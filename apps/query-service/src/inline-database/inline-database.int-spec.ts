@@ -54,7 +54,7 @@ afterAll(async () => {
 }, 60_000);
 
 const customerOf = async (id: string) => {
-  const response = await fetch(`${service.url}/api/customers/${id}`);
+  const response = await service.fetch(`/api/customers/${id}`);
   expect(response.status).toBe(200);
   return (await response.json()) as Customer;
 };
@@ -75,14 +75,13 @@ describe('GET /api/customers/{id} with the inline customer-exposure model', () =
   });
 
   test('its ETag changes with the open orders', async () => {
-    const first = await fetch(`${service.url}/api/customers/${withOrders}`);
+    const first = await service.fetch(`/api/customers/${withOrders}`);
     const etag = first.headers.get('etag') ?? '';
     expect(
-      (await fetch(`${service.url}/api/customers/${withOrders}`, { headers: { 'If-None-Match': etag } }))
-        .status,
+      (await service.fetch(`/api/customers/${withOrders}`, { headers: { 'If-None-Match': etag } })).status,
     ).toBe(304);
     await admin.query(`UPDATE customer_exposure SET open_count = 2 WHERE customer_id = $1`, [withOrders]);
-    const changed = await fetch(`${service.url}/api/customers/${withOrders}`, {
+    const changed = await service.fetch(`/api/customers/${withOrders}`, {
       headers: { 'If-None-Match': etag },
     });
     expect(changed.status).toBe(200);
@@ -114,7 +113,7 @@ describe('GET /api/customers/{id} with the inline customer-exposure model', () =
       );
       try {
         expect((await customerOf(withOrders)).openOrders).toBeNull();
-        expect((await fetch(`${service.url}/health/ready`)).status).toBe(200);
+        expect((await service.fetch(`/health/ready`)).status).toBe(200);
       } finally {
         await server.query(`ALTER DATABASE "${name}" WITH ALLOW_CONNECTIONS true`);
         await server.end();

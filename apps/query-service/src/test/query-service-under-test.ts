@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { ConsistencyTokens } from '@tandem/platform/auth';
+import { TestIssuer } from '@tandem/platform/auth/testing';
 import { createLogger } from '@tandem/platform/observability';
 import { createTestDatabase, type TestDatabase } from '@tandem/platform/testing';
 import { createReadDataSource, migrateReadDatabase } from '@tandem/read/models';
@@ -10,6 +12,12 @@ import { createQueryService } from '../query-service';
 /** The query service in-process on a fresh read DB, listening on a free port, with a way to project events into it. */
 export interface QueryServiceUnderTest {
   url: string;
+  /** The issuer whose tokens the service accepts. */
+  issuer: TestIssuer;
+  /** Signs consistency tokens as the command service would, with the service's secret. */
+  tokens: ConsistencyTokens;
+  /** `fetch` of a path on the service, as staff unless `init.headers` has its own `authorization`. */
+  fetch(path: string, init?: { headers?: Record<string, string> }): Promise<Response>;
   db: DataSource;
   project(messages: IncomingMessage[]): Promise<void>;
   close(): Promise<void>;
@@ -24,7 +32,14 @@ export async function startQueryService(
   await db.initialize();
   await migrateReadDatabase(db);
   const appliers = Object.values(PROJECTIONS).map((projection) => new BatchApplier(db, projection));
-  const config = parseQueryServiceConfig({ READ_DATABASE_URL: database.url, DB_POOL_SIZE: '4', ...env });
+  const issuer = await TestIssuer.shared();
+  const staff = await issuer.staffHeaders();
+  const config = parseQueryServiceConfig({
+    READ_DATABASE_URL: database.url,
+    DB_POOL_SIZE: '4',
+    ...issuer.env,
+    ...env,
+  });
   let app: INestApplication;
   try {
     app = await createQueryService(config, createLogger('query-service', 'silent'));
@@ -38,6 +53,9 @@ export async function startQueryService(
   const started = app;
   return {
     url,
+    issuer,
+    tokens: new ConsistencyTokens(config.CONSISTENCY_TOKEN_SECRET),
+    fetch: (path, init = {}) => fetch(`${url}${path}`, { headers: { ...staff, ...init.headers } }),
     db,
     project: async (messages) => {
       for (const applier of appliers) {

@@ -22,6 +22,18 @@ export interface EventEnvelope {
    * (a child of that one) when tracing is on, else the stored value. Absent when not traced.
    */
   traceparent?: string;
+  /**
+   * On a `CustomerRegistered` of a customer who registered itself: the OpenID Connect subject (`sub`) of the
+   * account the record belongs to, a pseudonymous id (no name, no email). The read side needs it to show a
+   * customer only its own data. Sent as `ce_ownersubject`.
+   */
+  ownerSubject?: string;
+  /**
+   * Who issued the command (subject and roles), for the write DB's audit trail. Stored with the event, never sent
+   * to Kafka: consumers have no need to know which person or employee acted, and the less personal data the stream
+   * carries the less every consumer must protect (docs/events.md).
+   */
+  issuedBy?: { subject: string; roles: readonly string[] };
 }
 
 export const CE_HEADERS = {
@@ -35,11 +47,92 @@ export const CE_HEADERS = {
   correlationId: 'ce_correlationid',
   causationId: 'ce_causationid',
   traceparent: 'ce_traceparent',
+  ownerSubject: 'ce_ownersubject',
   contentType: 'content-type',
 } as const;
 
 export const CLOUDEVENTS_SPEC_VERSION = '1.0';
 export const EVENT_CONTENT_TYPE = 'application/json';
+
+/** Version 00 of a W3C `traceparent` (trace id and parent span id, neither all zero, and the flags). */
+const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/**
+ * Each header as a JSON Schema of its string value: what the AsyncAPI document publishes as a message's headers.
+ * Kept beside `toKafkaHeaders` so that a header cannot be sent without being documented (a test compares them).
+ */
+export function cloudEventHeaderSchemas(type: string): Record<string, Record<string, unknown>> {
+  return {
+    [CE_HEADERS.specversion]: {
+      type: 'string',
+      const: CLOUDEVENTS_SPEC_VERSION,
+      description: 'CloudEvents spec version.',
+    },
+    [CE_HEADERS.id]: {
+      type: 'string',
+      format: 'uuid',
+      description: 'Unique per event; consumers deduplicate on it (delivery is at least once).',
+    },
+    [CE_HEADERS.type]: { type: 'string', const: type, description: 'tandem.orders.<EventName>.v<major>' },
+    [CE_HEADERS.source]: {
+      type: 'string',
+      format: 'uri-reference',
+      description: 'The producing service, e.g. /tandem/command-service.',
+    },
+    [CE_HEADERS.subject]: {
+      type: 'string',
+      format: 'uuid',
+      description: 'The aggregate (stream) id; equals the message key.',
+    },
+    [CE_HEADERS.time]: {
+      type: 'string',
+      format: 'date-time',
+      description: 'When the event was recorded (RFC 3339).',
+    },
+    [CE_HEADERS.streamVersion]: {
+      type: 'string',
+      pattern: '^[1-9][0-9]*$',
+      description: 'Position of the event in its stream: 1, 2, 3… without gaps (CloudEvents extension).',
+    },
+    [CE_HEADERS.correlationId]: {
+      type: 'string',
+      minLength: 1,
+      description: 'The id of the request that started the chain (X-Correlation-Id).',
+    },
+    [CE_HEADERS.causationId]: {
+      type: 'string',
+      minLength: 1,
+      description: 'The id of the command that caused this event.',
+    },
+    [CE_HEADERS.traceparent]: {
+      type: 'string',
+      pattern: TRACEPARENT.source,
+      description:
+        'W3C traceparent (CloudEvents distributed tracing extension); present when the command was traced. Optional: continue the trace from it, or ignore it.',
+    },
+    [CE_HEADERS.contentType]: {
+      type: 'string',
+      const: EVENT_CONTENT_TYPE,
+      description: 'The payload is JSON.',
+    },
+    ...(type.startsWith('tandem.orders.CustomerRegistered.')
+      ? {
+          [CE_HEADERS.ownerSubject]: {
+            type: 'string',
+            pattern: '^[\\x21-\\x7e]{1,255}$',
+            description:
+              'Only when the customer registered itself: the OpenID Connect subject (sub) of the account the record ' +
+              'belongs to, a pseudonymous id (no name or email). Absent when staff registered the customer.',
+          },
+        }
+      : {}),
+  };
+}
+
+/** Headers every event carries; `ce_traceparent` and `ce_ownersubject` are the ones that may be absent. */
+export const REQUIRED_CE_HEADERS: readonly string[] = Object.values(CE_HEADERS).filter(
+  (name) => name !== CE_HEADERS.traceparent && name !== CE_HEADERS.ownerSubject,
+);
 
 export function toKafkaHeaders(envelope: EventEnvelope): Record<string, string> {
   return {
@@ -54,11 +147,12 @@ export function toKafkaHeaders(envelope: EventEnvelope): Record<string, string> 
     [CE_HEADERS.causationId]: envelope.causationId,
     [CE_HEADERS.contentType]: EVENT_CONTENT_TYPE,
     ...(envelope.traceparent ? { [CE_HEADERS.traceparent]: envelope.traceparent } : {}),
+    ...(envelope.ownerSubject ? { [CE_HEADERS.ownerSubject]: envelope.ownerSubject } : {}),
   };
 }
 
-/** Version 00 of a W3C `traceparent` (trace id and parent span id, neither all zero, and the flags). */
-const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+/** An OpenID Connect `sub`: at most 255 ASCII characters (OpenID Connect Core §2), printable. */
+const SUBJECT = /^[\x21-\x7e]{1,255}$/;
 
 export class InvalidEnvelopeError extends Error {
   override readonly name = 'InvalidEnvelopeError';
@@ -87,6 +181,11 @@ export function fromKafkaHeaders(headers: Record<string, HeaderValue> | undefine
   const rawTrace = headers?.[CE_HEADERS.traceparent];
   const traceparent = (Array.isArray(rawTrace) ? rawTrace[0] : rawTrace)?.toString();
   if (Number.isNaN(Date.parse(time))) throw new InvalidEnvelopeError(`${CE_HEADERS.time} is not a timestamp`);
+  const rawOwner = headers?.[CE_HEADERS.ownerSubject];
+  const ownerSubject = (Array.isArray(rawOwner) ? rawOwner[0] : rawOwner)?.toString();
+  if (ownerSubject !== undefined && !SUBJECT.test(ownerSubject)) {
+    throw new InvalidEnvelopeError(`${CE_HEADERS.ownerSubject} must be 1 to 255 visible ASCII characters`);
+  }
   return {
     id: read(CE_HEADERS.id),
     type: read(CE_HEADERS.type),
@@ -97,5 +196,6 @@ export function fromKafkaHeaders(headers: Record<string, HeaderValue> | undefine
     correlationId: read(CE_HEADERS.correlationId),
     causationId: read(CE_HEADERS.causationId),
     ...(traceparent && TRACEPARENT.test(traceparent) ? { traceparent } : {}),
+    ...(ownerSubject ? { ownerSubject } : {}),
   };
 }

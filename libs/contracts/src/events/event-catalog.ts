@@ -58,12 +58,6 @@ export const EVENT_CATALOG: Record<TandemEventName, EventDefinition> = {
 /** Versions that a later major superseded, still published on a deprecated topic and still read. */
 export const SUPERSEDED_EVENTS: readonly EventDefinition[] = [OrderLineAddedV1];
 
-/** Every released version of every event: the current ones and the superseded ones. */
-export const EVENT_VERSIONS: readonly EventDefinition[] = [
-  ...Object.values(EVENT_CATALOG),
-  ...SUPERSEDED_EVENTS,
-];
-
 /**
  * What each topic carries. `orders.order.v2`: every order event at its latest version; the deprecated
  * `orders.order.v1`: every order event as v1 (a v2 line downcast); `orders.customer.v1`: the customer's events.
@@ -88,55 +82,7 @@ export const TOPIC_EVENTS: Readonly<Record<EventTopic, readonly EventDefinition[
   [CUSTOMER_TOPIC]: [CustomerRegisteredV1, CustomerCreditLimitChangedV1],
 };
 
-const byCloudEventType = new Map(EVENT_VERSIONS.map((d) => [d.type, d]));
-
 /** The current definition of an event. */
 export function definitionOf(name: TandemEventName): EventDefinition {
   return EVENT_CATALOG[name];
-}
-
-/** The definition of one released version of an event, if it exists. */
-export function definitionOfVersion(name: string, version: number): EventDefinition | undefined {
-  return byCloudEventType.get(`tandem.orders.${name}.v${version}`);
-}
-
-/** The definition of a released version by its CloudEvents type (`tandem.orders.OrderLineAdded.v1`), if any. */
-export function definitionOfType(cloudEventType: string): EventDefinition | undefined {
-  return byCloudEventType.get(cloudEventType);
-}
-
-export type ParsedEvent =
-  | { ok: true; event: ConsumedEvent; definition: EventDefinition }
-  | { ok: false; reason: 'unknown-type' | 'unknown-version' | 'invalid-payload'; message: string };
-
-/**
- * Validates a payload against the schema named by its CloudEvents type, any released version of it. A consumer
- * treats every `ok: false` as a poison message: retrying cannot fix it.
- */
-export function parseEvent(cloudEventType: string, payload: unknown): ParsedEvent {
-  const definition = byCloudEventType.get(cloudEventType);
-  if (!definition) {
-    const match = /^tandem\.orders\.([A-Za-z]+)\.v(\d+)$/.exec(cloudEventType);
-    if (match && match[1] in EVENT_CATALOG) {
-      const known = EVENT_VERSIONS.filter((d) => d.name === match[1]).map((d) => `v${d.version}`);
-      return {
-        ok: false,
-        reason: 'unknown-version',
-        message: `event ${match[1]} has major version ${match[2]}, this consumer understands only ${known.sort().join(', ')}`,
-      };
-    }
-    return { ok: false, reason: 'unknown-type', message: `unknown event type "${cloudEventType}"` };
-  }
-  const result = definition.schema.safeParse(payload);
-  if (!result.success) {
-    const detail = result.error.issues
-      .map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`)
-      .join('; ');
-    return {
-      ok: false,
-      reason: 'invalid-payload',
-      message: `${definition.name}.v${definition.version} payload is invalid: ${detail}`,
-    };
-  }
-  return { ok: true, definition, event: { type: definition.name, data: result.data } as ConsumedEvent };
 }

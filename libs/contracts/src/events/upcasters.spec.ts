@@ -1,4 +1,5 @@
-import { TOPIC_EVENTS, EVENT_VERSIONS, parseEvent } from './event-catalog';
+import { TOPIC_EVENTS } from './event-catalog';
+import { PUBLISHED_EVENTS, parseEvent } from './published-events';
 import { OrderLineAddedV1, OrderLineAddedV2 } from './order-line-added.event';
 import {
   definitionOfEvent,
@@ -42,11 +43,16 @@ describe('OrderLineAdded v1 ⇄ v2', () => {
     expect(UPCASTS_NEEDING_ORDER_CURRENCY).toEqual(['tandem.orders.OrderLineAdded.v1']);
   });
 
-  it('registers the upcaster for a decoder, validating the payload it is given', () => {
+  it('registers the upcaster for a decoder, which runs it only with the order currency it needs', () => {
     expect(UPCASTERS.map((u) => [u.from.type, u.to.type, u.needs])).toEqual([
-      ['tandem.orders.OrderLineAdded.v1', 'tandem.orders.OrderLineAdded.v2', 'order-currency'],
+      ['tandem.orders.OrderLineAdded.v1', 'tandem.orders.OrderLineAdded.v2', 'orderCurrency'],
     ]);
-    expect(() => UPCASTERS[0]?.upcast({ ...v1, unitPrice: -1 }, { currency: 'EUR' })).toThrow();
+    expect(UPCASTERS[0]?.upcast(v1, undefined, { orderCurrency: 'CHF' })).toStrictEqual(v2);
+    expect(() => UPCASTERS[0]?.upcast(v1, undefined, {})).toThrow(UpcastContextMissing);
+  });
+
+  it('validates a stored payload against its version before upcasting it', () => {
+    expect(() => upcastEvent(OrderLineAddedV1, { ...v1, unitPrice: -1 }, { currency: 'EUR' })).toThrow();
   });
 
   it('tells a consumed event’s version by its shape', () => {
@@ -78,7 +84,7 @@ describe('publication', () => {
 
   it('names orders.order.v1 deprecated, with its sunset date and successor', () => {
     expect(predecessorOf(ORDER_TOPIC)).toBe(ORDER_TOPIC_V1);
-    expect(ORDER_TOPIC_V1_DEPRECATION.successor).toBe(ORDER_TOPIC);
+    expect(ORDER_TOPIC_V1_DEPRECATION.replacedBy).toBe(ORDER_TOPIC);
     expect(ORDER_TOPIC_V1_DEPRECATION.sunset).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
@@ -87,7 +93,7 @@ describe('publication', () => {
     expect(names(ORDER_TOPIC)).toEqual(names(ORDER_TOPIC_V1));
     expect(TOPIC_EVENTS[ORDER_TOPIC_V1].every((d) => d.version === 1)).toBe(true);
     expect(TOPIC_EVENTS[ORDER_TOPIC].map((d) => d.type)).toContain('tandem.orders.OrderLineAdded.v2');
-    expect(new Set(EVENT_VERSIONS.map((d) => d.type)).size).toBe(EVENT_VERSIONS.length);
+    expect(new Set(PUBLISHED_EVENTS.map((d) => d.type)).size).toBe(PUBLISHED_EVENTS.length);
   });
 });
 

@@ -1,4 +1,6 @@
-import type { EventDefinition } from '../event-definition';
+import type { EventEnvelope } from '../cloudevents/cloud-event-headers';
+import { defineUpcaster, type StreamFacts, type Upcaster } from '../consumer/event-registry';
+import type { EventDefinition, PayloadOf } from '../event-definition';
 import { predecessorOf, type EventTopic } from '../topics';
 import { definitionOf, EVENT_CATALOG, type ConsumedEvent, type TandemEvent } from './event-catalog';
 import {
@@ -60,28 +62,45 @@ export class UpcastContextMissing extends Error {
   override readonly name = 'UpcastContextMissing';
 }
 
-/** One version → the next, as a decoder's registry holds them (C1's consumer package plugs these in). */
-export interface EventUpcaster {
-  readonly from: EventDefinition;
-  readonly to: EventDefinition;
-  /** What the old version lacks, to be known from the stream's earlier events. */
-  readonly needs: 'order-currency';
-  upcast(payload: unknown, order: OrderContext): unknown;
+/** The order's currency from the stream facts, for an upcast that cannot do without it. */
+function orderOf(stream: StreamFacts, type: string): OrderContext {
+  if (stream.orderCurrency === undefined) {
+    throw new UpcastContextMissing(`${type} needs its order's currency to be upcast`);
+  }
+  return { currency: stream.orderCurrency };
 }
 
-/** Every upcaster, oldest first. Payloads are the `from` version's, already validated against its schema. */
-export const UPCASTERS: readonly EventUpcaster[] = [
+/**
+ * An upcaster that reads no CloudEvents attribute, only the payload and the stream facts it `needs`: the write side
+ * runs it on the rows it loads (`upcastEvent`), which have no envelope to give. A decoder takes it as any `Upcaster`.
+ */
+export interface StreamUpcaster<
+  From extends EventDefinition = EventDefinition,
+  To extends EventDefinition = EventDefinition,
+> extends Upcaster<From, To> {
+  upcast(data: PayloadOf<From>, context: EventEnvelope | undefined, stream: StreamFacts): PayloadOf<To>;
+}
+
+const orderLineAddedV1ToV2: StreamUpcaster<typeof OrderLineAddedV1, typeof OrderLineAddedV2> = defineUpcaster(
   {
     from: OrderLineAddedV1,
     to: OrderLineAddedV2,
-    needs: 'order-currency',
-    upcast: (payload, order) => upcastOrderLineAddedV1(OrderLineAddedV1.schema.parse(payload), order),
+    needs: 'orderCurrency',
+    upcast: (data: OrderLineAddedV1Payload, _context: EventEnvelope | undefined, stream: StreamFacts) =>
+      upcastOrderLineAddedV1(data, orderOf(stream, OrderLineAddedV1.type)),
   },
-];
+);
+
+/**
+ * The upcasters Tandem ships, one per pair of consecutive major versions of an event (`defineUpcaster`), oldest
+ * first: the consumer package's decoder applies them, so a consumer that handles only the newest version still reads
+ * events of older ones (given the stream facts they need), and the write side applies them to the v1 rows it loads.
+ */
+export const UPCASTERS: readonly StreamUpcaster[] = [orderLineAddedV1ToV2];
 
 /** The CloudEvents types whose upcast needs the order's currency. */
 export const UPCASTS_NEEDING_ORDER_CURRENCY: readonly string[] = UPCASTERS.filter(
-  (u) => u.needs === 'order-currency',
+  (u) => u.needs === 'orderCurrency',
 ).map((u) => u.from.type);
 
 /**
@@ -95,17 +114,13 @@ export function upcastEvent(
 ): TandemEvent {
   const latest = EVENT_CATALOG[definition.name as TandemEvent['type']];
   if (latest === undefined) throw new Error(`unknown event ${definition.name}`);
+  const stream: StreamFacts = order ? { orderCurrency: order.currency } : {};
   let current = definition;
   let data = payload;
   while (current.version < latest.version) {
     const step = UPCASTERS.find((u) => u.from.type === current.type);
     if (!step) throw new Error(`no upcaster from ${current.type}`);
-    if (!order) {
-      throw new UpcastContextMissing(
-        `${current.type} needs its order's currency to be upcast to ${step.to.type}`,
-      );
-    }
-    data = step.upcast(data, order);
+    data = step.upcast(current.schema.parse(data), undefined, stream);
     current = step.to;
   }
   return { type: latest.name, data } as TandemEvent;

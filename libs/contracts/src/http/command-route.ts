@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TandemEventName } from '../events/event-catalog';
+import type { Access } from './access';
 
 /**
  * The public half of a command: its route, its OpenAPI docs, its body schema and the events it may record. The
@@ -20,6 +21,12 @@ export interface CommandRoute<Path extends string = string> {
   readonly creates?: boolean;
   /** The events an accepted command records (the command service's tests hold this to the decider). */
   readonly emits: readonly TandemEventName[];
+  /**
+   * Who may send it (the gateway and the command service both enforce it; the OpenAPI document shows it). A
+   * `customer` reaches only its own customer and orders: the command service checks the owner in the command's
+   * transaction and answers another's as not found.
+   */
+  readonly access: Access;
 }
 
 export type CommandMethod = 'POST' | 'PUT' | 'DELETE';

@@ -3,6 +3,7 @@ import { isKnownCurrency } from '../currencies';
 import { isValidEmail } from '../email';
 import { CommandAmount, MAX_AMOUNT, maxAmount } from '../money';
 import { CUSTOMER_ID, defineCommands } from './command-route';
+import { rolesOf } from './access';
 
 // Bodies check shape only (types, ranges, formats): a request that fails them is a 400 naming each bad field.
 // Business rules (email taken, customer missing) are the domain's, answered 409 or 404.
@@ -45,6 +46,7 @@ export const CUSTOMER_COMMANDS = defineCommands({
     body: { name: 'RegisterCustomerRequest', schema: RegisterCustomerRequest },
     creates: true,
     emits: ['CustomerRegistered'],
+    access: rolesOf('customer', 'staff'),
   },
 
   ChangeCreditLimit: {
@@ -55,6 +57,7 @@ export const CUSTOMER_COMMANDS = defineCommands({
     params: { id: CUSTOMER_ID },
     body: { name: 'ChangeCreditLimitRequest', schema: ChangeCreditLimitRequest },
     emits: ['CustomerCreditLimitChanged'],
+    access: rolesOf('staff'),
   },
 });
 export type CustomerCommandName = keyof typeof CUSTOMER_COMMANDS;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Sku } from '../events/order-line-added.event';
 import { CommandAmount } from '../money';
+import { rolesOf } from './access';
 import { defineCommands, ORDER_ID, type PathParam } from './command-route';
 
 // Bodies check shape only (types, ranges, formats): a request that fails them is a 400 naming each bad field.
@@ -38,6 +39,7 @@ export const ORDER_COMMANDS = defineCommands({
     body: { name: 'CreateOrderRequest', schema: CreateOrderRequest },
     creates: true,
     emits: ['OrderCreated'],
+    access: rolesOf('customer', 'staff'),
   },
 
   AddOrderLine: {
@@ -51,6 +53,7 @@ export const ORDER_COMMANDS = defineCommands({
     params: { id: ORDER_ID },
     body: { name: 'AddOrderLineRequest', schema: AddOrderLineRequest },
     emits: ['OrderLineAdded'],
+    access: rolesOf('customer', 'staff'),
   },
 
   RemoveOrderLine: {
@@ -60,6 +63,7 @@ export const ORDER_COMMANDS = defineCommands({
     summary: 'Remove a line from a draft order',
     params: { id: ORDER_ID, sku: SKU },
     emits: ['OrderLineRemoved'],
+    access: rolesOf('customer', 'staff'),
   },
 
   PlaceOrder: {
@@ -70,6 +74,7 @@ export const ORDER_COMMANDS = defineCommands({
     description: "Needs at least one line and a total within the customer's credit limit.",
     params: { id: ORDER_ID },
     emits: ['OrderPlaced'],
+    access: rolesOf('customer', 'staff'),
   },
 
   ShipOrder: {
@@ -79,6 +84,7 @@ export const ORDER_COMMANDS = defineCommands({
     summary: 'Ship a placed order',
     params: { id: ORDER_ID },
     emits: ['OrderShipped'],
+    access: rolesOf('staff'),
   },
 
   CancelOrder: {
@@ -90,6 +96,7 @@ export const ORDER_COMMANDS = defineCommands({
     params: { id: ORDER_ID },
     body: { name: 'CancelOrderRequest', schema: CancelOrderRequest },
     emits: ['OrderCancelled'],
+    access: rolesOf('customer', 'staff'),
   },
 });
 export type OrderCommandName = keyof typeof ORDER_COMMANDS;

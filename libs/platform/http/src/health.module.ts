@@ -1,5 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Module, Res, type DynamicModule } from '@nestjs/common';
 import type { Response } from 'express';
+import { PUBLIC } from '@tandem/contracts';
+import { RouteAccess } from './route-access';
 
 /** A dependency the service cannot serve without (its database, Kafka). Throws when it is not reachable. */
 export interface ReadinessCheck {
@@ -38,6 +40,7 @@ async function runCheck(
 
 /** Kubernetes probes: live = the process answers; ready = every dependency answers. */
 @Controller('health')
+@RouteAccess(PUBLIC)
 class HealthController {
   constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}
 

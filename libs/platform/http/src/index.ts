@@ -10,3 +10,4 @@ export * from './metrics.controller';
 export * from './request-tracking';
 export * from './create-http-app';
 export * from './declared-route';
+export * from './route-access';

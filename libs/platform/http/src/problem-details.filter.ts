@@ -24,6 +24,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error({ err: error, path: request.originalUrl }, 'request failed');
     }
     if (response.headersSent) return;
+    if (error instanceof ProblemException) {
+      for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
+    }
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
 

@@ -54,7 +54,11 @@ export function problem(
 /** Throw this anywhere in a request to answer with exactly this problem. */
 export class ProblemException extends Error {
   override readonly name = 'ProblemException';
-  constructor(readonly problem: ProblemDetails) {
+  /** `headers`: response headers the problem needs (`WWW-Authenticate`, `Retry-After`). */
+  constructor(
+    readonly problem: ProblemDetails,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
     super(problem.detail ?? problem.title);
   }
 }

@@ -15,7 +15,7 @@ export class GetCustomerHandler implements IQueryHandler<GetCustomerQuery, Custo
   async execute(query: GetCustomerQuery): Promise<CustomerView> {
     // The dashboard from the read DB and the open orders from the inline model, at the same time.
     const [row, openOrders] = await Promise.all([
-      this.customers.findRegistered(query.customerId),
+      this.customers.findRegistered(query.customerId, query.owner),
       this.openOrders.of(query.customerId),
     ]);
     if (!row) throw new ReadModelNotFound('customer.not-found', `no customer ${query.customerId}`);

@@ -9,7 +9,7 @@ export class GetOrderHandler implements IQueryHandler<GetOrderQuery, OrderView> 
   constructor(private readonly orders: OrderSummaryQueries) {}
 
   async execute(query: GetOrderQuery): Promise<OrderView> {
-    const row = await this.orders.findById(query.orderId);
+    const row = await this.orders.findById(query.orderId, query.owner);
     if (!row) throw new ReadModelNotFound('order.not-found', `no order ${query.orderId}`);
     return toOrderView(row);
   }

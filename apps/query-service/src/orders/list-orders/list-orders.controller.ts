@@ -1,7 +1,9 @@
 import { Controller, Get, Inject, Query as QueryParams, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
-import { parseOrThrow } from '@tandem/platform/http';
+import { READ_ACCESS } from '@tandem/contracts';
+import { parseOrThrow, RouteAccess } from '@tandem/platform/http';
+import { ownerScope } from '../../owner-scope';
 import type { OrderListFilter } from '@tandem/read/models';
 import { ReadFreshness } from '../../freshness/read-freshness';
 import { ORDER_READ_SOURCE } from '../order-read-source';
@@ -14,6 +16,7 @@ import { CURSOR_SECRET, OrderCursorCodec } from './order-cursor';
 const DEFAULT_LIMIT = 20;
 
 @Controller('api/orders')
+@RouteAccess(READ_ACCESS.listOrders)
 export class ListOrdersController {
   private readonly cursors: OrderCursorCodec;
 
@@ -33,7 +36,10 @@ export class ListOrdersController {
   ): Promise<{ items: OrderView[]; nextCursor: string | null }> {
     rejectUnknownParams(params, Object.keys(ListOrdersRequest.shape));
     const parsed = parseOrThrow(ListOrdersRequest.check(validRange), params);
+    // A customer's list holds its own orders only, whatever the filters say; the cursor is bound to that too.
+    const owner = ownerScope(request);
     const filter: OrderListFilter = {
+      ...(owner === undefined ? {} : { owner }),
       ...(parsed.customerId ? { customerId: parsed.customerId } : {}),
       ...(parsed.status ? { status: parsed.status } : {}),
       ...(parsed.from ? { from: parsed.from } : {}),

@@ -59,7 +59,7 @@ test(`${EXISTING} orders listed page by page while ${CREATED_MEANWHILE} are crea
   let made = 0;
   do {
     const query = new URLSearchParams({ customerId, limit: '100', ...(cursor ? { cursor } : {}) });
-    const response = await fetch(`${service.url}/api/orders?${query.toString()}`);
+    const response = await service.fetch(`/api/orders?${query.toString()}`);
     expect(response.status).toBe(200);
     const page = (await response.json()) as { items: Array<{ id: string }>; nextCursor: string | null };
     listed.push(...page.items.map((o) => o.id));

@@ -66,6 +66,8 @@ function filterDigest(filter: OrderListFilter): string {
     filter.status ?? null,
     filter.from?.toISOString() ?? null,
     filter.to?.toISOString() ?? null,
+    // A cursor is the caller's: another account's list will not take it.
+    ...(filter.owner === undefined ? [] : [filter.owner]),
   ]);
   return createHash('sha256').update(canonical).digest('base64url').slice(0, 16);
 }

@@ -1,8 +1,9 @@
 import { Controller, Get, Query as QueryParams, Req, Res } from '@nestjs/common';
+import { READ_ACCESS } from '@tandem/contracts';
 import { QueryBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { parseOrThrow } from '@tandem/platform/http';
+import { parseOrThrow, RouteAccess } from '@tandem/platform/http';
 import { DAILY_SALES_PROJECTION } from '@tandem/read/models';
 import { CalendarDay, rejectUnknownParams } from '../../query-params';
 import { ReadFreshness, type ReadSource } from '../../freshness/read-freshness';
@@ -23,6 +24,7 @@ const DailySalesRequest = z
   });
 
 @Controller('api/reports')
+@RouteAccess(READ_ACCESS.getDailySales)
 export class GetDailySalesController {
   constructor(
     private readonly queryBus: QueryBus,

@@ -27,10 +27,13 @@ export const customerOrdersModel = defineCounterModel<ConsumedEvent>()({
     version: set('int', { nullable: false }),
     registered_at: set('timestamptz'),
     updated_at: greatest('timestamptz', { nullable: false }),
+    /** The account the record belongs to (`ce_ownersubject`); null for a record staff registered. */
+    owner_subject: set('text'),
   },
   on: {
-    CustomerRegistered: ({ data }, { streamVersion, time }) => ({
+    CustomerRegistered: ({ data }, { streamVersion, time, ownerSubject }) => ({
       customer_id: data.customerId,
+      ...(ownerSubject === undefined ? {} : { owner_subject: ownerSubject }),
       name: data.name,
       email: data.email,
       currency: data.currency,

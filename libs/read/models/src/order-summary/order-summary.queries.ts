@@ -1,8 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { rowsOf, selectList } from '@tandem/platform/read-model';
+import { customerOrdersModel } from '../customer-orders/customer-orders.read-model';
 import { orderSummaryModel, type OrderStatus, type OrderSummaryRow } from './order-summary.read-model';
 
 export interface OrderListFilter {
+  /** Only the orders of the customer record that belongs to this account (a customer's own orders). */
+  owner?: string;
   customerId?: string;
   status?: OrderStatus;
   /** Inclusive lower bound on created_at. */
@@ -21,13 +24,21 @@ const { columns, table } = orderSummaryModel;
 // The table is aliased so that ORDER BY names its columns: a bare name there would be the output column of the same
 // name, the text `selectList` reads a timestamptz as.
 const SELECT = `SELECT ${selectList(columns)} FROM ${table} o`;
+/** The customer ids whose record belongs to an account: at most one, by the write side's unique owner. */
+const OWNED = (param: string) =>
+  `o.customer_id IN (SELECT customer_id FROM ${customerOrdersModel.table} WHERE owner_subject = ${param})`;
 
 /** Reads of the order-summary read model. */
 export class OrderSummaryQueries {
   constructor(private readonly dataSource: DataSource) {}
 
-  async findById(orderId: string): Promise<OrderSummaryRow | null> {
-    const [row] = rowsOf(columns, await this.dataSource.query(`${SELECT} WHERE order_id = $1`, [orderId]));
+  /** The order; with `owner`, only if it is an order of that account's customer record. */
+  async findById(orderId: string, owner?: string): Promise<OrderSummaryRow | null> {
+    const raw: Record<string, unknown>[] =
+      owner === undefined
+        ? await this.dataSource.query(`${SELECT} WHERE order_id = $1`, [orderId])
+        : await this.dataSource.query(`${SELECT} WHERE order_id = $1 AND ${OWNED('$2')}`, [orderId, owner]);
+    const [row] = rowsOf(columns, raw);
     return row ?? null;
   }
 
@@ -42,6 +53,7 @@ export class OrderSummaryQueries {
       return `$${params.length}::${type}`;
     };
     const where: string[] = [];
+    if (filter.owner !== undefined) where.push(OWNED(param(filter.owner, 'text')));
     if (filter.customerId) where.push(`customer_id = ${param(filter.customerId, 'uuid')}`);
     if (filter.status) where.push(`status = ${param(filter.status, 'text')}`);
     if (filter.from) where.push(`created_at >= ${param(filter.from, 'timestamptz')}`);

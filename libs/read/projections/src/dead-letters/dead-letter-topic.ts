@@ -1,10 +1,7 @@
 import type { Producer } from 'kafkajs';
-import type { TopicNames } from '@tandem/platform/kafka';
+import { deadLetterTopic, type TopicNames } from '@tandem/platform/kafka';
 import type { IncomingMessage } from '../runtime/incoming-message';
 import type { DeadLetterRecord } from './dead-letters';
-
-/** The dead-letter topic of an event topic (contract names; a deployment's prefix applies to both). */
-export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
 
 /**
  * Publishes dead letters to their topics' dead-letter topics: the original key, value and headers, plus `dlq_*`

@@ -1,4 +1,4 @@
-import { predecessorOf, PUBLISHED_TOPICS } from '@tandem/contracts';
+import { predecessorOf, EVENT_TOPICS } from '@tandem/contracts';
 import { sqlLiteral } from '@tandem/platform/sql';
 import type { IncomingMessage } from './incoming-message';
 import type { Queryable } from './queryable';
@@ -24,7 +24,7 @@ export function partitionOf(message: IncomingMessage): string {
 
 /** The name a topic on the cluster (with this deployment's prefix) is locked under. */
 function lockedTopicOf(clusterTopic: string): string {
-  for (const topic of PUBLISHED_TOPICS) {
+  for (const topic of EVENT_TOPICS) {
     const predecessor = predecessorOf(topic);
     if (predecessor && clusterTopic.endsWith(topic))
       return clusterTopic.slice(0, -topic.length) + predecessor;

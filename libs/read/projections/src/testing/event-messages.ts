@@ -18,6 +18,8 @@ export interface EventMessageOptions {
   offset?: number | string;
   /** The contract topic it came on; default: the one on which its version is current. */
   topic?: string;
+  /** `ce_ownersubject`: the account a registered customer record belongs to. */
+  ownerSubject?: string;
 }
 
 let nextOffset = 0;
@@ -32,6 +34,7 @@ export function envelopeFor(event: ConsumedEvent, options: EventMessageOptions):
     streamVersion: options.streamVersion,
     correlationId: randomUUID(),
     causationId: randomUUID(),
+    ...(options.ownerSubject === undefined ? {} : { ownerSubject: options.ownerSubject }),
   };
 }
 

@@ -9,6 +9,11 @@ export interface CustomerState {
   /** Minor units of `currency`. */
   readonly creditLimit: number;
   readonly version: number;
+  /**
+   * The OpenID Connect subject of the account this record belongs to, when the customer registered itself; absent
+   * for a record staff registered. Not part of any event's payload: it travels beside CustomerRegistered.
+   */
+  readonly ownerSubject?: string;
 }
 
 /** No customer yet. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { fromKafkaHeaders, parseEvent, PUBLISHED_TOPICS, predecessorOf } from '@tandem/contracts';
+import { fromKafkaHeaders, parseEvent, EVENT_TOPICS, predecessorOf } from '@tandem/contracts';
 import { createKafka, ensureTopics, topicNames } from '@tandem/platform/kafka';
 import { createLogger } from '@tandem/platform/observability';
 import { startTestKafka, waitFor, type TestKafka } from '@tandem/platform/testing';
@@ -49,7 +49,7 @@ beforeAll(async () => {
   // Created after v1 with a default that differs: it takes v1's partition count (partitionsLike).
   await ensureTopics(
     kafka,
-    PUBLISHED_TOPICS.flatMap((topic) => {
+    EVENT_TOPICS.flatMap((topic) => {
       const predecessor = predecessorOf(topic);
       return predecessor
         ? [{ topic: names.onCluster(topic), numPartitions: 5, partitionsLike: names.onCluster(predecessor) }]

@@ -58,7 +58,7 @@ export const MARK_OUTBOX_ROWS = `UPDATE outbox
 export function deliveriesOf(row: PendingOutboxRow, deprecatedOpen: boolean): OutboxMessage[] {
   const messages: OutboxMessage[] = [];
   const base = { position: row.position, key: row.message_key };
-  const successor = DEPRECATED_TOPICS[row.topic as EventTopic]?.successor;
+  const successor = DEPRECATED_TOPICS[row.topic as EventTopic]?.replacedBy;
   if (!row.published && (successor === undefined || deprecatedOpen)) {
     messages.push({ ...base, topic: row.topic, envelope: row.envelope, payload: row.payload });
   }

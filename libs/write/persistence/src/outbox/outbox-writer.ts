@@ -37,6 +37,7 @@ export function envelopeEvents<E extends TandemEvent>(
         correlationId: origin.correlationId,
         causationId: origin.commandId,
         ...(origin.traceparent ? { traceparent: origin.traceparent } : {}),
+        ...(origin.issuedBy ? { issuedBy: origin.issuedBy } : {}),
       },
     };
   });

@@ -13,6 +13,7 @@ interface CustomerRow {
   currency: string;
   credit_limit: string;
   version: number;
+  owner_subject: string | null;
 }
 
 export class PostgresCustomerStore implements CustomerStore {
@@ -23,7 +24,8 @@ export class PostgresCustomerStore implements CustomerStore {
 
   async load(customerId: string): Promise<CustomerState | null> {
     const [row] = await this.sql.rows<CustomerRow>(
-      `SELECT customer_id, name, email, currency, credit_limit, version FROM customers WHERE customer_id = $1`,
+      `SELECT customer_id, name, email, currency, credit_limit, version, owner_subject FROM customers
+       WHERE customer_id = $1`,
       [customerId],
     );
     if (!row) return null;
@@ -34,7 +36,16 @@ export class PostgresCustomerStore implements CustomerStore {
       currency: row.currency,
       creditLimit: Number(row.credit_limit),
       version: row.version,
+      ...(row.owner_subject === null ? {} : { ownerSubject: row.owner_subject }),
     };
+  }
+
+  async ownedBy(subject: string): Promise<string | null> {
+    const [row] = await this.sql.rows<{ customer_id: string }>(
+      `SELECT customer_id FROM customers WHERE owner_subject = $1`,
+      [subject],
+    );
+    return row?.customer_id ?? null;
   }
 
   async isEmailTaken(email: string): Promise<boolean> {
@@ -50,11 +61,19 @@ export class PostgresCustomerStore implements CustomerStore {
     events: readonly CustomerEvent[],
   ): Promise<void> {
     if (previous === null) {
-      // A racing registration of the same id or email fails here with a unique violation and is retried.
+      // A racing registration of the same id, email or owner fails here with a unique violation and is retried.
       await this.sql.rows(
-        `INSERT INTO customers (customer_id, name, email, currency, credit_limit, version)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        [next.customerId, next.name, next.email, next.currency, next.creditLimit, next.version],
+        `INSERT INTO customers (customer_id, name, email, currency, credit_limit, version, owner_subject)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          next.customerId,
+          next.name,
+          next.email,
+          next.currency,
+          next.creditLimit,
+          next.version,
+          next.ownerSubject ?? null,
+        ],
       );
     } else {
       const changed = await this.sql.affected(
@@ -65,6 +84,12 @@ export class PostgresCustomerStore implements CustomerStore {
       if (changed !== 1) throw new StaleWrite(`customer ${next.customerId} changed since it was loaded`);
     }
     const firstVersion = next.version - events.length + 1;
-    await enqueueInOutbox(this.sql, envelopeEvents(next.customerId, firstVersion, events, this.origin));
+    const recorded = envelopeEvents(next.customerId, firstVersion, events, this.origin).map((entry) =>
+      // The record's owner travels beside its registration (`ce_ownersubject`), for the read side's access checks.
+      entry.event.type === 'CustomerRegistered' && next.ownerSubject
+        ? { ...entry, envelope: { ...entry.envelope, ownerSubject: next.ownerSubject } }
+        : entry,
+    );
+    await enqueueInOutbox(this.sql, recorded);
   }
 }

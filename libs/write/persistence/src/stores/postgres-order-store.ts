@@ -62,7 +62,11 @@ export class PostgresOrderStore implements OrderStore {
         event.type,
         stored.schemaVersion,
         JSON.stringify(stored.data),
-        JSON.stringify({ correlationId: envelope.correlationId, causationId: envelope.causationId }),
+        JSON.stringify({
+          correlationId: envelope.correlationId,
+          causationId: envelope.causationId,
+          ...(envelope.issuedBy ? { issuedBy: envelope.issuedBy } : {}),
+        }),
         envelope.time,
       );
       return `(${Array.from({ length: 9 }, (_, i) => `$${at + i + 1}`).join(', ')})`;

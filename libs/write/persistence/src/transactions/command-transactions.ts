@@ -10,6 +10,8 @@ export interface CommandOrigin {
   commandId: string;
   /** W3C `traceparent` of the span handling the command: its events carry it as `ce_traceparent`. */
   traceparent?: string;
+  /** Who issued the command (its token's subject and roles): recorded with each event, never sent to Kafka. */
+  issuedBy?: { subject: string; roles: readonly string[] };
 }
 
 export interface CommandOptions extends CommandOrigin {

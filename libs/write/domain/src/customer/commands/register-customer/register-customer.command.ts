@@ -11,4 +11,6 @@ export interface RegisterCustomer {
   /** Minor units of `currency`. */
   readonly creditLimit: number;
   readonly emailAlreadyTaken: boolean;
+  /** The account registering itself, whose record this becomes (absent when staff registers someone). */
+  readonly ownerSubject?: string;
 }
