@@ -220,7 +220,8 @@ function buildDocument(sources: AsyncApiSources): AsyncApiDocument {
       [
         topic,
         definition,
-        sources.events.filter((d) => sources.carries[topic]?.includes(d) ?? d.topic === topic),
+        sources.carries[topic]?.filter((d) => sources.events.includes(d)) ??
+          sources.events.filter((d) => d.topic === topic),
       ] as const,
   );
   return {
