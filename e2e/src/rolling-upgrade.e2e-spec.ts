@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { parseEvent } from '@tandem/contracts';
+import { DevTokens, startDevOidcProvider, type DevOidcProvider } from '@tandem/dev-oidc';
 import {
   createTestDatabase,
   startTestKafka,
@@ -65,6 +66,9 @@ let previous: PreviousRelease;
 let writeDb: TestDatabase;
 let readDb: TestDatabase;
 let kafka: TestKafka;
+/** The identity provider this release's services trust; the previous release has no authentication. */
+let identity: DevOidcProvider;
+let tokens: DevTokens;
 let java: JavaConsumer | null = null;
 const services: RunningService[] = [];
 const logs: string[] = [];
@@ -80,12 +84,15 @@ beforeAll(async () => {
   writeDb = await createTestDatabase('rolling_write');
   readDb = await createTestDatabase('rolling_read');
   kafka = await startTestKafka('rolling_upgrade', { initialRebalanceDelayMs: 0 });
+  identity = await startDevOidcProvider({ port: 0, output: (line) => logs.push(`[identity] ${line}`) });
+  tokens = new DevTokens(identity.issuer);
 });
 
 afterAll(async () => {
   java?.stop();
   await Promise.all(services.map((service) => service.stop()));
   await kafka?.stop();
+  await identity?.stop();
   await writeDb?.drop();
   await readDb?.drop();
   if (process.env['E2E_SHOW_LOGS']) process.stdout.write(`${logs.join('\n')}\n`);
@@ -98,6 +105,10 @@ function env(extra: Record<string, string>): Record<string, string> {
     WRITE_DATABASE_URL: writeDb.url,
     READ_DATABASE_URL: readDb.url,
     ...kafka.serviceEnv,
+    // Required by this release, unknown to (and ignored by) the previous one.
+    AUTH_ISSUER: identity.issuer,
+    AUTH_AUDIENCE: identity.audience,
+    AUTH_JWKS_URL: identity.jwksUrl,
     ...extra,
   };
 }
@@ -112,7 +123,10 @@ async function start(
   return service;
 }
 
-/** Every command of the test goes through here (one place to add a bearer token). */
+/**
+ * Every command of the test goes through here, as staff1 (staff may send every command, shipping included): this
+ * release checks the token, the previous one ignores it.
+ */
 async function command(
   service: RunningService,
   method: string,
@@ -121,7 +135,10 @@ async function command(
 ): Promise<unknown> {
   const response = await call(method, `${service.url}${url}`, {
     ...(body === undefined ? {} : { body }),
-    headers: { 'idempotency-key': randomUUID() },
+    headers: {
+      'idempotency-key': randomUUID(),
+      authorization: `Bearer ${await tokens.tokenFor('staff1')}`,
+    },
   });
   if (response.status >= 300) {
     throw new Error(`${service.name} ${method} ${url}: ${response.status} ${JSON.stringify(response.body)}`);
