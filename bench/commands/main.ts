@@ -12,7 +12,14 @@ import path from 'node:path';
 import { Client, Pool } from 'pg';
 import { accessTokenFor, DEV_AUDIENCE, startDevOidcProvider } from '@tandem/dev-oidc';
 import { freePort } from '@tandem/dev-stack';
-import { choiceOption, kafkaOption, option, percentile, startBenchBroker } from '../support';
+import {
+  BENCH_RATE_LIMITS,
+  choiceOption,
+  kafkaOption,
+  option,
+  percentile,
+  startBenchBroker,
+} from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
 const LINES_PER_ORDER = 90;
@@ -144,6 +151,7 @@ export async function main(args: string[]): Promise<void> {
         QUERY_SERVICE_URL: 'http://127.0.0.1:9',
         PROJECTION_SERVICE_URL: 'http://127.0.0.1:9',
         ...auth,
+        ...BENCH_RATE_LIMITS,
       }),
     );
     const api = `http://127.0.0.1:${gatewayPort}/api`;
@@ -152,12 +160,9 @@ export async function main(args: string[]): Promise<void> {
     const post = async (url: string, body?: unknown, as = authorization): Promise<{ id: string }> => {
       const response = await fetch(url, {
         method: 'POST',
-        ...(body === undefined
-          ? { headers: { authorization: as } }
-          : {
-              headers: { authorization: as, 'content-type': 'application/json' },
-              body: JSON.stringify(body),
-            }),
+        // JSON even without a body: a bodiless POST without it is refused (not a CORS simple request).
+        headers: { authorization: as, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       if (response.status >= 300) throw new Error(`${url}: ${response.status} ${await response.text()}`);
       return (await response.json()) as { id: string };

@@ -34,6 +34,7 @@ import { Client } from 'pg';
 import { startStack, type Stack } from '@tandem/dev-stack';
 import type { FromPoller, PollerJob, ToPoller } from './visibility-poller';
 import {
+  BENCH_RATE_LIMITS,
   choiceOption,
   kafkaOption,
   machineCpuSeconds,
@@ -148,6 +149,7 @@ export async function main(args: string[]): Promise<void> {
       output: (line) => logs.push(line),
       env: {
         LOG_LEVEL: 'warn',
+        ...BENCH_RATE_LIMITS,
         ...(sink
           ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'parentbased_always_on' }
           : { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' }),
@@ -182,6 +184,7 @@ export async function main(args: string[]): Promise<void> {
           {
             method,
             agent,
+            // JSON even without a body: a bodiless POST without it is refused (not a CORS simple request).
             headers: payload
               ? {
                   authorization,
@@ -189,7 +192,7 @@ export async function main(args: string[]): Promise<void> {
                   'content-length': Buffer.byteLength(payload),
                   'idempotency-key': randomUUID(),
                 }
-              : { authorization },
+              : { authorization, 'content-type': 'application/json' },
           },
           (res) => {
             let text = '';

@@ -235,8 +235,11 @@ const CASES: Record<Code, Case> = {
       ),
   },
   'request.timeout': {
-    unreachable: 'Node answers it only after a request has dribbled in for headersTimeout (66 s)',
-    provenBy: { file: 'libs/platform/http/src/client-errors.int-spec.ts', mentions: "'request.timeout'" },
+    unreachable: 'Node answers it only after a request has dribbled in for headersTimeout (10 s)',
+    provenBy: {
+      file: 'libs/platform/http/src/create-http-app.int-spec.ts',
+      mentions: '"code":"request.timeout"',
+    },
   },
   'request.too-large': {
     send: () =>
@@ -266,6 +269,10 @@ const CASES: Record<Code, Case> = {
   'route.not-found': {
     send: () => call('GET', `${api}/no-such-route`),
   },
+  'command.not-found': {
+    send: () => call('GET', `${api}/commands/no-such-key`),
+    extensions: { idempotencyKey: 'no-such-key' },
+  },
   'precondition.version-mismatch': {
     send: () => command('POST', `/orders/${fixture.draft}/place`, undefined, { 'if-match': '"99"' }),
     extensions: { expectedVersion: 99, currentVersion: expect.any(Number) },
@@ -275,6 +282,14 @@ const CASES: Record<Code, Case> = {
     provenBy: {
       file: 'libs/write/persistence/src/transactions/postgres-command-transactions.int-spec.ts',
       mentions: 'toBeInstanceOf(WriteConflict)',
+    },
+  },
+  'rate-limit.exceeded': {
+    unreachable:
+      'the e2e stack raises the limits out of its tests’ reach: a flood belongs in a test of its own',
+    provenBy: {
+      file: 'apps/gateway/src/edge/rate-limits/rate-limits.int-spec.ts',
+      mentions: "code: 'rate-limit.exceeded'",
     },
   },
   'idempotency.key-reused': {

@@ -1,17 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { call, startE2eStack, type E2eStack } from './support';
+import type { components, TandemClient } from '@tandem/client';
+import { startE2eStack, type E2eStack } from './support';
 
-interface CommandAnswer {
-  id: string;
-  version: number;
-  consistencyToken: string;
-}
-
-interface OrderRead {
-  id: string;
-  version: number;
-  lines: Array<{ sku: string; quantity: number; unitPrice: number }>;
-}
+type CommandAnswer = components['schemas']['CommandAccepted'];
 
 const ROUNDS = 100;
 const BACKGROUND_CLIENTS = 3;
@@ -24,47 +15,52 @@ const BACKGROUND_PAUSE_MS = 20;
  * Read-your-writes end to end (must-show 6): 100 times in a row, while other clients keep the command side, the
  * relay, Kafka and the projections busy, one client adds a line and at once reads its order with the command's
  * consistency token. The read must wait until the projection has applied that write and then show the line, never
- * an older order, and must say `X-Consistency: reached`.
+ * an older order, and must say `X-Consistency: reached`. Every call goes through the typed client; the round's read
+ * sends the token the client remembered from its last command (its read-your-writes helper), not one set by hand.
  */
 describe('read-your-writes under concurrent load', () => {
   let e2e: E2eStack;
-  let api: string;
+  /** The client of the rounds: its last command's token goes on its next read. */
+  let tandem: TandemClient;
+  /** The background clients' own: their tokens must not reach the rounds' reads. */
+  let loadClient: TandemClient;
 
   beforeAll(async () => {
     e2e = await startE2eStack('e2e_ryw');
-    api = e2e.api;
+    tandem = e2e.clientAs('staff1');
+    loadClient = e2e.clientAs('staff1');
   }, 150_000);
 
   afterAll(async () => {
     await e2e?.stop();
   }, 60_000);
 
-  const command = async (path: string, body: unknown, expected: number): Promise<CommandAnswer> => {
-    const response = await call('POST', `${api}${path}`, {
-      body,
-      headers: { 'idempotency-key': randomUUID() },
-    });
-    if (response.status !== expected) {
-      throw new Error(`POST ${path}: ${response.status} ${JSON.stringify(response.body)}`);
-    }
-    return response.body as CommandAnswer;
-  };
-
-  const registerCustomer = (name: string): Promise<CommandAnswer> =>
-    command(
-      '/customers',
-      {
-        name,
-        email: `${name.toLowerCase()}+${randomUUID().slice(0, 8)}@example.com`,
-        currency: 'EUR',
-        creditLimit: 1_000_000_000,
-      },
-      201,
+  const registerCustomer = (client: TandemClient, name: string): Promise<CommandAnswer> =>
+    client.command((header) =>
+      client.api.POST('/api/customers', {
+        params: { header },
+        body: {
+          name,
+          email: `${name.toLowerCase()}+${randomUUID().slice(0, 8)}@example.com`,
+          currency: 'EUR',
+          creditLimit: 1_000_000_000,
+        },
+      }),
+    );
+  const createOrder = (client: TandemClient, customerId: string): Promise<CommandAnswer> =>
+    client.command((header) => client.api.POST('/api/orders', { params: { header }, body: { customerId } }));
+  const addLine = (
+    client: TandemClient,
+    id: string,
+    line: { sku: string; quantity: number; unitPrice: number },
+  ): Promise<CommandAnswer> =>
+    client.command((header) =>
+      client.api.POST('/api/orders/{id}/lines', { params: { header, path: { id } }, body: line }),
     );
 
   it(`${ROUNDS} times in a row, a line just added is in the order read with the token`, async () => {
-    const customer = await registerCustomer('Ada');
-    const order = await command('/orders', { customerId: customer.id }, 201);
+    const customer = await registerCustomer(tandem, 'Ada');
+    const order = await createOrder(tandem, customer.id);
 
     // Background load: other clients creating orders and adding lines for the whole loop. Their orders share the
     // partitions, the relay batches and the projection batches with ours.
@@ -72,17 +68,13 @@ describe('read-your-writes under concurrent load', () => {
     let backgroundCommands = 0;
     const backgroundErrors: string[] = [];
     const background = Array.from({ length: BACKGROUND_CLIENTS }, async (_, client) => {
-      const owner = await registerCustomer(`Load${client}`);
+      const owner = await registerCustomer(loadClient, `Load${client}`);
       backgroundCommands++;
       while (running) {
-        const theirs = await command('/orders', { customerId: owner.id }, 201);
+        const theirs = await createOrder(loadClient, owner.id);
         backgroundCommands++;
         for (let line = 0; line < BACKGROUND_LINES_PER_ORDER && running; line++) {
-          await command(
-            `/orders/${theirs.id}/lines`,
-            { sku: `LOAD-${line}`, quantity: 1, unitPrice: 10 },
-            200,
-          );
+          await addLine(loadClient, theirs.id, { sku: `LOAD-${line}`, quantity: 1, unitPrice: 10 });
           backgroundCommands++;
           await new Promise((resolve) => setTimeout(resolve, BACKGROUND_PAUSE_MS));
         }
@@ -104,24 +96,23 @@ describe('read-your-writes under concurrent load', () => {
       const backgroundBefore = backgroundCommands;
       for (let round = 1; round <= ROUNDS; round++) {
         const sku = `RYW-${round}`;
-        const added = await command(
-          `/orders/${order.id}/lines`,
-          { sku, quantity: round, unitPrice: 100 },
-          200,
-        );
+        const added = await addLine(tandem, order.id, { sku, quantity: round, unitPrice: 100 });
+        const problems: string[] = [];
+        if (tandem.consistency.last !== added.consistencyToken)
+          problems.push('the client kept another token');
         const started = Date.now();
-        const read = await call('GET', `${api}/orders/${order.id}`, {
-          headers: { 'x-consistency-token': added.consistencyToken, prefer: 'wait=5' },
+        const read = await tandem.api.GET('/api/orders/{id}', {
+          params: { path: { id: order.id }, header: { Prefer: 'wait=5' } },
         });
         waitsMs.push(Date.now() - started);
-        const body = read.body as OrderRead;
-        const problems: string[] = [];
-        if (read.status !== 200) problems.push(`status ${read.status}`);
-        if (read.headers.get('x-consistency') !== 'reached') {
-          problems.push(`X-Consistency: ${read.headers.get('x-consistency') ?? '(none)'}`);
+        const body = read.data;
+        const headers = read.response.headers;
+        if (read.response.status !== 200) problems.push(`status ${read.response.status}`);
+        if (headers.get('x-consistency') !== 'reached') {
+          problems.push(`X-Consistency: ${headers.get('x-consistency') ?? '(none)'}`);
         }
-        if (read.headers.get('preference-applied') !== 'wait=5') problems.push('Prefer: wait=5 not applied');
-        if (!(body?.version >= added.version)) {
+        if (headers.get('preference-applied') !== 'wait=5') problems.push('Prefer: wait=5 not applied');
+        if (!(body !== undefined && body.version >= added.version)) {
           problems.push(`order version ${body?.version} < command version ${added.version}`);
         }
         if (!body?.lines?.some((line) => line.sku === sku && line.quantity === round)) {
@@ -146,8 +137,10 @@ describe('read-your-writes under concurrent load', () => {
     expect(backgroundDuringLoop).toBeGreaterThan(ROUNDS);
 
     // And the order ends with all 100 lines, in the order they were added.
-    const final = await call('GET', `${api}/orders/${order.id}`);
-    expect((final.body as OrderRead).lines.map((line) => line.sku)).toEqual(
+    const final = await tandem.send(
+      tandem.api.GET('/api/orders/{id}', { params: { path: { id: order.id } } }),
+    );
+    expect(final.lines.map((line) => line.sku)).toEqual(
       Array.from({ length: ROUNDS }, (_, i) => `RYW-${i + 1}`),
     );
   });

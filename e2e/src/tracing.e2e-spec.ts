@@ -327,9 +327,9 @@ describe('OpenTelemetry traces', () => {
       expect(receiver.requests).toBe(0);
     }, 60_000);
 
-    it('keeps the metrics on /metrics: requests per route and status, and the relay and projection gauges', async () => {
+    it('serves the metrics on the management port: requests per route and status, the relay and projection gauges', async () => {
       const metrics = async (app: 'gateway' | 'command-service' | 'projection-service'): Promise<string> =>
-        (await call('GET', `${e2e.stack.urls[app]}/metrics`)).body as string;
+        (await call('GET', e2e.stack.metricsUrls[app])).body as string;
       /** The value of the sample of `name` that has all of `labels` (in any order), if there is one. */
       const sample = (text: string, name: string, labels: Record<string, string>): number | undefined => {
         const line = text

@@ -1,20 +1,24 @@
 import { randomUUID } from 'node:crypto';
+import { isProblem, TandemProblem, type components, type TandemClient } from '@tandem/client';
 import type { Stack } from '@tandem/dev-stack';
 import { waitFor } from '@tandem/platform/testing';
-import { call, startE2eStack, type E2eStack } from './support';
+import { startE2eStack, type E2eStack } from './support';
 
 /**
- * The walking skeleton end to end: the four services as separate OS processes, linked by the dev Kafka broker,
- * over two Postgres databases; everything through the gateway.
+ * The walking skeleton end to end: the four services as separate OS processes, linked by Kafka, over two Postgres
+ * databases; everything through the gateway, with the typed client (`@tandem/client`) a frontend would use.
  */
 describe('walking skeleton', () => {
   let e2e: E2eStack;
   let stack: Stack;
-  let api: string;
+  let tandem: TandemClient;
 
   beforeAll(async () => {
     e2e = await startE2eStack('e2e');
-    ({ stack, api } = e2e);
+    stack = e2e.stack;
+    // Read-your-writes off: the reads below show the projections catching up by themselves.
+    tandem = e2e.clientAs('staff1');
+    tandem.consistency.clear();
   }, 150_000);
 
   afterAll(async () => {
@@ -23,50 +27,43 @@ describe('walking skeleton', () => {
 
   it('registers a customer, creates an order and reads both back through the gateway', async () => {
     const email = `ada+${randomUUID().slice(0, 8)}@example.com`;
-    const registered = await call('POST', `${api}/customers`, {
+    const registered = await tandem.api.POST('/api/customers', {
+      params: { header: { 'Idempotency-Key': randomUUID() } },
       body: { name: 'Ada Lovelace', email, currency: 'EUR', creditLimit: 100_000 },
-      headers: { 'idempotency-key': randomUUID() },
     });
-    expect(registered.status).toBe(201);
-    const customer = registered.body as { id: string; version: number; consistencyToken: string };
+    expect(registered.response.status).toBe(201);
+    const customer = registered.data;
     expect(customer).toEqual({ id: expect.any(String), version: 1, consistencyToken: expect.any(String) });
-    expect(registered.headers.get('location')).toBe(`/api/customers/${customer.id}`);
+    expect(registered.response.headers.get('location')).toBe(`/api/customers/${customer?.id}`);
+    const customerId = customer?.id ?? '';
 
-    const created = await call('POST', `${api}/orders`, {
-      body: { customerId: customer.id },
-      headers: { 'idempotency-key': randomUUID() },
-    });
-    expect(created.status).toBe(201);
-    const order = created.body as { id: string; version: number };
+    const order = await tandem.command((header) =>
+      tandem.api.POST('/api/orders', { params: { header }, body: { customerId } }),
+    );
     expect(order.version).toBe(1);
+    tandem.consistency.clear();
 
     const started = Date.now();
     const read = await waitFor(
       async () => {
-        const response = await call('GET', `${api}/orders/${order.id}`);
-        return response.status === 200 ? response : undefined;
+        const answer = await tandem.api.GET('/api/orders/{id}', { params: { path: { id: order.id } } });
+        return answer.response.status === 200 ? answer : undefined;
       },
       { timeoutMs: 5000, intervalMs: 50, what: `order ${order.id} through the gateway` },
     );
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(read.body).toMatchObject({
-      id: order.id,
-      customerId: customer.id,
-      status: 'draft',
-      currency: 'EUR',
-      total: 0,
-    });
-    expect(read.headers.get('x-data-as-of')).toEqual(expect.any(String));
+    expect(read.data).toMatchObject({ id: order.id, customerId, status: 'draft', currency: 'EUR', total: 0 });
+    expect(read.response.headers.get('x-data-as-of')).toEqual(expect.any(String));
 
     const customerRead = await waitFor(
       async () => {
-        const response = await call('GET', `${api}/customers/${customer.id}`);
-        return response.status === 200 ? response : undefined;
+        const answer = await tandem.api.GET('/api/customers/{id}', { params: { path: { id: customerId } } });
+        return answer.response.status === 200 ? answer.data : undefined;
       },
-      { timeoutMs: 5000, what: `customer ${customer.id} through the gateway` },
+      { timeoutMs: 5000, what: `customer ${customerId} through the gateway` },
     );
-    expect(customerRead.body).toMatchObject({
-      id: customer.id,
+    expect(customerRead).toMatchObject({
+      id: customerId,
       name: 'Ada Lovelace',
       email,
       currency: 'EUR',
@@ -75,54 +72,83 @@ describe('walking skeleton', () => {
   });
 
   describe('bad requests get a problem and write nothing', () => {
-    const expectProblem = (response: { status: number; headers: Headers; body: unknown }, status: number) => {
-      expect(response.status).toBe(status);
-      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(response.body).toMatchObject({
+    /** The problem a call was answered with: a TandemProblem, thrown by `send`, with its body's members. */
+    const problemOf = async (call: Promise<{ error?: unknown; response: Response }>, status: number) => {
+      let thrown: unknown;
+      try {
+        await tandem.send(call);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(TandemProblem);
+      const problem = thrown as TandemProblem;
+      expect(problem.status).toBe(status);
+      expect(problem.response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(problem.problem).toMatchObject({
         status,
         type: expect.any(String),
         title: expect.any(String),
         code: expect.any(String),
       });
+      return problem;
     };
+    /** A body the server must refuse: the client's types would not let it be written. */
+    const untyped = (body: unknown) => body as components['schemas']['RegisterCustomerRequest'];
+    const fieldsOf = (problem: TandemProblem) => (problem.problem.errors ?? []).map((e) => e.field).sort();
 
     it('malformed JSON', async () => {
-      const response = await call('POST', `${api}/customers`, { rawBody: '{"name": "Ada",' });
-      expectProblem(response, 400);
+      const problem = await problemOf(
+        tandem.api.POST('/api/customers', {
+          body: untyped({}),
+          bodySerializer: () => '{"name": "Ada",',
+        }),
+        400,
+      );
+      expect(isProblem(problem, 'request.malformed-json')).toBe(true);
     });
 
     it('missing fields, each named', async () => {
-      const response = await call('POST', `${api}/customers`, { body: { name: 'Ada' } });
-      expectProblem(response, 400);
-      const fields = ((response.body as { errors: Array<{ field: string }> }).errors ?? [])
-        .map((e) => e.field)
-        .sort();
-      expect(fields).toEqual(['creditLimit', 'currency', 'email']);
+      const problem = await problemOf(
+        tandem.api.POST('/api/customers', { body: untyped({ name: 'Ada' }) }),
+        400,
+      );
+      expect(problem.code).toBe('request.invalid');
+      expect(fieldsOf(problem)).toEqual(['creditLimit', 'currency', 'email']);
     });
 
     it('wrong types', async () => {
-      const response = await call('POST', `${api}/customers`, {
-        body: { name: 42, email: 'ada@example.com', currency: 'EUR', creditLimit: '100' },
-      });
-      expectProblem(response, 400);
-      const fields = ((response.body as { errors: Array<{ field: string }> }).errors ?? [])
-        .map((e) => e.field)
-        .sort();
-      expect(fields).toEqual(['creditLimit', 'name']);
+      const problem = await problemOf(
+        tandem.api.POST('/api/customers', {
+          body: untyped({ name: 42, email: 'ada@example.com', currency: 'EUR', creditLimit: '100' }),
+        }),
+        400,
+      );
+      expect(fieldsOf(problem)).toEqual(['creditLimit', 'name']);
     });
 
     it('an order for an unknown customer', async () => {
-      const response = await call('POST', `${api}/orders`, { body: { customerId: randomUUID() } });
-      expectProblem(response, 404);
+      const problem = await problemOf(
+        tandem.api.POST('/api/orders', { body: { customerId: randomUUID() } }),
+        404,
+      );
+      expect(problem.code).toBe('customer.not-found');
     });
 
     it('an unknown order and an unknown customer', async () => {
-      expectProblem(await call('GET', `${api}/orders/${randomUUID()}`), 404);
-      expectProblem(await call('GET', `${api}/customers/${randomUUID()}`), 404);
+      const order = await problemOf(
+        tandem.api.GET('/api/orders/{id}', { params: { path: { id: randomUUID() } } }),
+        404,
+      );
+      expect(order.code).toBe('order.not-found');
+      const customer = await problemOf(
+        tandem.api.GET('/api/customers/{id}', { params: { path: { id: randomUUID() } } }),
+        404,
+      );
+      expect(customer.code).toBe('customer.not-found');
     });
 
     it('a malformed id', async () => {
-      expectProblem(await call('GET', `${api}/orders/not-a-uuid`), 400);
+      await problemOf(tandem.api.GET('/api/orders/{id}', { params: { path: { id: 'not-a-uuid' } } }), 400);
     });
 
     it('nothing of the rejected requests was written', async () => {

@@ -3,10 +3,11 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { AuthModule, type AccessTokenVerifier, type ConsistencyTokens } from '@tandem/platform/auth';
-import { HealthModule, MetricsController } from '@tandem/platform/http';
+import { HealthModule } from '@tandem/platform/http';
 import { checkKafka } from '@tandem/platform/kafka';
 import {
   COMMAND_TRANSACTIONS,
+  CommandRecords,
   PostgresCommandTransactions,
   type IdempotencyKeySweeper,
   type EventVersionWritten,
@@ -14,6 +15,8 @@ import {
   type KafkaOutboxPublisher,
   type OutboxRelay,
 } from '@tandem/write/persistence';
+import { CommandStatusController } from './command-status/command-status.controller';
+import { COMMAND_RECORDS, RejectionRecorder } from './command-status/rejection-recorder';
 import { CONSISTENCY_TOKENS } from './commands/aggregate-command';
 import { CUSTOMER_COMMAND_HANDLERS, CUSTOMER_CONTROLLERS } from './customers';
 import { ORDER_COMMAND_HANDLERS, ORDER_CONTROLLERS } from './orders';
@@ -67,7 +70,7 @@ export function createAppModule(infrastructure: CommandServiceInfrastructure): T
         ],
       }),
     ],
-    controllers: [...CUSTOMER_CONTROLLERS, ...ORDER_CONTROLLERS, MetricsController],
+    controllers: [...CUSTOMER_CONTROLLERS, ...ORDER_CONTROLLERS, CommandStatusController],
     providers: [
       { provide: INFRASTRUCTURE, useValue: infrastructure },
       {
@@ -78,6 +81,8 @@ export function createAppModule(infrastructure: CommandServiceInfrastructure): T
         }),
       },
       { provide: CONSISTENCY_TOKENS, useValue: infrastructure.consistencyTokens },
+      { provide: COMMAND_RECORDS, useValue: new CommandRecords(infrastructure.dataSource) },
+      RejectionRecorder,
       InfrastructureShutdown,
       ...CUSTOMER_COMMAND_HANDLERS,
       ...ORDER_COMMAND_HANDLERS,

@@ -73,7 +73,7 @@ async function call(
     method,
     headers: {
       ...staff,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(body === undefined && method === 'GET' ? {} : { 'content-type': 'application/json' }),
       ...headers,
     },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),

@@ -3,6 +3,7 @@ import { AuthConfigSchema, DEVELOPMENT_CONSISTENCY_TOKEN_SECRET } from '@tandem/
 import { TracingConfigSchema, type TracingConfig } from '@tandem/platform/observability';
 import {
   boolean,
+  developmentSecret,
   integer,
   kafkaBrokers,
   kafkaTopicPrefix,
@@ -82,11 +83,10 @@ const eventVersionWritten = z
 export const CommandServiceConfigSchema = z.object({
   ...AuthConfigSchema.shape,
   /** Signs consistency tokens (HMAC); the query service checks them with the same secret. */
-  CONSISTENCY_TOKEN_SECRET: z
-    .string()
-    .min(16, 'must be at least 16 characters')
-    .default(DEVELOPMENT_CONSISTENCY_TOKEN_SECRET),
+  CONSISTENCY_TOKEN_SECRET: developmentSecret({ developmentDefault: DEVELOPMENT_CONSISTENCY_TOKEN_SECRET }),
   PORT: z.pipe(port(3001), z.number()),
+  /** Prometheus' port (0: none); never the API's. */
+  METRICS_PORT: z.pipe(port(9465), z.number()),
   WRITE_DATABASE_URL: postgresUrl(),
   WRITE_DATABASE_POOL_SIZE: z.pipe(integer({ min: 1, max: 500, default: 20 }), z.number()),
   KAFKA_BROKERS: kafkaBrokers(),

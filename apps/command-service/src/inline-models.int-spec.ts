@@ -55,7 +55,7 @@ async function post(base: string, path: string, body?: unknown): Promise<{ id: s
     method: 'POST',
     headers: {
       ...(await (await TestIssuer.shared()).staffHeaders()),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      'content-type': 'application/json',
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });

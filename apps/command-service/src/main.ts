@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import './tracing';
+import { serveMetricsOn } from '@tandem/platform/http';
 import { createLogger, initMetrics } from '@tandem/platform/observability';
 import { createCommandService, migrateOnly } from './command-service';
 import { loadCommandServiceConfig, loadMigrateConfig, SERVICE_NAME } from './config';
@@ -29,6 +30,7 @@ async function serve(): Promise<void> {
   initMetrics(SERVICE_NAME);
   const { app } = await createCommandService(config, logger);
   await app.listen(config.PORT, '0.0.0.0');
+  await serveMetricsOn(config.METRICS_PORT, logger);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
   logger.info(
     {

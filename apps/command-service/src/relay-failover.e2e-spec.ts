@@ -37,7 +37,7 @@ describeReal('relay failover between two command-service processes', () => {
   let broker: TestKafka;
   let consumer: Consumer;
   const seenKeys = new Map<string, number>();
-  const services: Array<{ child: ChildProcess; url: string }> = [];
+  const services: Array<{ child: ChildProcess; url: string; metricsUrl: string }> = [];
 
   beforeAll(async () => {
     execFileSync(process.execPath, ['tools/build/build.mjs', 'command-service'], {
@@ -53,12 +53,14 @@ describeReal('relay failover between two command-service processes', () => {
     });
     for (let i = 0; i < 2; i++) {
       const port = await freePort();
+      const metricsPort = await freePort();
       const child = spawn(process.execPath, ['dist/apps/command-service/main.js'], {
         cwd: root,
         env: {
           ...process.env,
           NODE_OPTIONS: '',
           PORT: String(port),
+          METRICS_PORT: String(metricsPort),
           WRITE_DATABASE_URL: database.url,
           KAFKA_BROKERS: broker.bootstrap,
           KAFKA_TOPIC_PREFIX: broker.prefix,
@@ -69,7 +71,11 @@ describeReal('relay failover between two command-service processes', () => {
         },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
-      services.push({ child, url: `http://127.0.0.1:${port}` });
+      services.push({
+        child,
+        url: `http://127.0.0.1:${port}`,
+        metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+      });
     }
     for (const { url } of services) {
       await waitFor(async () => (await fetch(`${url}/health/ready`)).status === 200, {
@@ -104,8 +110,8 @@ describeReal('relay failover between two command-service processes', () => {
     await database?.drop();
   }, 60_000);
 
-  async function isActive(url: string): Promise<boolean> {
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+  async function isActive(service: { metricsUrl: string }): Promise<boolean> {
+    const metrics = await (await fetch(service.metricsUrl)).text();
     return /^outbox_relay_active(\{[^}]*\})? 1$/m.test(metrics);
   }
 
@@ -125,11 +131,11 @@ describeReal('relay failover between two command-service processes', () => {
   }
 
   it('relays in exactly one process, and in the other within 5 s of killing it', async () => {
-    await waitFor(async () => (await Promise.all(services.map((s) => isActive(s.url)))).some(Boolean), {
+    await waitFor(async () => (await Promise.all(services.map((s) => isActive(s)))).some(Boolean), {
       what: 'an active relay',
       timeoutMs: 20_000,
     });
-    const active = await Promise.all(services.map((s) => isActive(s.url)));
+    const active = await Promise.all(services.map((s) => isActive(s)));
     expect(active.filter(Boolean)).toHaveLength(1);
     const leader = services[active.indexOf(true)];
     const standby = services[active.indexOf(false)];
@@ -143,6 +149,6 @@ describeReal('relay failover between two command-service processes', () => {
     const after = await register(standby.url);
     await waitFor(() => seenKeys.has(after), { what: 'event relayed by the standby', timeoutMs: 10_000 });
     expect((seenKeys.get(after) ?? Infinity) - killedAt).toBeLessThan(5000);
-    expect(await isActive(standby.url)).toBe(true);
+    expect(await isActive(standby)).toBe(true);
   }, 60_000);
 });

@@ -1,9 +1,9 @@
 import { Module, type Type } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { AccessTokenVerifier, AuthModule, verifierOptionsOf } from '@tandem/platform/auth';
-import { HealthModule, MetricsController } from '@tandem/platform/http';
+import { HealthModule } from '@tandem/platform/http';
 import { ProjectionsController } from './admin/projections.controller';
 import { commandController } from './commands/command-controllers';
+import { CommandStatusController } from './commands/command-status.controller';
 import { AsyncApiController } from './docs/asyncapi.controller';
 import type { GatewayConfig } from './config';
 import { CustomersController } from './customers/customers.controller';
@@ -11,9 +11,6 @@ import { upstreamReadinessChecks } from './health/upstream-readiness';
 import { OrdersController } from './orders/orders.controller';
 import { ReportsController } from './reports/reports.controller';
 import { Upstreams, UpstreamsModule } from './upstream/upstreams';
-
-// Prometheus' route is for scrapers, not API clients.
-ApiExcludeController()(MetricsController);
 
 /** The gateway's module, for one configuration (tests build one per set of stand-in upstreams). */
 export function createAppModule(config: GatewayConfig): Type<unknown> {
@@ -30,8 +27,8 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       commandController('orders'),
       OrdersController,
       ReportsController,
+      CommandStatusController,
       ProjectionsController,
-      MetricsController,
       AsyncApiController,
     ],
   })

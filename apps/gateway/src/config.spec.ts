@@ -28,8 +28,50 @@ describe('gateway configuration', () => {
       AUTH_ALGORITHMS: ['RS256', 'PS256', 'ES256', 'EdDSA'],
       AUTH_CLOCK_TOLERANCE_SECONDS: 30,
       PORT: 3000,
+      METRICS_PORT: 9464,
       UPSTREAM_TIMEOUT_MS: 15000,
       LOG_LEVEL: 'info',
+      CORS_ALLOWED_ORIGINS: [],
+      REDIS_URL: undefined,
+      RATE_LIMIT_KEY_PREFIX: 'tandem:rate-limit',
+      RATE_LIMIT_WINDOW_SECONDS: 60,
+      RATE_LIMIT_IP_COMMANDS: 6000,
+      RATE_LIMIT_IP_READS: 30000,
+      RATE_LIMIT_IP_ADMIN: 600,
+      RATE_LIMIT_PRINCIPAL_COMMANDS: 1200,
+      RATE_LIMIT_PRINCIPAL_READS: 6000,
+      RATE_LIMIT_PRINCIPAL_ADMIN: 300,
+      TRUST_PROXY_HOPS: 0,
+    });
+  });
+
+  it('reads the allowed origins and the rate limits', () => {
+    expect(
+      parseGatewayConfig({
+        ...VALID,
+        CORS_ALLOWED_ORIGINS: 'https://shop.example.com, http://localhost:5173',
+        REDIS_URL: 'redis://redis:6379/0',
+        RATE_LIMIT_PRINCIPAL_READS: '0',
+      }),
+    ).toMatchObject({
+      CORS_ALLOWED_ORIGINS: ['https://shop.example.com', 'http://localhost:5173'],
+      REDIS_URL: 'redis://redis:6379/0',
+      RATE_LIMIT_PRINCIPAL_READS: 0,
+    });
+  });
+
+  it('refuses an origin with a path, a Redis URL of another scheme, a negative limit', () => {
+    expect(
+      problemsOf({
+        ...VALID,
+        CORS_ALLOWED_ORIGINS: 'https://shop.example.com/',
+        REDIS_URL: 'http://redis:6379',
+        RATE_LIMIT_IP_READS: '-1',
+      }),
+    ).toEqual({
+      CORS_ALLOWED_ORIGINS: expect.stringMatching(/not an origin/),
+      REDIS_URL: 'must be a redis:// or rediss:// URL',
+      RATE_LIMIT_IP_READS: expect.any(String),
     });
   });
 

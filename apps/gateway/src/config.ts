@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { AuthConfigSchema } from '@tandem/platform/auth/config';
 import { TracingConfigSchema, type TracingConfig } from '@tandem/platform/observability';
 import { httpUrl, integer, loadConfigOrExit, logLevel, parseConfig, port } from '@tandem/platform/config';
+import { originList } from './edge/cors';
+import { RateLimitConfigSchema } from './edge/rate-limits/rate-limit-config';
 
 /**
  * The gateway's environment: where the three services it fronts live, and how long it waits for them. Reads may
@@ -11,11 +13,16 @@ import { httpUrl, integer, loadConfigOrExit, logLevel, parseConfig, port } from 
 export const GatewayConfigSchema = z.object({
   ...AuthConfigSchema.shape,
   PORT: z.pipe(port(3000), z.number()),
+  /** Prometheus' port (0: none); never the API's. */
+  METRICS_PORT: z.pipe(port(9464), z.number()),
   COMMAND_SERVICE_URL: httpUrl(),
   QUERY_SERVICE_URL: httpUrl(),
   PROJECTION_SERVICE_URL: httpUrl(),
   UPSTREAM_TIMEOUT_MS: z.pipe(integer({ min: 100, max: 300_000, default: 15_000 }), z.number()),
   LOG_LEVEL: logLevel(),
+  /** Browsers' origins allowed to call the API (CORS), exact; none by default. */
+  CORS_ALLOWED_ORIGINS: originList(),
+  ...RateLimitConfigSchema.shape,
 });
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
 

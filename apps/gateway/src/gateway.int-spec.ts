@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { serveMetrics } from '@tandem/platform/http';
 import { closedPortUrl, StandInService } from './test/stand-in-service';
 import { startGateway, type GatewayUnderTest } from './test/gateway-under-test';
 
@@ -9,6 +10,8 @@ import { startGateway, type GatewayUnderTest } from './test/gateway-under-test';
 const ORDER_ID = '0b7c6f4e-2a4f-4b8e-9d64-3f1c2a5e7d10';
 const CUSTOMER_ID = '5d0e1c7a-8f2b-4c3d-a1e9-6b7f8c9d0e12';
 const TOKEN = 'eyJrIjoib3JkZXIiLCJzIjoiMGI3YyIsInYiOjJ9';
+/** What every command sends, with a body or without (a bare POST is refused: docs/api.md). */
+const JSON_TYPE = { 'content-type': 'application/json' };
 
 let command: StandInService;
 let query: StandInService;
@@ -83,12 +86,37 @@ describe('routing: every public route reaches the service that owns it, on the p
     const roles = publicPath.startsWith('/api/admin/') ? ['admin' as const] : ['staff' as const];
     const answer = await gateway.fetch(publicPath, {
       method,
-      headers: { authorization: await gateway.issuer.authorization({ roles }) },
+      headers: { ...JSON_TYPE, authorization: await gateway.issuer.authorization({ roles }) },
     });
     expect(answer.status).toBe(200);
     const received = only(owner());
     expect(received.method).toBe(method);
     expect(received.url).toBe(upstreamPath);
+  });
+});
+
+describe('bodiless commands are not CORS simple requests', () => {
+  it.each([
+    ['no content type', {}],
+    ['a form', { 'content-type': 'application/x-www-form-urlencoded' }],
+    ['text/plain', { 'content-type': 'text/plain' }],
+  ])('refuses a POST with %s and no X-Requested-With: 415, nothing forwarded', async (_, headers) => {
+    const answer = await gateway.fetch(`/api/orders/${ORDER_ID}/place`, { method: 'POST', headers });
+    expect(answer.status).toBe(415);
+    expect(await answer.json()).toMatchObject({
+      code: 'request.unsupported-media-type',
+      detail: expect.stringContaining('X-Requested-With'),
+    });
+    expect(command.received).toHaveLength(0);
+  });
+
+  it.each([
+    ['Content-Type: application/json and no body', JSON_TYPE],
+    ['X-Requested-With', { 'x-requested-with': 'XMLHttpRequest' }],
+  ])('forwards a bodiless POST with %s, and what made it acceptable', async (_, headers) => {
+    const answer = await gateway.fetch(`/api/orders/${ORDER_ID}/place`, { method: 'POST', headers });
+    expect(answer.status).toBe(200);
+    expect(only(command).headers).toMatchObject(headers);
   });
 });
 
@@ -139,20 +167,25 @@ describe('forwarding a command', () => {
   });
 
   it('sends the gateway’s own correlation id upstream when the client sent none', async () => {
-    const answer = await gateway.fetch(`/api/orders/${ORDER_ID}/place`, { method: 'POST' });
+    const answer = await gateway.fetch(`/api/orders/${ORDER_ID}/place`, {
+      method: 'POST',
+      headers: JSON_TYPE,
+    });
     const id = answer.headers.get('x-correlation-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     const received = only(command);
     expect(received.headers['x-correlation-id']).toBe(id);
-    expect(received.body).toBe('');
-    expect(received.headers['content-type']).toBeUndefined();
   });
 
   it('joins the caller’s W3C trace: the upstream gets the trace with the gateway’s span as parent', async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const answer = await gateway.fetch(`/api/orders/${ORDER_ID}/place`, {
       method: 'POST',
-      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, tracestate: 'vendor=opaque' },
+      headers: {
+        ...JSON_TYPE,
+        traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+        tracestate: 'vendor=opaque',
+      },
     });
     const gatewaySpan = answer.headers.get('traceresponse');
     expect(gatewaySpan).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
@@ -166,7 +199,10 @@ describe('forwarding a command', () => {
     ['missing', {}],
     ['invalid', { traceparent: '00-zzz-bad-01' }],
   ])('starts a new trace when the caller’s traceparent is %s', async (_case, headers) => {
-    const answer = await gateway.fetch(`/api/orders/${ORDER_ID}/place`, { method: 'POST', headers });
+    const answer = await gateway.fetch(`/api/orders/${ORDER_ID}/place`, {
+      method: 'POST',
+      headers: { ...JSON_TYPE, ...headers },
+    });
     expect(answer.status).toBe(200);
     const gatewaySpan = answer.headers.get('traceresponse');
     expect(gatewaySpan).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
@@ -224,7 +260,10 @@ describe('forwarding a command', () => {
       headers: { 'content-type': 'application/problem+json; charset=utf-8' },
       body: problem,
     });
-    const answer = await gateway.fetch(`/api/orders/${ORDER_ID}/place`, { method: 'POST' });
+    const answer = await gateway.fetch(`/api/orders/${ORDER_ID}/place`, {
+      method: 'POST',
+      headers: JSON_TYPE,
+    });
     expect(answer.status).toBe(409);
     expect(answer.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
     expect(await answer.text()).toBe(problem);
@@ -237,7 +276,10 @@ describe('forwarding a command', () => {
         headers: { 'content-type': 'application/problem+json' },
         body: `{"status":${status}}`,
       });
-      const answer = await gateway.fetch(`/api/orders/${ORDER_ID}/ship`, { method: 'POST' });
+      const answer = await gateway.fetch(`/api/orders/${ORDER_ID}/ship`, {
+        method: 'POST',
+        headers: JSON_TYPE,
+      });
       expect(answer.status).toBe(status);
       expect(await answer.json()).toEqual({ status, instance: `/api/orders/${ORDER_ID}/ship` });
     }
@@ -391,7 +433,7 @@ describe('what the gateway answers itself', () => {
   it('an upstream that does not answer in time: 504 upstream.timeout', async () => {
     command.answer({ ...StandInService.ok({}), delayMs: 3000 });
     const body = await expectProblem(
-      await gateway.fetch(`/api/orders/${ORDER_ID}/place`, { method: 'POST' }),
+      await gateway.fetch(`/api/orders/${ORDER_ID}/place`, { method: 'POST', headers: JSON_TYPE }),
       504,
       'upstream.timeout',
     );
@@ -459,14 +501,22 @@ describe('health and metrics', () => {
     ]);
   });
 
-  it('exposes Prometheus metrics, including upstream latency', async () => {
+  it('serves Prometheus metrics on the management port, including upstream latency, and not on the API', async () => {
     await gateway.fetch(`/api/orders/${ORDER_ID}`);
-    const answer = await gateway.fetch(`/metrics`);
-    expect(answer.status).toBe(200);
-    const text = await answer.text();
-    expect(text).toContain(
-      'gateway_upstream_request_duration_seconds_count{service="query-service",outcome="200"}',
-    );
-    expect(text).toContain('http_request_duration_seconds');
+    const management = await serveMetrics({ port: 0, host: '127.0.0.1' });
+    try {
+      const answer = await fetch(`http://127.0.0.1:${management.port}/metrics`);
+      expect(answer.status).toBe(200);
+      const text = await answer.text();
+      expect(text).toContain(
+        'gateway_upstream_request_duration_seconds_count{service="query-service",outcome="200"}',
+      );
+      expect(text).toContain('http_request_duration_seconds');
+    } finally {
+      await management.close();
+    }
+    const onApi = await gateway.fetch(`/metrics`);
+    expect(onApi.status).toBe(404);
+    expect(await onApi.json()).toMatchObject({ code: 'route.not-found' });
   });
 });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import './tracing';
+import { serveMetricsOn } from '@tandem/platform/http';
 import { createLogger, initMetrics } from '@tandem/platform/observability';
 import { loadGatewayConfig, SERVICE_NAME } from './config';
 import { createGateway } from './gateway';
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   initMetrics(SERVICE_NAME);
   const app = await createGateway(config, logger);
   await app.listen(config.PORT, '0.0.0.0');
+  await serveMetricsOn(config.METRICS_PORT, logger);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
   logger.info(
     {

@@ -45,6 +45,8 @@ export const ProjectionServiceConfigSchema = z
   .object({
     ...AuthConfigSchema.shape,
     PORT: z.pipe(port(3003), z.number()),
+    /** Prometheus' port (0: none); never the API's. */
+    METRICS_PORT: z.pipe(port(9467), z.number()),
     READ_DATABASE_URL: postgresUrl(),
     KAFKA_BROKERS: kafkaBrokers(),
     RUN_MIGRATIONS: boolean(true),

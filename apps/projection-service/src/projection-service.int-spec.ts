@@ -212,9 +212,7 @@ describeOnServer('read side end to end over Kafka (real Postgres only)', () => {
 
     const stillBad = await adminFetch(
       `${projectionUrl}/admin/projections/order-summary/dead-letters/${letters.id}/replay`,
-      {
-        method: 'POST',
-      },
+      { method: 'POST', headers: { 'content-type': 'application/json' } },
     );
     expect(stillBad.status).toBe(422);
     const fixed = await adminFetch(
@@ -296,10 +294,12 @@ describeOnServer('read side end to end over Kafka (real Postgres only)', () => {
     })();
     const started = await adminFetch(`${projectionUrl}/admin/projections/order-summary/rebuild`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
     });
     expect(started.status).toBe(202);
     const again = await adminFetch(`${projectionUrl}/admin/projections/order-summary/rebuild`, {
       method: 'POST',
+      headers: { 'x-requested-with': 'test' },
     });
     expect(again.status).toBe(409);
     const during = await getJson(`${projectionUrl}/admin/projections`);
@@ -412,7 +412,7 @@ describeOnServer('read side end to end over Kafka (real Postgres only)', () => {
     for (const roles of [['customer'], ['staff']] as const) {
       const refused = await fetch(`${projectionUrl}/admin/projections/daily-sales/rebuild`, {
         method: 'POST',
-        headers: { authorization: await issuer.authorization({ roles }) },
+        headers: { authorization: await issuer.authorization({ roles }), 'content-type': 'application/json' },
       });
       expect(refused.status).toBe(403);
     }

@@ -7,7 +7,7 @@ import {
   AuthModule,
   verifierOptionsOf,
 } from '@tandem/platform/auth';
-import { createHttpApp, HealthModule, MetricsController } from '@tandem/platform/http';
+import { createHttpApp, HealthModule } from '@tandem/platform/http';
 import type { Logger } from '@tandem/platform/observability';
 import { ProjectionsController } from './admin/projections.controller';
 import type { ProjectionServiceConfig } from './config';
@@ -30,7 +30,7 @@ export interface ProjectionService {
 }
 
 /**
- * Builds the projection service: the HTTP app (health, metrics, admin) over a runner that has not connected to
+ * Builds the projection service: the HTTP app (health, admin) over a runner that has not connected to
  * anything yet, so it can listen within a second of the process starting. Closing the app stops the consumers after
  * their batch in flight, then the pool.
  */
@@ -53,7 +53,7 @@ export async function createProjectionService(
         useFactory: (r: ProjectionRunner) => r.readinessChecks(),
       }),
     ],
-    controllers: [ProjectionsController, MetricsController],
+    controllers: [ProjectionsController],
   })
   class ProjectionServiceModule {
     async onApplicationShutdown(): Promise<void> {
@@ -72,6 +72,7 @@ export async function createProjectionService(
       const own = app.getHttpServer() as Server;
       starting.server.keepAliveTimeout = own.keepAliveTimeout;
       starting.server.headersTimeout = own.headersTimeout;
+      starting.server.requestTimeout = own.requestTimeout;
       adapter.setHttpServer(starting.server);
       await app.init();
       starting.handOver(adapter.getInstance());

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 // Before the application: OpenTelemetry patches http's and pg's prototypes as they are next required, which also
 // reaches the packages main.ts preloaded and the server it already listens on.
 import './tracing';
+import { serveMetricsOn } from '@tandem/platform/http';
 import { createLogger, initMetrics } from '@tandem/platform/observability';
 import { loadMigrateConfig, loadProjectionServiceConfig, SERVICE_NAME } from './config';
 import { migrateOnly } from './migrate';
@@ -24,6 +25,7 @@ export async function runProjectionService(command: string | undefined, early: S
   logger.info(`projection service listening on port ${config.PORT}`);
   const loadingFrom = Date.now();
   initMetrics(SERVICE_NAME);
+  await serveMetricsOn(config.METRICS_PORT, logger);
   const service = await createProjectionService(config, logger);
   await service.serveOn(starting);
   logger.info({ loadedInMs: Date.now() - loadingFrom }, 'projection service application loaded');

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { SERVER_LIMIT_OPTIONS } from '@tandem/platform/http/server-limits';
 
 type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -16,7 +17,9 @@ export interface StartingServer {
  */
 export function listenWhileStarting(port: number, host: string): Promise<StartingServer> {
   let handler: RequestHandler | null = null;
-  const server = createServer((request, response) => {
+  // The platform's limits from the first connection (slow headers dropped, header size bounded): the app's own
+  // server is never used, this one is handed over to it.
+  const server = createServer(SERVER_LIMIT_OPTIONS, (request, response) => {
     if (handler) return handler(request, response);
     answerWhileStarting(request, response);
   });

@@ -42,4 +42,40 @@ describe('query-service configuration', () => {
       /INLINE_DATABASE_URL: must use postgres:\/\//,
     );
   });
+
+  test('refuses the development cursor secret, or none, with NODE_ENV=production', () => {
+    const env = {
+      READ_DATABASE_URL: 'postgres://u@db:5432/read',
+      NODE_ENV: 'production',
+      CONSISTENCY_TOKEN_SECRET: 'a-consistency-secret-of-our-own',
+      ...PLACEHOLDER_AUTH_ENV,
+    };
+    expect(() => parseQueryServiceConfig(env)).toThrow(/CURSOR_SECRET: holds the public development default/);
+    expect(() =>
+      parseQueryServiceConfig({
+        ...env,
+        CURSOR_SECRET: 'a-secret-of-our-own-32-chars-long',
+        CONSISTENCY_TOKEN_SECRET: '',
+      }),
+    ).toThrow(/CONSISTENCY_TOKEN_SECRET/);
+    expect(() =>
+      parseQueryServiceConfig({ ...env, CURSOR_SECRET: 'tandem-development-cursor-secret' }),
+    ).toThrow(/CURSOR_SECRET/);
+    expect(
+      parseQueryServiceConfig({ ...env, CURSOR_SECRET: 'a-secret-of-our-own-32-chars-long' }),
+    ).toMatchObject({
+      CURSOR_SECRET: 'a-secret-of-our-own-32-chars-long',
+    });
+  });
+
+  test('caps the waits for consistency tokens per caller and per replica', () => {
+    expect(
+      parseQueryServiceConfig({ READ_DATABASE_URL: 'postgres://u@db:5432/read', ...PLACEHOLDER_AUTH_ENV }),
+    ).toMatchObject({
+      CONSISTENCY_MAX_WAITS: 2000,
+      CONSISTENCY_MAX_WAITS_PER_PRINCIPAL: 20,
+      CONSISTENCY_RECHECK_MS: 1000,
+      METRICS_PORT: 9466,
+    });
+  });
 });

@@ -3,6 +3,7 @@ import { AuthConfigSchema, DEVELOPMENT_CONSISTENCY_TOKEN_SECRET } from '@tandem/
 import { TracingConfigSchema, type TracingConfig } from '@tandem/platform/observability';
 import {
   boolean,
+  developmentSecret,
   integer,
   loadConfigOrExit,
   logLevel,
@@ -13,26 +14,27 @@ import {
 
 /**
  * The query service's environment. CURSOR_SECRET signs list cursors (HMAC): every replica must share it, or a
- * cursor issued by one is refused by another; the development default is public, so set it in production.
+ * cursor issued by one is refused by another; the development default is public, and refused with NODE_ENV=production.
  * INLINE_DATABASE_URL is the read-only way to the inline models (ARCHITECTURE decision 12): a replica of the write
  * DB in production, the write DB itself in development; without it, reads answer them as unknown (null).
  */
 export const QueryServiceConfigSchema = z.object({
   ...AuthConfigSchema.shape,
   /** Checks the consistency tokens the command service signs: the same secret as there. */
-  CONSISTENCY_TOKEN_SECRET: z
-    .string()
-    .min(16, 'must be at least 16 characters')
-    .default(DEVELOPMENT_CONSISTENCY_TOKEN_SECRET),
+  CONSISTENCY_TOKEN_SECRET: developmentSecret({ developmentDefault: DEVELOPMENT_CONSISTENCY_TOKEN_SECRET }),
   PORT: z.pipe(port(3002), z.number()),
+  /** Prometheus' port (0: none); never the API's. */
+  METRICS_PORT: z.pipe(port(9466), z.number()),
   READ_DATABASE_URL: postgresUrl(),
   INLINE_DATABASE_URL: postgresUrl().optional(),
   RUN_MIGRATIONS: boolean(false),
-  CURSOR_SECRET: z
-    .string()
-    .min(16, 'must be at least 16 characters')
-    .default('tandem-development-cursor-secret'),
+  CURSOR_SECRET: developmentSecret({ developmentDefault: 'tandem-development-cursor-secret' }),
   CONSISTENCY_WAIT_MS: z.pipe(integer({ min: 0, max: 10_000, default: 2_000 }), z.number()),
+  /** Reads waiting for a consistency token at once, per replica and per caller; over either, a read does not wait. */
+  CONSISTENCY_MAX_WAITS: z.pipe(integer({ min: 0, max: 100_000, default: 2_000 }), z.number()),
+  CONSISTENCY_MAX_WAITS_PER_PRINCIPAL: z.pipe(integer({ min: 0, max: 10_000, default: 20 }), z.number()),
+  /** How often the waiting streams are read anyway, in case a notification was missed. */
+  CONSISTENCY_RECHECK_MS: z.pipe(integer({ min: 100, max: 60_000, default: 1_000 }), z.number()),
   DB_POOL_SIZE: z.pipe(integer({ min: 1, max: 200, default: 20 }), z.number()),
   LOG_LEVEL: logLevel(),
 });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import './tracing';
+import { serveMetricsOn } from '@tandem/platform/http';
 import { createLogger, initMetrics } from '@tandem/platform/observability';
 import { loadQueryServiceConfig, SERVICE_NAME } from './config';
 import { createQueryService } from './query-service';
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   initMetrics(SERVICE_NAME);
   const app = await createQueryService(config, logger);
   await app.listen(config.PORT, '0.0.0.0');
+  await serveMetricsOn(config.METRICS_PORT, logger);
   logger.info({ url: await app.getUrl() }, `query service listening on port ${config.PORT}`);
 }
 

@@ -7,17 +7,20 @@ import {
   ConsistencyTokens,
   verifierOptionsOf,
 } from '@tandem/platform/auth';
-import { createHttpApp, HealthModule, MetricsController } from '@tandem/platform/http';
+import { createHttpApp, HealthModule } from '@tandem/platform/http';
 import type { Logger } from '@tandem/platform/observability';
 import { createReadDataSource, migrateReadDatabase } from '@tandem/read/models';
+import { ProjectionProgress } from '@tandem/read/projections/progress';
 import type { DataSource } from 'typeorm';
 import type { QueryServiceConfig } from './config';
 import { GET_CUSTOMER } from './customers/get-customer';
+import { CheckpointWaits, startCheckpointWaits } from './freshness/checkpoint-waits';
 import { CONSISTENCY_WAIT, ReadFreshness } from './freshness/read-freshness';
 import { GET_ORDER } from './orders/get-order';
 import { LIST_ORDERS } from './orders/list-orders';
 import { READ_DATA_SOURCE, ReadDatabaseModule } from './read-database/read-database.module';
 import { GET_DAILY_SALES } from './reports/get-daily-sales';
+import { ReadProgressController } from './read-progress/read-progress.controller';
 import { openInlineDatabase, type InlineDatabase } from './inline-database/inline-database';
 import { InlineDatabaseModule } from './inline-database/inline-database.module';
 import { CURSOR_SECRET } from './orders/list-orders/order-cursor';
@@ -46,14 +49,25 @@ export async function createQueryService(
   });
   await dataSource.initialize();
   let inline: InlineDatabase | null = null;
+  let waiting: Awaited<ReturnType<typeof startCheckpointWaits>>;
   try {
     if (config.RUN_MIGRATIONS) await migrateReadDatabase(dataSource);
     if (config.INLINE_DATABASE_URL) inline = await openInlineDatabase(config.INLINE_DATABASE_URL, logger);
+    waiting = await startCheckpointWaits({
+      databaseUrl: config.READ_DATABASE_URL,
+      progress: new ProjectionProgress(dataSource),
+      logger,
+      maxWaits: config.CONSISTENCY_MAX_WAITS,
+      maxWaitsPerPrincipal: config.CONSISTENCY_MAX_WAITS_PER_PRINCIPAL,
+      recheckMs: config.CONSISTENCY_RECHECK_MS,
+    });
   } catch (error) {
+    await inline?.close().catch(() => undefined);
     await dataSource.destroy().catch(() => undefined);
     throw error;
   }
   const inlineDatabase = inline;
+  const checkpointWaits = waiting;
 
   @Module({
     imports: [
@@ -69,10 +83,11 @@ export async function createQueryService(
         ],
       }),
     ],
-    controllers: [...SLICES.flatMap((s) => s.controllers), MetricsController],
+    controllers: [...SLICES.flatMap((s) => s.controllers), ReadProgressController],
     providers: [
       ...SLICES.flatMap((s) => s.handlers),
       ReadFreshness,
+      { provide: CheckpointWaits, useValue: checkpointWaits.waits },
       { provide: CONSISTENCY_WAIT, useValue: config.CONSISTENCY_WAIT_MS },
       { provide: ConsistencyTokens, useValue: new ConsistencyTokens(config.CONSISTENCY_TOKEN_SECRET) },
       { provide: CURSOR_SECRET, useValue: config.CURSOR_SECRET },
@@ -80,6 +95,7 @@ export async function createQueryService(
   })
   class QueryServiceModule {
     async onApplicationShutdown(): Promise<void> {
+      await checkpointWaits.close();
       if (dataSource.isInitialized) await dataSource.destroy();
       await inlineDatabase?.close();
     }
@@ -90,6 +106,7 @@ export async function createQueryService(
     assertEveryRouteDeclaresAccess(app);
     return app;
   } catch (error) {
+    await checkpointWaits.close().catch(() => undefined);
     await dataSource.destroy().catch(() => undefined);
     await inlineDatabase?.close().catch(() => undefined);
     throw error;

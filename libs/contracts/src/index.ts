@@ -24,6 +24,7 @@ export * from './http/problem-members';
 export * from './json-schemas';
 export * from './http/read-models';
 export * from './http/access';
+export * from './http/command-status';
 export * from './asyncapi/asyncapi-document';
 export * from './version';
 export * from './events/upcasters';

@@ -5,6 +5,7 @@ import {
   APPS,
   arrayAt,
   at,
+  developmentSecretsOf,
   isObject,
   parseYamlDocuments,
   readYamlFile,
@@ -108,6 +109,14 @@ const TARGET_PORT: Record<AppName, string> = {
   'projection-service': '3003',
 };
 
+/** The management ports the images set (METRICS_PORT): Prometheus scrapes these. */
+const METRICS_PORT: Record<AppName, string> = {
+  gateway: '9464',
+  'command-service': '9465',
+  'query-service': '9466',
+  'projection-service': '9467',
+};
+
 describe('docker/compose.yaml', () => {
   const compose = loadCompose();
 
@@ -179,6 +188,25 @@ describe('docker/compose.yaml', () => {
     }
   });
 
+  it('gives every development secret a value of its own (the images run with NODE_ENV=production)', () => {
+    for (const app of APPS) {
+      for (const secret of developmentSecretsOf(app)) {
+        expect({ app, secret, set: environment(service(compose, app)).has(secret) }).toEqual({
+          app,
+          secret,
+          set: true,
+        });
+      }
+    }
+  });
+
+  it('scrapes the metrics ports with Prometheus, never the API ports', () => {
+    const prometheus = readYamlFile('docker/prometheus.yaml')[0];
+    expect(arrayAt(prometheus, 'scrape_configs', 0, 'static_configs', 0, 'targets')).toEqual(
+      APPS.map((app) => `${app}:${METRICS_PORT[app]}`),
+    );
+  });
+
   it('runs Apache Kafka 4.x (the official image, KRaft, one node) and keeps the observability stack optional', () => {
     const kafka = service(compose, 'kafka');
     expect(stringAt(kafka, 'image')).toMatch(/^apache\/kafka:4\.\d+\.\d+$/);
@@ -193,14 +221,15 @@ describe('docker/compose.yaml', () => {
     }
   });
 
-  it('has a Dockerfile stage per app that exposes its own port', () => {
+  it('has a Dockerfile stage per app that exposes its own port and its metrics port, in production mode', () => {
     const dockerfile = readFileSync(path.join(repoRoot, 'docker', 'Dockerfile'), 'utf8');
     for (const app of APPS) {
       const stage = dockerfile.split(/^FROM /m).find((part) => part.includes(` AS ${app}\n`));
       expect(stage).toBeDefined();
-      expect(stage).toContain(`EXPOSE ${TARGET_PORT[app]}\n`);
-      expect(stage).toContain(`ENV PORT=${TARGET_PORT[app]}\n`);
+      expect(stage).toContain(`EXPOSE ${TARGET_PORT[app]} ${METRICS_PORT[app]}\n`);
+      expect(stage).toContain(`ENV PORT=${TARGET_PORT[app]} METRICS_PORT=${METRICS_PORT[app]}\n`);
     }
+    expect(dockerfile).toMatch(/^ENV NODE_ENV=production$/m);
     expect(dockerfile).toMatch(/^USER 1000:1000$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
     expect(dockerfile).toContain('npm prune --omit=dev');

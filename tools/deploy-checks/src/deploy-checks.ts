@@ -122,6 +122,28 @@ export function requiredEnv(app: AppName, schemaExport = CONFIG_SCHEMA_EXPORTS[a
   return [...keys].sort();
 }
 
+/**
+ * The variables of an app's configuration that are development secrets (`developmentSecret` in
+ * libs/platform/config): with NODE_ENV=production the service refuses to start on their public default.
+ */
+export function developmentSecretsOf(app: AppName, schemaExport = CONFIG_SCHEMA_EXPORTS[app]): string[] {
+  const modulePath = path.join(repoRoot, 'apps', app, 'src', 'config.ts');
+  const loaded: unknown = jest.requireActual(modulePath);
+  const schema: unknown =
+    typeof loaded === 'object' && loaded !== null ? Reflect.get(loaded, schemaExport) : undefined;
+  const shape: unknown =
+    typeof schema === 'object' && schema !== null ? Reflect.get(schema, 'shape') : undefined;
+  if (typeof shape !== 'object' || shape === null)
+    throw new Error(`${modulePath}: ${schemaExport} has no shape`);
+  const { DEVELOPMENT_SECRETS } = jest.requireActual<{
+    DEVELOPMENT_SECRETS: { has(schema: unknown): boolean };
+  }>(path.join(repoRoot, 'libs/platform/config/src/index.ts'));
+  return Object.entries(shape)
+    .filter(([, field]) => DEVELOPMENT_SECRETS.has(field))
+    .map(([name]) => name)
+    .sort();
+}
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
     const full = path.join(dir, entry);

@@ -16,6 +16,7 @@ import {
   APPS,
   arrayAt,
   at,
+  developmentSecretsOf,
   exportedSeries,
   isObject,
   kustomize,
@@ -255,6 +256,14 @@ const PORTS: Record<AppName, number> = {
   'projection-service': 3003,
 };
 
+/** Each app's management port (METRICS_PORT): /metrics is served there, never on the HTTP port. */
+const METRICS_PORTS: Record<AppName, number> = {
+  gateway: 9464,
+  'command-service': 9465,
+  'query-service': 9466,
+  'projection-service': 9467,
+};
+
 const REQUIRED_ALERTS = [
   'TandemProjectionLagMessages',
   'TandemProjectionLagSeconds',
@@ -302,6 +311,7 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     expect(secretRefs.sort()).toEqual([
       'command-service:CONSISTENCY_TOKEN_SECRET',
       'command-service:WRITE_DATABASE_URL',
+      'gateway:REDIS_URL',
       'projection-service:READ_DATABASE_URL',
       'query-service:CONSISTENCY_TOKEN_SECRET',
       'query-service:CURSOR_SECRET',
@@ -333,6 +343,54 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
       );
     },
   );
+
+  it.each(APPS)(
+    'runs %s in production mode, its development secrets from Secrets, its metrics on a port of their own',
+    (app) => {
+      const deployment = named(resources, 'Deployment', app);
+      const container = at(deployment, 'spec', 'template', 'spec', 'containers', 0);
+      const env = arrayAt(container, 'env');
+      expect(stringAt(named(resources, 'ConfigMap', 'tandem-config'), 'data', 'NODE_ENV')).toBe('production');
+      for (const secret of developmentSecretsOf(app)) {
+        const given = env.find((e) => stringAt(e, 'name') === secret);
+        expect({ secret, from: at(given, 'valueFrom', 'secretKeyRef', 'name') }).toEqual({
+          secret,
+          from: expect.any(String),
+        });
+      }
+      const metrics = METRICS_PORTS[app];
+      expect(
+        stringAt(
+          env.find((e) => stringAt(e, 'name') === 'METRICS_PORT'),
+          'value',
+        ),
+      ).toBe(String(metrics));
+      expect(arrayAt(container, 'ports')).toContainEqual({ name: 'metrics', containerPort: metrics });
+      expect(arrayAt(named(resources, 'Service', app), 'spec', 'ports')).toContainEqual({
+        name: 'metrics',
+        port: metrics,
+        targetPort: 'metrics',
+      });
+      // Prometheus is admitted to the metrics port only; nobody else is.
+      const policy = named(resources, 'NetworkPolicy', app);
+      for (const rule of arrayAt(policy, 'spec', 'ingress')) {
+        const ports = arrayAt(rule, 'ports').map((p) => at(p, 'port'));
+        const fromPrometheus = arrayAt(rule, 'from').some(
+          (peer) => stringAt(peer, 'podSelector', 'matchLabels', 'app.kubernetes.io/name') === 'prometheus',
+        );
+        expect({ fromPrometheus, ports }).toEqual({
+          fromPrometheus,
+          ports: fromPrometheus ? [metrics] : [PORTS[app]],
+        });
+      }
+    },
+  );
+
+  it('scrapes /metrics on the management ports, not the API ports', () => {
+    const monitor = named(resources, 'ServiceMonitor', 'tandem');
+    expect(at(monitor, 'spec', 'endpoints', 0, 'port')).toBe('metrics');
+    expect(at(monitor, 'spec', 'endpoints', 0, 'path')).toBe('/metrics');
+  });
 
   it('autoscales gateway, query and command services on CPU, the projection service on lag up to one pod per partition', () => {
     for (const app of ['gateway', 'query-service', 'command-service']) {

@@ -35,6 +35,8 @@ export interface StackOptions {
 export interface Stack {
   gatewayUrl: string;
   urls: Record<AppName, string>;
+  /** Each app's Prometheus endpoint (`http://127.0.0.1:<METRICS_PORT>/metrics`), apart from its API. */
+  metricsUrls: Record<AppName, string>;
   kafkaBrokers: string;
   writeDatabaseUrl: string;
   readDatabaseUrl: string;
@@ -59,6 +61,14 @@ const DEFAULT_PORTS: Record<AppName, number> = {
   'command-service': 3001,
   'query-service': 3002,
   'projection-service': 3003,
+};
+
+/** Their management ports (`METRICS_PORT`), as in docs/services.md; free ones where the app's port is picked. */
+const DEFAULT_METRICS_PORTS: Record<AppName, number> = {
+  gateway: 9464,
+  'command-service': 9465,
+  'query-service': 9466,
+  'projection-service': 9467,
 };
 
 /**
@@ -91,10 +101,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
 
     const ports = {} as Record<AppName, number>;
+    const metricsPorts = {} as Record<AppName, number>;
     for (const app of APPS) {
       const wanted = options.ports?.[app] ?? DEFAULT_PORTS[app];
       ports[app] = wanted === 0 ? await freePort() : wanted;
+      metricsPorts[app] = wanted === 0 ? await freePort() : DEFAULT_METRICS_PORTS[app];
     }
+    const metricsUrls = Object.fromEntries(
+      APPS.map((app) => [app, `http://127.0.0.1:${metricsPorts[app]}/metrics`]),
+    ) as Record<AppName, string>;
     const urls = Object.fromEntries(APPS.map((app) => [app, `http://127.0.0.1:${ports[app]}`])) as Record<
       AppName,
       string
@@ -104,18 +119,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       'command-service': {
         ...common,
         PORT: String(ports['command-service']),
+        METRICS_PORT: String(metricsPorts['command-service']),
         WRITE_DATABASE_URL: writeDatabaseUrl,
         KAFKA_BROKERS: kafkaBrokers,
       },
       'projection-service': {
         ...common,
         PORT: String(ports['projection-service']),
+        METRICS_PORT: String(metricsPorts['projection-service']),
         READ_DATABASE_URL: readDatabaseUrl,
         KAFKA_BROKERS: kafkaBrokers,
       },
       'query-service': {
         ...common,
         PORT: String(ports['query-service']),
+        METRICS_PORT: String(metricsPorts['query-service']),
         READ_DATABASE_URL: readDatabaseUrl,
         // The inline models: on the write DB itself in development (a read replica of it in production).
         INLINE_DATABASE_URL: writeDatabaseUrl,
@@ -123,6 +141,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       gateway: {
         ...common,
         PORT: String(ports.gateway),
+        METRICS_PORT: String(metricsPorts.gateway),
         COMMAND_SERVICE_URL: urls['command-service'],
         QUERY_SERVICE_URL: urls['query-service'],
         PROJECTION_SERVICE_URL: urls['projection-service'],
@@ -166,6 +185,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     return {
       gatewayUrl: urls.gateway,
       urls,
+      metricsUrls,
       kafkaBrokers,
       writeDatabaseUrl,
       readDatabaseUrl,

@@ -6,7 +6,8 @@ import {
   type OrderEvent,
   type TandemEventName,
 } from '@tandem/contracts';
-import { DomainError, type CustomerState } from '@tandem/write/domain';
+import { HTTP_PROBLEM_CODES, ProblemException } from '@tandem/platform/http';
+import { DOMAIN_ERROR_CODES, DomainError, type CustomerState } from '@tandem/write/domain';
 import { InMemoryTransactions } from '../test/in-memory-transactions';
 import { orderId, placed } from '../test/order-fixtures';
 import { sendCustomerCommand, sendOrderCommand, type TestRequest } from '../test/send-command';
@@ -72,13 +73,35 @@ const CUSTOMER_REQUESTS: {
   ChangeCreditLimit: { params: { id: customerId }, body: { creditLimit: 9 } },
 };
 
-/** The types of the events a run records, or none when the domain refuses it. */
-async function recorded(run: () => Promise<unknown>, events: () => readonly { type: TandemEventName }[]) {
+const KIND_STATUS = { 'not-found': 404, conflict: 409, invalid: 400 } as const;
+
+/** Every refusal seen while running the commands, by command: code → the status it is answered with. */
+const refusals = new Map<string, Map<string, number>>();
+
+function refused(command: string, code: string, status: number): void {
+  const seen = refusals.get(command) ?? new Map<string, number>();
+  seen.set(code, status);
+  refusals.set(command, seen);
+}
+
+/** The types of the events a run records, or none when the domain refuses it (the refusal is noted). */
+async function recorded(
+  command: string,
+  run: () => Promise<unknown>,
+  events: () => readonly { type: TandemEventName }[],
+) {
   const before = events().length;
   try {
     await run();
   } catch (error) {
-    if (error instanceof DomainError) return [];
+    if (error instanceof DomainError) {
+      refused(command, error.code, KIND_STATUS[error.kind]);
+      return [];
+    }
+    if (error instanceof ProblemException && error.problem.status < 500) {
+      refused(command, error.problem.code, error.problem.status);
+      return [];
+    }
     throw error;
   }
   return events()
@@ -93,7 +116,7 @@ async function orderEventTypes<Name extends OrderCommandName>(name: Name): Promi
     store.customers.set(customerId, customer);
     if (stream.length > 0) store.streams.set(orderId, [...stream]);
     const run = () => sendOrderCommand(store, name, ORDER_REQUESTS[name]);
-    for (const type of await recorded(run, () => [...store.streams.values()].flat())) types.add(type);
+    for (const type of await recorded(name, run, () => [...store.streams.values()].flat())) types.add(type);
   }
   return types;
 }
@@ -106,7 +129,7 @@ async function customerEventTypes<Name extends CustomerCommandName>(
     const store = new InMemoryTransactions();
     if (row !== null) store.customers.set(row.customerId, row);
     const run = () => sendCustomerCommand(store, name, CUSTOMER_REQUESTS[name]);
-    for (const type of await recorded(run, () => store.customerEvents)) types.add(type);
+    for (const type of await recorded(name, run, () => store.customerEvents)) types.add(type);
   }
   return types;
 }
@@ -118,5 +141,42 @@ describe("each table's emits is what the decider records", () => {
 
   it.each(Object.keys(CUSTOMER_COMMANDS) as CustomerCommandName[])('%s', async (name) => {
     expect([...(await customerEventTypes(name))].sort()).toEqual([...CUSTOMER_COMMANDS[name].emits].sort());
+  });
+});
+
+// A table's `rejects` is published too (each operation's problem codes in the OpenAPI document, the typed client's
+// code union): every refusal a run above met must be listed with the status it was answered with, and every code
+// listed must be catalogued, with that status.
+describe("each table's rejects", () => {
+  const tables: Record<string, { rejects: Readonly<Record<string, number>> }> = {
+    ...ORDER_COMMANDS,
+    ...CUSTOMER_COMMANDS,
+  };
+  const catalogued = (code: string): number | undefined =>
+    code in DOMAIN_ERROR_CODES
+      ? KIND_STATUS[DOMAIN_ERROR_CODES[code as keyof typeof DOMAIN_ERROR_CODES].kind]
+      : HTTP_PROBLEM_CODES[code as keyof typeof HTTP_PROBLEM_CODES]?.status;
+
+  it.each(Object.keys(tables))('%s lists every refusal its runs met, with its status', (name) => {
+    for (const [code, status] of refusals.get(name) ?? []) {
+      expect({ code, status: tables[name]?.rejects[code] }).toEqual({ code, status });
+    }
+  });
+
+  it.each(Object.keys(tables))('%s lists only catalogued codes, with their status', (name) => {
+    for (const [code, status] of Object.entries(tables[name]?.rejects ?? {})) {
+      expect({ code, status: catalogued(code) }).toEqual({ code, status });
+    }
+  });
+
+  it('met refusals at all (the runs above reach the rules)', () => {
+    expect([...refusals.values()].reduce((n, seen) => n + seen.size, 0)).toBeGreaterThan(10);
+  });
+
+  it('together name every domain code a client can meet', () => {
+    const listed = new Set(Object.values(tables).flatMap((route) => Object.keys(route.rejects)));
+    // Ids are the server's, so an id that exists already cannot be sent through the API.
+    const unreachable = ['order.already-exists', 'customer.already-exists'];
+    expect(Object.keys(DOMAIN_ERROR_CODES).filter((code) => !listed.has(code))).toEqual(unreachable);
   });
 });

@@ -5,6 +5,7 @@ import type { BodyOf, CommandRoute, CommandTable, ParamsOf, PathParam } from '@t
 import { principalOf } from '@tandem/platform/auth';
 import { addDeclaredRoute, parseOrThrow, RouteAccess } from '@tandem/platform/http';
 import type { CommandAnswer, CommandOptions } from '@tandem/write/persistence';
+import { RejectionRecorder } from '../command-status/rejection-recorder';
 import { commandInput, type CommandInput } from '../commands/command-input';
 import { commandOptions, expectedVersion } from './command-request';
 import { PATH_PARAM_PARSERS } from './path-params';
@@ -21,7 +22,8 @@ export type CommandMessageClass<T extends CommandTable> = new <Name extends keyo
 /**
  * The controller of one aggregate's commands, one route per command of its table. A route checks its path
  * parameters, its body, the `Idempotency-Key` and (on an existing aggregate) `If-Match`, in that order, then puts
- * the message on the CommandBus and answers what the handler answered.
+ * the message on the CommandBus and answers what the handler answered. A refusal of a command with an
+ * `Idempotency-Key` is kept for its status (`GET /api/commands/{key}`) before it is answered.
  */
 export function commandController<T extends CommandTable>(
   table: T,
@@ -29,7 +31,10 @@ export function commandController<T extends CommandTable>(
 ): Type<unknown> {
   @Controller()
   class CommandController {
-    constructor(readonly commandBus: CommandBus) {}
+    constructor(
+      readonly commandBus: CommandBus,
+      readonly rejections: RejectionRecorder,
+    ) {}
   }
   // OrderCommandMessage → OrderCommandController, in Nest's route log.
   Object.defineProperty(CommandController, 'name', { value: Message.name.replace(/Message$/, 'Controller') });
@@ -40,16 +45,21 @@ export function commandController<T extends CommandTable>(
       path: route.path,
       passthrough: true,
       decorators: [RouteAccess(route.access)],
-      handle(request, response) {
-        const input = commandInput(route, ...checkedRequest(route, request), principalOf(request));
-        const options = commandOptions(request);
-        const message = new Message(
-          name,
-          input,
-          options,
-          route.creates ? undefined : expectedVersion(request),
-        );
-        return sendCommand(response, route, () => this.commandBus.execute(message));
+      async handle(request, response) {
+        try {
+          const input = commandInput(route, ...checkedRequest(route, request), principalOf(request));
+          const options = commandOptions(request);
+          const message = new Message(
+            name,
+            input,
+            options,
+            route.creates ? undefined : expectedVersion(request),
+          );
+          return await sendCommand(response, route, () => this.commandBus.execute(message));
+        } catch (error) {
+          await this.rejections.record(request, error);
+          throw error;
+        }
       },
     });
   }

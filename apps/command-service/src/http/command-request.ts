@@ -5,7 +5,7 @@ import { validationProblem } from '@tandem/platform/http';
 import { currentContext, formatTraceparent } from '@tandem/platform/observability';
 import type { CommandOptions } from '@tandem/write/persistence';
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * What a command needs to know of its HTTP request: the correlation id and trace, the client's `Idempotency-Key`

@@ -3,7 +3,8 @@ import { ApiExcludeEndpoint, ApiOperation, ApiResponse, ApiTags } from '@nestjs/
 import type { Request, Response } from 'express';
 import { READ_ACCESS } from '@tandem/contracts';
 import { schemaRef } from '../openapi/component-schemas';
-import { Access } from '../openapi/route-docs';
+import { httpCodes, ProblemCodes } from '../openapi/problem-responses';
+import { Access, UPSTREAM_CODES } from '../openapi/route-docs';
 import { Upstreams } from '../upstream/upstreams';
 
 // The projection service serves its admin routes without the public `/api` prefix.
@@ -29,6 +30,8 @@ export class ProjectionsController {
     description: 'One entry per projection',
     content: { 'application/json': { schema: schemaRef('ProjectionStatusList') } },
   })
+  // The projection service answers 503 `service.starting` while it loads (its first second or so).
+  @ProblemCodes(httpCodes('request.invalid'), { 'service.starting': 503 }, UPSTREAM_CODES)
   list(@Req() request: Request, @Res() response: Response): Promise<void> {
     return this.upstreams.projection.forward(request, response, PROJECTION_PREFIX);
   }

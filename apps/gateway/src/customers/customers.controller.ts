@@ -19,7 +19,7 @@ export class CustomersController {
     params: { id: CUSTOMER_ID },
     response: 'Customer',
     conditional: true,
-    notFound: true,
+    notFound: 'customer.not-found',
   })
   get(@Req() request: Request, @Res() response: Response): Promise<void> {
     return this.upstreams.query.forward(request, response);

@@ -1,34 +1,18 @@
 import { z } from 'zod';
 import {
   CommandAccepted,
+  CommandStatus,
+  ProblemBody,
   CURRENCIES,
   Customer,
   DailySalesReport,
-  DailySalesRow,
-  OrderLine,
   OrderPage,
-  OrderStatus,
   OrderSummary,
-  ProjectionStatus,
   ProjectionStatusList,
   type CommandBody,
 } from '@tandem/contracts';
 import type { SchemaObject } from '@nestjs/swagger';
 import { COMMAND_TABLES } from '../commands/command-controllers';
-
-/** RFC 9457 problem details, as every Tandem service answers errors (libs/platform/http). */
-export const ProblemDetails = z.looseObject({
-  type: z.string().describe('urn:tandem:problem:<code>'),
-  title: z.string().describe('Short human-readable summary; do not switch on it'),
-  status: z.number().int(),
-  detail: z.string().optional().describe('Human-readable explanation of this occurrence'),
-  instance: z.string().optional().describe('The request path'),
-  code: z.string().describe('Stable machine-readable code, e.g. order.no-lines; switch on this'),
-  errors: z
-    .array(z.object({ field: z.string(), message: z.string() }))
-    .optional()
-    .describe('On 400: each invalid field (dotted path, or a query/header name) and what is wrong with it'),
-});
 
 /**
  * Every schema in `components.schemas`, from one zod definition each: command bodies from the command tables of
@@ -42,16 +26,14 @@ function requestSchemas(): Record<string, z.ZodType> {
 
 const RESPONSE_SCHEMAS = {
   CommandAccepted,
-  ProblemDetails,
-  OrderStatus,
-  OrderLine,
+  // RFC 9457 problem details, as every Tandem service answers errors (libs/platform/http).
+  ProblemDetails: ProblemBody,
   OrderSummary,
   OrderPage,
   Customer,
-  DailySalesRow,
   DailySalesReport,
-  ProjectionStatus,
   ProjectionStatusList,
+  CommandStatus,
 } as const;
 
 export type SchemaName = keyof typeof RESPONSE_SCHEMAS;

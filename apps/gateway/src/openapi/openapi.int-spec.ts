@@ -61,6 +61,7 @@ const PUBLIC_API: Record<string, string[]> = {
   '/api/orders/{id}': ['get'],
   '/api/reports/daily-sales': ['get'],
   '/api/admin/projections': ['get'],
+  '/api/commands/{idempotencyKey}': ['get'],
   '/health/live': ['get'],
   '/health/ready': ['get'],
 };
@@ -151,9 +152,10 @@ describe('GET /api/openapi.json', () => {
     expect(success.content?.['application/json']?.schema.$ref).toBe(ref('CommandAccepted'));
     if (created) expect(success.headers).toHaveProperty('Location');
 
+    // A registration names no existing resource, so it cannot be 404; every other command can.
     const problems = [
       '400',
-      '404',
+      ...(path === '/api/customers' ? [] : ['404']),
       '409',
       '413',
       '415',
@@ -198,6 +200,21 @@ describe('GET /api/openapi.json', () => {
     expect(document.components.schemas['OrderPage']).toMatchObject({
       properties: { items: { type: 'array' }, nextCursor: { nullable: true } },
     });
+  });
+
+  it("documents a command's status: its stages, its examples, its problems", () => {
+    const operation = document.paths['/api/commands/{idempotencyKey}']!['get']! as Operation & {
+      responses: Record<string, { content?: Record<string, { examples?: Record<string, unknown> }> }>;
+      'x-problem-codes'?: string[];
+    };
+    expect(operation.operationId).toBe('getCommandStatus');
+    expect(operation.responses['200']?.content?.['application/json']?.schema.$ref).toBe(ref('CommandStatus'));
+    expect(
+      Object.keys(operation.responses['200']?.content?.['application/json']?.examples ?? {}).sort(),
+    ).toEqual(['committed', 'projected', 'published', 'rejected']);
+    expect(operation['x-problem-codes']).toEqual(
+      expect.arrayContaining(['command.not-found', 'request.invalid']),
+    );
   });
 
   it('has a resolvable target for every $ref', () => {

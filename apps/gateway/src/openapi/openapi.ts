@@ -1,6 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import {
+  DocumentBuilder,
+  SwaggerModule,
+  type MediaTypeObject,
+  type OpenAPIObject,
+  type OperationObject,
+} from '@nestjs/swagger';
 import { componentSchemas } from './component-schemas';
+import { HEALTH_EXAMPLES, SCHEMA_EXAMPLES, SCHEMA_EXAMPLE_SETS } from './examples';
+import { completeProblemResponses } from './problem-responses';
 import { BEARER_SCHEME } from './route-docs';
 
 export const DOCS_PATH = 'api/docs';
@@ -48,10 +56,14 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Tandem API')
     .setVersion('1.0')
+    .setLicense('MIT', 'https://opensource.org/licenses/MIT')
+    .addServer('/', 'The gateway that serves this document')
     .setDescription(DESCRIPTION)
-    .addTag('customers')
-    .addTag('orders')
-    .addTag('reports')
+    .addTag('customers', 'Customers: registration, credit limits, the customer read model')
+    .addTag('orders', 'Orders: the commands of an order’s life and the order summary read model')
+    .addTag('reports', 'Reports from the read side: daily sales')
+    .addTag('commands', 'What became of a command: rejected, committed, published, projected')
+    .addTag('health', 'Probes for Kubernetes and load balancers; no token needed')
     .addTag('admin', 'Operators: projection status, rebuilds, dead letters')
     .addBearerAuth(
       {
@@ -70,7 +82,61 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     ...document.components,
     schemas: { ...document.components?.schemas, ...componentSchemas() },
   };
+  documentHealth(document);
+  markPublicOperations(document);
+  completeProblemResponses(document);
+  addExamples(document);
   return document;
+}
+
+/** Beside every request and answer body whose schema is a component: its example(s) from examples.ts. */
+function addExamples(document: OpenAPIObject): void {
+  const bodies: MediaTypeObject[] = [];
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as OperationObject[]) {
+      const request = operation.requestBody;
+      if (request && 'content' in request) bodies.push(...Object.values(request.content));
+      for (const response of Object.values(operation.responses ?? {})) {
+        if (response && 'content' in response && response.content)
+          bodies.push(...Object.values(response.content));
+      }
+    }
+  }
+  for (const body of bodies) {
+    const ref = body.schema && '$ref' in body.schema ? body.schema.$ref : undefined;
+    const name = ref?.replace('#/components/schemas/', '');
+    if (name === undefined || body.example !== undefined || body.examples !== undefined) continue;
+    const set = SCHEMA_EXAMPLE_SETS[name];
+    if (set) body.examples = set;
+    else if (name in SCHEMA_EXAMPLES) body.example = SCHEMA_EXAMPLES[name as keyof typeof SCHEMA_EXAMPLES];
+  }
+}
+
+/** A public operation says so (`security: []`), so that no operation is silent about what it needs. */
+function markPublicOperations(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as OperationObject[]) operation.security ??= [];
+  }
+}
+
+/** The probes come from the platform's health module, which knows nothing of OpenAPI: their answers, here. */
+function documentHealth(document: OpenAPIObject): void {
+  const probe = (path: string, summary: string, responses: OperationObject['responses']) => {
+    const operation = document.paths[path]?.get;
+    if (!operation) return;
+    operation.tags = ['health'];
+    operation.summary = summary;
+    operation.responses = responses;
+  };
+  const json = (description: string, example: unknown) => ({
+    description,
+    content: { 'application/json': { schema: { type: 'object' as const }, example } },
+  });
+  probe('/health/live', 'Liveness: the process answers', { 200: json('Alive', HEALTH_EXAMPLES.live) });
+  probe('/health/ready', 'Readiness: every service behind the gateway answers its liveness probe', {
+    200: json('Ready', HEALTH_EXAMPLES.ready),
+    503: json('Not ready: `checks` says which service did not answer', HEALTH_EXAMPLES.notReady),
+  });
 }
 
 /** Swagger UI at /api/docs and the document at /api/openapi.json (the document is built once, at start). */

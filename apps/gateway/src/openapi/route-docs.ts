@@ -11,9 +11,16 @@ import {
   type HeaderObject,
   type SchemaObject,
 } from '@nestjs/swagger';
-import type { Access, CommandRoute, PathParam, PathParamKind } from '@tandem/contracts';
-import { PROBLEM_CONTENT_TYPE, RouteAccess } from '@tandem/platform/http';
+import {
+  READ_ACCESS,
+  type Access,
+  type CommandRoute,
+  type PathParam,
+  type PathParamKind,
+} from '@tandem/contracts';
+import { RouteAccess } from '@tandem/platform/http';
 import { commandBodyRef, schemaRef, type SchemaName } from './component-schemas';
+import { httpCodes, ProblemCodes } from './problem-responses';
 
 /**
  * The OpenAPI description of each kind of route, in one place so that every command route documents the same
@@ -51,28 +58,29 @@ const ETAG_HEADER: Record<string, HeaderObject> = {
   },
 };
 
-const PROBLEM_DESCRIPTIONS: Record<number, string> = {
-  400: 'Invalid input: `errors` names each bad field (body field, path or query parameter, header).',
-  401:
-    '`auth.token-missing` or `auth.token-invalid` (expired, wrong issuer or audience, bad signature): send a valid ' +
-    'access token as `Authorization: Bearer <token>`. `WWW-Authenticate` says what was wrong (RFC 6750).',
-  403: '`auth.forbidden`: the token is valid, but none of its roles may use this route.',
-  404: 'No such resource (or no such route).',
-  409: 'A business rule refused the command; `code` names the rule (e.g. `order.no-lines`).',
-  412: 'If-Match named a version that is no longer current; nothing was written.',
-  413: 'The body is larger than 1 MB.',
-  415: 'The body is not `application/json`.',
-  422: 'The Idempotency-Key was already used with a different body.',
-  502: '`upstream.unavailable`: the service owning this route could not be reached.',
-  504: '`upstream.timeout`: the owning service did not answer in time (a command may have been applied).',
-};
+/** What a forwarded route answers when its service does not. */
+export const UPSTREAM_CODES = httpCodes('upstream.unavailable', 'upstream.timeout');
+
+/** What every command route's HTTP layer answers: its body, key and retries. */
+const COMMAND_CODES = httpCodes(
+  'request.invalid',
+  'request.malformed-json',
+  'request.json-too-deep',
+  'request.malformed-encoding',
+  'request.too-large',
+  'request.unsupported-media-type',
+  'request.unsupported-encoding',
+  'concurrency.conflict',
+  'idempotency.key-reused',
+);
 
 /** The security scheme every protected operation names (OpenAPI `components.securitySchemes`). */
 export const BEARER_SCHEME = 'bearer';
 
 /**
  * Who may call a route, declared once: enforced by the access guard (here and in the owning service) and shown in
- * the OpenAPI document (`security`, the roles in `x-tandem-roles` and the description, 401 and 403 answers).
+ * the OpenAPI document (`security`, the roles in `x-tandem-roles` and the description; the 401, 403 and 503 answers
+ * follow from `security`, see problem-responses.ts).
  */
 export function Access(access: Access): MethodDecorator & ClassDecorator {
   if (access.public === true) return RouteAccess(access);
@@ -80,18 +88,7 @@ export function Access(access: Access): MethodDecorator & ClassDecorator {
     RouteAccess(access),
     ApiBearerAuth(BEARER_SCHEME),
     ApiExtension('x-tandem-roles', [...access.roles]),
-    problemResponse(401),
-    problemResponse(403),
   );
-}
-
-function problemResponse(status: number) {
-  return ApiResponse({
-    status,
-    description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem',
-    headers: CORRELATION_HEADER,
-    content: { [PROBLEM_CONTENT_TYPE]: { schema: schemaRef('ProblemDetails') } },
-  });
 }
 
 const PARAM_SCHEMAS: Record<PathParamKind, SchemaObject> = {
@@ -156,8 +153,11 @@ export function CommandRouteDocs(route: CommandRoute): MethodDecorator {
       content: { 'application/json': { schema: schemaRef('CommandAccepted') } },
     }),
   );
-  const statuses = [400, 404, 409, ...(actsOnExisting ? [412] : []), 413, 415, 422, 502, 504];
-  return applyDecorators(...decorators, ...statuses.map(problemResponse));
+  const preconditions = actsOnExisting ? httpCodes('precondition.version-mismatch') : {};
+  return applyDecorators(
+    ...decorators,
+    ProblemCodes(COMMAND_CODES, preconditions, route.rejects, UPSTREAM_CODES),
+  );
 }
 
 export interface QueryParam {
@@ -177,8 +177,8 @@ export interface QueryRouteDoc {
   response: SchemaName;
   /** A single resource with an ETag: If-None-Match can answer 304. */
   conditional?: boolean;
-  /** Which problems besides 400 the route can answer. */
-  notFound?: boolean;
+  /** The code a missing (or another customer's) resource answers, 404. */
+  notFound?: 'order.not-found' | 'customer.not-found';
 }
 
 /** A read from a read model: freshness headers, optional read-your-writes wait, ETag where there is one. */
@@ -240,8 +240,8 @@ export function QueryRoute(doc: QueryRouteDoc): MethodDecorator {
       }),
     );
   }
-  const statuses = [400, ...(doc.notFound ? [404] : []), 502, 504];
-  return applyDecorators(...decorators, ...statuses.map(problemResponse));
+  const notFound = doc.notFound ? { [doc.notFound]: 404 } : {};
+  return applyDecorators(...decorators, ProblemCodes(httpCodes('request.invalid'), notFound, UPSTREAM_CODES));
 }
 
 /** The route's description, then who may call it, in words. */
@@ -251,4 +251,40 @@ function withRoles(description: string | undefined, access: Access): string {
       ? 'No token needed.'
       : `Roles: ${access.roles.join(', ')}.${access.roles.includes('customer') ? ' A customer reaches only its own customer record and orders; another’s answers 404.' : ''}`;
   return description ? `${description}\n\n${who}` : who;
+}
+
+/**
+ * `GET /api/commands/{idempotencyKey}`: what became of a command. Its sender or staff; anyone else's key answers
+ * 404 as an unknown one does.
+ */
+export function CommandStatusDocs(): MethodDecorator {
+  return applyDecorators(
+    ApiOperation({
+      operationId: 'getCommandStatus',
+      summary: 'What became of a command sent with an Idempotency-Key',
+      description: withRoles(
+        'The stages of a command, from the write DB and the read side: `rejected` (with the problem it was ' +
+          'answered), `committed` (its events are written: stream, versions, types, time), `published` (every event ' +
+          'is on Kafka) and `projected` (every projection that consumes them has applied them, each with its ' +
+          'version). After a timeout or a lost connection, ask here before deciding to retry: 404 means the command ' +
+          'was not recorded (retry it with the same key and body), `rejected` shows the problem (a retry with the ' +
+          'same key is judged again), anything else means it was applied (`answer` holds its answer, with a ' +
+          'consistency token for your next read). Only the caller that sent the command, or staff, may ask.',
+        READ_ACCESS.getCommandStatus,
+      ),
+    }),
+    Access(READ_ACCESS.getCommandStatus),
+    ApiParam({
+      name: 'idempotencyKey',
+      description: 'The Idempotency-Key the command was sent with (URL-encoded)',
+      schema: { type: 'string', minLength: 1, maxLength: 255 },
+    }),
+    ApiResponse({
+      status: 200,
+      description: 'The command’s stage, and what each side knows of it.',
+      headers: CORRELATION_HEADER,
+      content: { 'application/json': { schema: schemaRef('CommandStatus') } },
+    }),
+    ProblemCodes(httpCodes('request.invalid', 'command.not-found'), UPSTREAM_CODES),
+  );
 }

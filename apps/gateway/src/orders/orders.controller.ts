@@ -19,7 +19,7 @@ export class OrdersController {
     params: { id: ORDER_ID },
     response: 'OrderSummary',
     conditional: true,
-    notFound: true,
+    notFound: 'order.not-found',
   })
   get(@Req() request: Request, @Res() response: Response): Promise<void> {
     return this.upstreams.query.forward(request, response);

@@ -16,12 +16,14 @@ export interface GatewayUnderTest {
   close(): Promise<void>;
 }
 
-export async function startGateway(env: {
-  COMMAND_SERVICE_URL: string;
-  QUERY_SERVICE_URL: string;
-  PROJECTION_SERVICE_URL: string;
-  UPSTREAM_TIMEOUT_MS?: string;
-}): Promise<GatewayUnderTest> {
+export async function startGateway(
+  env: {
+    COMMAND_SERVICE_URL: string;
+    QUERY_SERVICE_URL: string;
+    PROJECTION_SERVICE_URL: string;
+    UPSTREAM_TIMEOUT_MS?: string;
+  } & Record<string, string | undefined>,
+): Promise<GatewayUnderTest> {
   const issuer = await TestIssuer.shared();
   const staff = await issuer.staffHeaders();
   const config = parseGatewayConfig({ ...issuer.env, ...env, PORT: '0', LOG_LEVEL: 'silent' });

@@ -10,6 +10,8 @@ export const FORWARDED_REQUEST_HEADERS = [
   'if-none-match',
   'x-consistency-token',
   'prefer',
+  // What makes a bodiless POST acceptable when it does not say Content-Type: application/json.
+  'x-requested-with',
 ] as const;
 
 /**

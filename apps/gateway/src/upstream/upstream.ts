@@ -49,40 +49,23 @@ export class Upstream {
 
   async forward(request: Request, response: Response, options: ForwardOptions = {}): Promise<void> {
     const path = upstreamPath(request.originalUrl, options.stripPrefix);
-    const headers: Record<string, string> = {};
-    for (const name of FORWARDED_REQUEST_HEADERS) {
-      const value = request.headers[name];
-      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    const context = currentContext();
-    const correlationId = context?.correlationId ?? response.getHeader(CORRELATION_ID_HEADER);
-    if (typeof correlationId === 'string') headers[CORRELATION_ID_HEADER] = correlationId;
-    // The upstream's span is a child of the gateway's.
-    if (context?.trace) headers[TRACEPARENT_HEADER] = formatTraceparent(context.trace);
-    if (context?.traceState) headers[TRACESTATE_HEADER] = context.traceState;
-
+    const headers = this.headersFor(request, response);
     let body: string | undefined;
     // The platform's parser has already read and checked the JSON (400 malformed, 413 too large, 415 not JSON);
     // `undefined` means the request had no body, which is forwarded as none.
     if (!METHODS_WITHOUT_BODY.has(request.method) && request.body !== undefined) {
       body = JSON.stringify(request.body);
       headers['content-type'] = 'application/json';
+    } else if (request.method === 'POST' && request.headers['content-type'] !== undefined) {
+      // A bodiless command's JSON content type is what makes it acceptable (not a CORS simple request): the
+      // service behind checks the same rule.
+      headers['content-type'] = request.headers['content-type'];
     }
+    this.relay(await this.exchange(request.method, path, headers, body), request, response);
+  }
 
-    const started = process.hrtime.bigint();
-    let answer: Exchange;
-    try {
-      answer = await this.client.exchange(request.method, path, headers, body, {
-        timeoutMs: this.timeoutMs,
-        retryable: METHODS_WITHOUT_BODY.has(request.method) || headers['idempotency-key'] !== undefined,
-      });
-    } catch (error) {
-      const failure = this.failureOf(error);
-      upstreamDuration.observe({ service: this.name, outcome: failure.problem.code }, elapsed(started));
-      throw failure;
-    }
-    upstreamDuration.observe({ service: this.name, outcome: String(answer.status) }, elapsed(started));
-
+  /** Answers the client with an upstream's answer: its status, body and the listed headers, unchanged. */
+  relay(answer: Exchange, request: Request, response: Response): void {
     response.status(answer.status);
     for (const name of RETURNED_RESPONSE_HEADERS) {
       const value = answer.headers[name];
@@ -99,6 +82,59 @@ export class Upstream {
     else if (answer.headers['content-type']?.startsWith(PROBLEM_CONTENT_TYPE)) {
       response.end(publicProblem(answer.body, request.originalUrl));
     } else response.end(answer.body);
+  }
+
+  /**
+   * A GET of the gateway's own, on behalf of the caller (its token, correlation id and trace go along, and
+   * `headers` besides), answered to the gateway rather than to the client: for a route that composes the answers
+   * of several services. Failures are the same 502 and 504 problems as `forward`'s.
+   */
+  async ask(
+    request: Request,
+    response: Response,
+    path: string,
+    headers: Record<string, string> = {},
+  ): Promise<Exchange> {
+    const sent = this.headersFor(request, response);
+    delete sent['x-consistency-token'];
+    return this.exchange('GET', path, { ...sent, ...headers }, undefined);
+  }
+
+  private headersFor(request: Request, response: Response): Record<string, string> {
+    const headers: Record<string, string> = {};
+    for (const name of FORWARDED_REQUEST_HEADERS) {
+      const value = request.headers[name];
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    const context = currentContext();
+    const correlationId = context?.correlationId ?? response.getHeader(CORRELATION_ID_HEADER);
+    if (typeof correlationId === 'string') headers[CORRELATION_ID_HEADER] = correlationId;
+    // The upstream's span is a child of the gateway's.
+    if (context?.trace) headers[TRACEPARENT_HEADER] = formatTraceparent(context.trace);
+    if (context?.traceState) headers[TRACESTATE_HEADER] = context.traceState;
+    return headers;
+  }
+
+  private async exchange(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+  ): Promise<Exchange> {
+    const started = process.hrtime.bigint();
+    let answer: Exchange;
+    try {
+      answer = await this.client.exchange(method, path, headers, body, {
+        timeoutMs: this.timeoutMs,
+        retryable: METHODS_WITHOUT_BODY.has(method) || headers['idempotency-key'] !== undefined,
+      });
+    } catch (error) {
+      const failure = this.failureOf(error);
+      upstreamDuration.observe({ service: this.name, outcome: failure.problem.code }, elapsed(started));
+      throw failure;
+    }
+    upstreamDuration.observe({ service: this.name, outcome: String(answer.status) }, elapsed(started));
+    return answer;
   }
 
   /** Readiness: the service's liveness probe answers 2xx. */

@@ -6,10 +6,10 @@ import { validationProblem } from '@tandem/platform/http';
 import { inSpan } from '@tandem/platform/observability';
 import type { ProjectionName } from '@tandem/read/models';
 import { ProjectionProgress } from '@tandem/read/projections/progress';
+import { CheckpointWaits } from './checkpoint-waits';
 
 export const CONSISTENCY_WAIT = Symbol('CONSISTENCY_WAIT');
 export const MAX_CONSISTENCY_WAIT_MS = 10_000;
-const POLL_MS = 20;
 
 /** Which projection a read answers from, and which kinds of stream that projection checkpoints. */
 export interface ReadSource {
@@ -27,6 +27,7 @@ export interface ReadSource {
 export class ReadFreshness {
   constructor(
     private readonly progress: ProjectionProgress,
+    private readonly waits: CheckpointWaits,
     @Inject(CONSISTENCY_WAIT) private readonly defaultWaitMs: number,
     private readonly tokens: ConsistencyTokens,
   ) {}
@@ -51,29 +52,15 @@ export class ReadFreshness {
       'tandem.consistency.version': token.version,
       'tandem.consistency.wait_ms': waitMs,
     };
+    // Capped per caller: its subject once authenticated, its address before (checkpoint-waits.ts).
+    const caller = principalOf(request)?.subject ?? `ip ${request.ip ?? 'unknown'}`;
     const outcome = await inSpan('wait for consistency token', attributes, async (span) => {
-      const reached = await this.waitFor(source.projection, token.streamId, token.version, waitMs);
-      span.setAttribute('tandem.consistency.outcome', reached ? 'reached' : 'behind');
-      return reached ? 'reached' : 'behind';
+      const ended = await this.waits.wait(source.projection, token.streamId, token.version, waitMs, caller);
+      span.setAttribute('tandem.consistency.outcome', ended);
+      // Over a cap the read did not wait: it says honestly that it is behind the token.
+      return ended === 'reached' ? 'reached' : 'behind';
     });
     response.setHeader('X-Consistency', outcome);
-  }
-
-  /** Polls the projection's checkpoint of the stream until it reaches `version` (true) or `waitMs` passed. */
-  private async waitFor(
-    projection: ProjectionName,
-    streamId: string,
-    version: number,
-    waitMs: number,
-  ): Promise<boolean> {
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-      if ((await this.progress.streamVersion(projection, streamId)) >= version) return true;
-      if (Date.now() >= deadline) return false;
-      await new Promise((resolve) =>
-        setTimeout(resolve, Math.min(POLL_MS, Math.max(1, deadline - Date.now()))),
-      );
-    }
   }
 
   /** Sets `X-Data-As-Of`: the last event the projection applied (the Unix epoch before its first). */

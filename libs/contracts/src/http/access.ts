@@ -33,6 +33,8 @@ export const READ_ACCESS = {
   getOrder: rolesOf('customer', 'staff'),
   listOrders: rolesOf('customer', 'staff'),
   getDailySales: rolesOf('staff'),
+  /** A command's status: its sender, or staff (anyone else's key answers 404, as an unknown one). */
+  getCommandStatus: rolesOf('customer', 'staff'),
   listProjections: rolesOf('admin'),
   projectionAdmin: rolesOf('admin'),
 } as const satisfies Record<string, Access>;

@@ -22,6 +22,13 @@ export interface CommandRoute<Path extends string = string> {
   /** The events an accepted command records (the command service's tests hold this to the decider). */
   readonly emits: readonly TandemEventName[];
   /**
+   * The business-rule codes a refused command answers, with their HTTP status (the domain's catalogue, and the
+   * command's own rules such as `customer.already-registered`): listed per operation in the OpenAPI document. The
+   * command service's tests hold it to the decider (every code a run of the command is refused with is listed,
+   * with the status it is answered with) and to the catalogues (every code is catalogued, every domain code listed).
+   */
+  readonly rejects: Readonly<Record<string, number>>;
+  /**
    * Who may send it (the gateway and the command service both enforce it; the OpenAPI document shows it). A
    * `customer` reaches only its own customer and orders: the command service checks the owner in the command's
    * transaction and answers another's as not found.

@@ -46,6 +46,15 @@ export const CUSTOMER_COMMANDS = defineCommands({
     body: { name: 'RegisterCustomerRequest', schema: RegisterCustomerRequest },
     creates: true,
     emits: ['CustomerRegistered'],
+    rejects: {
+      'customer.email-taken': 409,
+      'customer.already-registered': 409,
+      'customer.email-not-verified': 403,
+      'customer.invalid-email': 400,
+      'customer.invalid-name': 400,
+      'customer.unknown-currency': 400,
+      'customer.invalid-credit-limit': 400,
+    },
     access: rolesOf('customer', 'staff'),
   },
 
@@ -57,6 +66,10 @@ export const CUSTOMER_COMMANDS = defineCommands({
     params: { id: CUSTOMER_ID },
     body: { name: 'ChangeCreditLimitRequest', schema: ChangeCreditLimitRequest },
     emits: ['CustomerCreditLimitChanged'],
+    rejects: {
+      'customer.not-found': 404,
+      'customer.invalid-credit-limit': 400,
+    },
     access: rolesOf('staff'),
   },
 });

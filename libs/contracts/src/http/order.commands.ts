@@ -39,6 +39,9 @@ export const ORDER_COMMANDS = defineCommands({
     body: { name: 'CreateOrderRequest', schema: CreateOrderRequest },
     creates: true,
     emits: ['OrderCreated'],
+    rejects: {
+      'customer.not-found': 404,
+    },
     access: rolesOf('customer', 'staff'),
   },
 
@@ -53,6 +56,17 @@ export const ORDER_COMMANDS = defineCommands({
     params: { id: ORDER_ID },
     body: { name: 'AddOrderLineRequest', schema: AddOrderLineRequest },
     emits: ['OrderLineAdded'],
+    rejects: {
+      'order.not-found': 404,
+      'order.not-draft': 409,
+      'order.too-many-lines': 409,
+      'order.duplicate-sku': 409,
+      'order.amount-too-large': 400,
+      'order.total-too-large': 409,
+      'order.invalid-quantity': 400,
+      'order.invalid-unit-price': 400,
+      'order.invalid-sku': 400,
+    },
     access: rolesOf('customer', 'staff'),
   },
 
@@ -63,6 +77,12 @@ export const ORDER_COMMANDS = defineCommands({
     summary: 'Remove a line from a draft order',
     params: { id: ORDER_ID, sku: SKU },
     emits: ['OrderLineRemoved'],
+    rejects: {
+      'order.not-found': 404,
+      'order.not-draft': 409,
+      'order.line-not-found': 409,
+      'order.invalid-sku': 400,
+    },
     access: rolesOf('customer', 'staff'),
   },
 
@@ -74,6 +94,12 @@ export const ORDER_COMMANDS = defineCommands({
     description: "Needs at least one line and a total within the customer's credit limit.",
     params: { id: ORDER_ID },
     emits: ['OrderPlaced'],
+    rejects: {
+      'order.not-found': 404,
+      'order.not-draft': 409,
+      'order.no-lines': 409,
+      'order.credit-limit-exceeded': 409,
+    },
     access: rolesOf('customer', 'staff'),
   },
 
@@ -84,6 +110,10 @@ export const ORDER_COMMANDS = defineCommands({
     summary: 'Ship a placed order',
     params: { id: ORDER_ID },
     emits: ['OrderShipped'],
+    rejects: {
+      'order.not-found': 404,
+      'order.not-placed': 409,
+    },
     access: rolesOf('staff'),
   },
 
@@ -96,6 +126,13 @@ export const ORDER_COMMANDS = defineCommands({
     params: { id: ORDER_ID },
     body: { name: 'CancelOrderRequest', schema: CancelOrderRequest },
     emits: ['OrderCancelled'],
+    rejects: {
+      'order.not-found': 404,
+      'order.already-shipped': 409,
+      'order.already-cancelled': 409,
+      'order.cancel-reason-required': 400,
+      'order.cancel-reason-too-long': 400,
+    },
     access: rolesOf('customer', 'staff'),
   },
 });

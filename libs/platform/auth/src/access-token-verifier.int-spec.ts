@@ -143,3 +143,21 @@ describe('AccessTokenVerifier', () => {
     });
   });
 });
+
+describe('AccessTokenVerifier, a token seen before', () => {
+  it('answers from what it verified, until the token expires', async () => {
+    const short = new AccessTokenVerifier(optionsFor(issuer, { clockToleranceSeconds: 0 }));
+    const token = await issuer.token({ expiresIn: 2 });
+    await expect(short.verify(token)).resolves.toMatchObject({ subject: 'test-user' });
+    await expect(short.verify(token)).resolves.toMatchObject({ subject: 'test-user' });
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await expect(short.verify(token)).rejects.toMatchObject({ problem: { code: 'auth.token-invalid' } });
+  });
+
+  it('never remembers a refusal as a success', async () => {
+    const [header, payload] = (await issuer.token()).split('.');
+    const forged = `${header}.${payload}.${'A'.repeat(342)}`;
+    await expect(verifier.verify(forged)).rejects.toMatchObject({ problem: { status: 401 } });
+    await expect(verifier.verify(forged)).rejects.toMatchObject({ problem: { status: 401 } });
+  });
+});

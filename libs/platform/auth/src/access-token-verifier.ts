@@ -17,6 +17,8 @@ import type { Principal } from './principal';
 const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
 /** Longer than any real token; a bigger one is refused before it is parsed. */
 const MAX_TOKEN_LENGTH = 8192;
+/** Verified tokens remembered (a client sends one token for many requests until it expires). */
+const CACHED_TOKENS = 10_000;
 
 export interface VerifierOptions {
   issuer: string;
@@ -53,6 +55,13 @@ export function verifierOptionsOf(config: AuthConfig): VerifierOptions {
  */
 export class AccessTokenVerifier {
   private readonly keys: JWTVerifyGetKey;
+  /**
+   * Tokens that verified, with their principal, until they expire: a signature check costs a few hundred
+   * microseconds of CPU, and every hop of every request would pay it again for the same token. Only successes are
+   * kept (a refused token is checked again, and costs the same each time), the oldest go first, and an entry is
+   * used only while the token is still within its `exp`.
+   */
+  private readonly verified = new Map<string, Principal>();
 
   constructor(private readonly options: VerifierOptions) {
     this.keys =
@@ -81,6 +90,21 @@ export class AccessTokenVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
+    const known = this.verified.get(token);
+    if (known !== undefined) {
+      if (known.expiresAt + this.options.clockToleranceSeconds > Date.now() / 1000) return known;
+      this.verified.delete(token);
+    }
+    const principal = await this.verifyUncached(token);
+    if (this.verified.size >= CACHED_TOKENS) {
+      const oldest = this.verified.keys().next();
+      if (!oldest.done) this.verified.delete(oldest.value);
+    }
+    this.verified.set(token, principal);
+    return principal;
+  }
+
+  private async verifyUncached(token: string): Promise<Principal> {
     if (token.length > MAX_TOKEN_LENGTH) {
       throw unauthenticated(
         'auth.token-invalid',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError, parseConfig } from './load-config';
 import { boolean, integer, kafkaBrokers, port, postgresUrl } from './env-schemas';
+import { developmentSecret } from './development-secret';
 
 const schema = z.object({
   WRITE_DATABASE_URL: postgresUrl(),
@@ -69,5 +70,52 @@ describe('parseConfig', () => {
     expect(problemsOf({ WRITE_DATABASE_URL: 'postgres://db:5432', KAFKA_BROKERS: 'a:1' })).toEqual({
       WRITE_DATABASE_URL: expect.stringMatching(/names no database/),
     });
+  });
+});
+
+describe('developmentSecret', () => {
+  const withSecret = z.object({
+    CURSOR_SECRET: developmentSecret({ developmentDefault: 'tandem-development-secret' }),
+  });
+  const refusal = (env: NodeJS.ProcessEnv) => {
+    try {
+      parseConfig('svc', withSecret, env);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+    return [];
+  };
+
+  it('stands in with its default in development', () => {
+    expect(parseConfig('svc', withSecret, {})).toEqual({ CURSOR_SECRET: 'tandem-development-secret' });
+    expect(parseConfig('svc', withSecret, { NODE_ENV: 'test' }).CURSOR_SECRET).toBe(
+      'tandem-development-secret',
+    );
+  });
+
+  it('refuses the default, set or implied, with NODE_ENV=production, naming the variable', () => {
+    for (const env of [
+      { NODE_ENV: 'production' },
+      { NODE_ENV: 'production', CURSOR_SECRET: 'tandem-development-secret' },
+    ]) {
+      expect(refusal(env)).toEqual([
+        {
+          variable: 'CURSOR_SECRET',
+          message: expect.stringMatching(/development default.*NODE_ENV=production/),
+        },
+      ]);
+    }
+  });
+
+  it('accepts a secret of its own in production, and still refuses a short one', () => {
+    expect(parseConfig('svc', withSecret, { NODE_ENV: 'production', CURSOR_SECRET: 'x'.repeat(32) })).toEqual(
+      {
+        CURSOR_SECRET: 'x'.repeat(32),
+      },
+    );
+    expect(refusal({ NODE_ENV: 'production', CURSOR_SECRET: 'short' })).toEqual([
+      { variable: 'CURSOR_SECRET', message: 'must be at least 16 characters' },
+    ]);
   });
 });

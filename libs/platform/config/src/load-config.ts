@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { developmentSecretsInProduction } from './development-secret';
 
 export interface ConfigProblem {
   variable: string;
@@ -20,7 +21,8 @@ export class ConfigError extends Error {
 
 /**
  * Parses the environment against a schema whose keys are the variable names. Every problem is reported at once,
- * each naming its variable, so one restart fixes them all.
+ * each naming its variable, so one restart fixes them all. With `NODE_ENV=production`, a `developmentSecret`
+ * left at its public default is one of them.
  */
 export function parseConfig<S extends z.ZodObject>(
   service: string,
@@ -44,6 +46,8 @@ export function parseConfig<S extends z.ZodObject>(
     }));
     throw new ConfigError(service, problems);
   }
+  const secrets = developmentSecretsInProduction(schema.shape, result.data, env);
+  if (secrets.length > 0) throw new ConfigError(service, secrets);
   return result.data;
 }
 

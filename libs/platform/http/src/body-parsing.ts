@@ -22,6 +22,7 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
  * not store or any number JSON cannot carry, naming the field: a new field of a new route gets these checks too.
  */
 export function useJsonBodies(app: INestApplication): void {
+  app.use(refuseCorsSimplePosts);
   app.use(express.json({ limit: MAX_BODY_BYTES, strict: false, type: JSON_TYPES }));
   app.use((error: BodyParserError, request: Request, response: Response, next: NextFunction) => {
     if (!error) return next();
@@ -48,6 +49,34 @@ export function useJsonBodies(app: INestApplication): void {
     if (refusal === undefined) return next();
     sendProblem(request, response, refusal);
   });
+}
+
+/** A header a browser's cross-site form or `fetch` in no-cors mode cannot send without a CORS preflight. */
+export const REQUESTED_WITH_HEADER = 'x-requested-with';
+
+/**
+ * A POST is a CORS "simple" request when its content type is a form's or text/plain (or absent): a browser sends
+ * it cross-site without asking the server first, with the user's ambient credentials. Commands without a body
+ * (place, ship, rebuild…) would be such requests, so every POST must say `Content-Type: application/json` (an
+ * empty body is fine) or carry `X-Requested-With`, either of which makes a browser preflight it (and the CORS
+ * allow-list refuse it). PUT and DELETE are never simple: a browser always preflights them.
+ */
+function refuseCorsSimplePosts(request: Request, response: Response, next: NextFunction): void {
+  if (request.method !== 'POST' || isJsonMediaType(request.headers['content-type'])) return next();
+  if (request.headers[REQUESTED_WITH_HEADER] !== undefined) return next();
+  sendProblem(
+    request,
+    response,
+    problemOf(
+      'request.unsupported-media-type',
+      'A POST must say Content-Type: application/json (an empty body is fine) or send an X-Requested-With header.',
+    ),
+  );
+}
+
+function isJsonMediaType(contentType: string | undefined): boolean {
+  const mediaType = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  return mediaType === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType);
 }
 
 function bodyParserRefusal(error: BodyParserError): ProblemDetails | undefined {

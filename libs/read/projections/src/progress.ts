@@ -2,3 +2,9 @@
 // this and nothing else of the runtime (importing the index would register the consumer's metrics there too).
 export * from './status/projection-progress';
 export type { Queryable } from './runtime/queryable';
+// The notification each checkpoint move sends (its channel and payload), which waiting reads LISTEN for.
+export {
+  CHECKPOINTS_CHANNEL,
+  parseCheckpointNotice,
+  type CheckpointNotice,
+} from './bookkeeping/checkpoint-notifications';

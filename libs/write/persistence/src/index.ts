@@ -18,6 +18,15 @@ export {
   IdempotencyKeySweeper,
   type IdempotencyKeySweeperOptions,
 } from './transactions/idempotency-key-sweeper';
+export {
+  CommandRecords,
+  type AcceptedCommand,
+  type CommandRecord,
+  type PublishedEvent,
+  type RejectedCommand,
+  type Rejection,
+} from './command-status/command-records';
+export type { WrittenEvent } from './transactions/written-events';
 export { WriteConflict } from './errors/write-conflict.error';
 export { VersionMismatch } from './errors/version-mismatch.error';
 export { IdempotencyKeyReused } from './errors/idempotency-key-reused.error';

@@ -40,7 +40,8 @@ async function send(
       authorization,
       'idempotency-key': randomUUID(),
       'x-correlation-id': correlationId,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      // JSON even without a body: a bodiless POST must not be a CORS simple request (415 otherwise).
+      'content-type': 'application/json',
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });

@@ -14,6 +14,19 @@ export async function appliedVersion(db: Queryable, projection: string, streamId
   return rows[0]?.version ?? 0;
 }
 
+/** The versions of many streams a projection has applied, in one lookup (streams without one are left out). */
+export async function appliedVersions(
+  db: Queryable,
+  projection: string,
+  streamIds: readonly string[],
+): Promise<Map<string, number>> {
+  const rows = (await db.query(
+    `SELECT stream_id, version FROM projection_checkpoints WHERE projection = $1 AND stream_id = ANY($2::text[])`,
+    [projection, streamIds],
+  )) as Array<{ stream_id: string; version: number }>;
+  return new Map(rows.map((row) => [row.stream_id, row.version]));
+}
+
 /** The body of a LATERAL subquery: the checkpoint (`version`) of the stream `stream` names, one key lookup. */
 export function checkpointOf(projection: string, stream: string): string {
   return `SELECT version FROM projection_checkpoints

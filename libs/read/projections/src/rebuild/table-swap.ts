@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { forgetCheckpoints, handOverCheckpoints } from '../bookkeeping/checkpoints';
+import { notifyCheckpointsStatement } from '../bookkeeping/checkpoint-notifications';
 import { forgetParkedEvents, handOverParkedEvents } from '../bookkeeping/parked-events';
 import { forgetDeadLetters, handOverDeadLetters } from '../dead-letters/dead-letters';
 import { forgetStatus, handOverStatus } from '../status/projection-status';
@@ -55,6 +56,8 @@ export async function swapInRebuiltTables(
       }
     }
     await handOverCheckpoints(manager, namespace, projection);
+    // Waiting reads re-check their streams: any of them may have moved with the swap.
+    await manager.query(notifyCheckpointsStatement(projection, null));
     await handOverParkedEvents(manager, namespace, projection);
     await handOverStatus(manager, namespace, projection);
     await handOverDeadLetters(manager, namespace, projection);

@@ -1,6 +1,7 @@
 import { lastAnswer, sqlLiteral, textArrayLiteral, type SqlClient } from '@tandem/platform/sql';
 import type { DataSource } from 'typeorm';
 import { countMoved, moveCheckpointsWhereTheyStand, type CheckpointMoves } from '../bookkeeping/checkpoints';
+import { notifyCheckpointsStatement } from '../bookkeeping/checkpoint-notifications';
 import { anyParked } from '../bookkeeping/parked-events';
 import { recordBatchStatus } from '../status/projection-status';
 import type { BatchResult, BatchTarget } from './batch-result';
@@ -125,8 +126,9 @@ export class ContinuingPath {
   }
 
   /**
-   * The opening round trip: BEGIN, the partition locks, then one statement that moves the checkpoints where they
-   * stand, records the status, and answers for how many streams the move held and whether any has events parked.
+   * The opening round trip: BEGIN, the partition locks, the notification of the streams it moves, then one
+   * statement that moves the checkpoints where they stand, records the status, and answers for how many streams
+   * the move held and whether any has events parked.
    */
   private opening(batch: Continuation): string {
     const { namespace } = this.target;
@@ -135,6 +137,8 @@ export class ContinuingPath {
     return [
       'BEGIN',
       ...batch.partitions.map((partition) => lockPartitionStatement(namespace, partition)),
+      // Delivered at COMMIT, dropped on ROLLBACK: the waiting reads of these streams look again once they moved.
+      notifyCheckpointsStatement(namespace, batch.streams),
       `WITH moved AS (${moveCheckpointsWhereTheyStand(projection, batch)}),
        status AS (${recordBatchStatus(projection, lastEventAt, String(batch.count))})
        SELECT ${countMoved('moved')} AS continued,

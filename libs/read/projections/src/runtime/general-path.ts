@@ -1,5 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { setCheckpoints } from '../bookkeeping/checkpoints';
+import { notifyCheckpointsStatement } from '../bookkeeping/checkpoint-notifications';
 import { parkEvent, unparkEvent } from '../bookkeeping/parked-events';
 import { parkedOf, readStreamPositions } from '../bookkeeping/stream-positions';
 import { recordDeadLetter } from '../dead-letters/dead-letters';
@@ -101,6 +102,8 @@ export class GeneralPath {
        ${recordBatchStatus('$1', '$4', '$5')}`,
       [namespace, ids, ids.map((id) => checkpoints.get(id) ?? 0), result.lastEventAt, result.applied],
     );
+    // Delivered when the caller's transaction commits: the waiting reads of these streams look again.
+    if (ids.length > 0) await runner.query(notifyCheckpointsStatement(namespace, ids));
     return result;
   }
 

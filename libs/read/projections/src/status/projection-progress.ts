@@ -1,4 +1,4 @@
-import { appliedVersion } from '../bookkeeping/checkpoints';
+import { appliedVersion, appliedVersions } from '../bookkeeping/checkpoints';
 import type { Queryable } from '../runtime/queryable';
 import { lastEventAt } from './projection-status';
 
@@ -17,5 +17,11 @@ export class ProjectionProgress {
   /** The stream version the projection has applied (0 when it has seen nothing of that stream). */
   streamVersion(projection: string, streamId: string): Promise<number> {
     return appliedVersion(this.db, projection, streamId);
+  }
+
+  /** The stream versions the projection has applied, for many streams at once (0 for those it has not seen). */
+  async streamVersions(projection: string, streamIds: readonly string[]): Promise<Map<string, number>> {
+    const found = await appliedVersions(this.db, projection, streamIds);
+    return new Map(streamIds.map((id) => [id, found.get(id) ?? 0]));
   }
 }

@@ -2,7 +2,8 @@ import { IdempotencyAnswer1764500000000 } from './1764500000000-idempotency-answ
 import { WriteSchema1764400000000 } from './1764400000000-write-schema.migration';
 import { InlineModels1796200000000 } from './1796200000000-inline-models.migration';
 import { CustomerOwner1796300000000 } from './1796300000000-customer-owner.migration';
-import { EventVersions1796300000200 } from './1796300000200-event-versions.migration';
+import { CommandStatus1796400000000 } from './1796400000000-command-status.migration';
+import { EventVersions1796400000100 } from './1796400000100-event-versions.migration';
 
 /**
  * Every write-DB migration, in order. Listed explicitly: the apps are bundled, so globs find nothing. TypeORM runs
@@ -13,5 +14,6 @@ export const WRITE_MIGRATIONS = [
   IdempotencyAnswer1764500000000,
   InlineModels1796200000000,
   CustomerOwner1796300000000,
-  EventVersions1796300000200,
+  CommandStatus1796400000000,
+  EventVersions1796400000100,
 ];

@@ -3,6 +3,7 @@ import { emailUniquenessKey, type CustomerState } from '@tandem/write/domain';
 import { envelopeEvents, enqueueInOutbox } from '../outbox/outbox-writer';
 import type { CommandOrigin } from '../transactions/command-transactions';
 import type { Sql } from '../transactions/sql';
+import type { WrittenEvents } from '../transactions/written-events';
 import type { CustomerStore } from './customer-store';
 import { StaleWrite } from '../errors/stale-write.error';
 
@@ -20,6 +21,7 @@ export class PostgresCustomerStore implements CustomerStore {
   constructor(
     private readonly sql: Sql,
     private readonly origin: CommandOrigin,
+    private readonly written?: WrittenEvents,
   ) {}
 
   async load(customerId: string): Promise<CustomerState | null> {
@@ -91,5 +93,6 @@ export class PostgresCustomerStore implements CustomerStore {
         : entry,
     );
     await enqueueInOutbox(this.sql, recorded);
+    this.written?.add(recorded);
   }
 }

@@ -5,6 +5,7 @@ import { NO_INLINE_PROJECTIONS, type InlineProjections } from '../inline/inline-
 import { envelopeEvents, outboxInsert } from '../outbox/outbox-writer';
 import type { CommandOrigin } from '../transactions/command-transactions';
 import type { Sql } from '../transactions/sql';
+import type { WrittenEvents } from '../transactions/written-events';
 import type { OrderStore } from './order-store';
 import {
   latestOrderEvents,
@@ -23,7 +24,8 @@ export class PostgresOrderStore implements OrderStore {
     private readonly sql: Sql,
     private readonly origin: CommandOrigin,
     private readonly inline: InlineProjections = NO_INLINE_PROJECTIONS,
-    private readonly written: EventVersionWritten = 2,
+    private readonly written?: WrittenEvents,
+    private readonly versionWritten: EventVersionWritten = 2,
   ) {}
 
   /** Folds the stream at its events' latest versions: rows written as v1 are upcast here, and stay as they are. */
@@ -53,7 +55,7 @@ export class PostgresOrderStore implements OrderStore {
     const params: unknown[] = [];
     const rows = recorded.map(({ event, eventId, streamVersion, envelope }) => {
       const at = params.length;
-      const stored = storedForm(event, this.written);
+      const stored = storedForm(event, this.versionWritten);
       params.push(
         orderId,
         ORDER_STREAM_TYPE,
@@ -91,6 +93,7 @@ export class PostgresOrderStore implements OrderStore {
       );
       await inline.finish(this.sql, answer);
     }
+    this.written?.add(recorded);
     return expectedVersion + events.length;
   }
 }

@@ -47,6 +47,22 @@ describe('IdempotencyKeySweeper', () => {
     expect(await sweeper.sweep()).toBe(0);
   });
 
+  it('deletes the refusals kept under keys past the same retention', async () => {
+    for (const [key, hoursAgo] of [
+      ['old-refusal', 26],
+      ['young-refusal', 1],
+    ] as const) {
+      await db.dataSource.query(
+        `INSERT INTO command_rejections (key, fingerprint, problem, rejected_at)
+         VALUES ($1, 'f', '{}', now() - make_interval(hours => $2))`,
+        [key, hoursAgo],
+      );
+    }
+    await new IdempotencyKeySweeper({ dataSource: db.dataSource, logger }).sweep();
+    const rows = (await db.dataSource.query(`SELECT key FROM command_rejections`)) as Array<{ key: string }>;
+    expect(rows.map((r) => r.key)).toEqual(['young-refusal']);
+  });
+
   it('keeps a key for the retention it is given', async () => {
     const [recent] = await keys(1, 2);
     const sweeper = new IdempotencyKeySweeper({

@@ -13,7 +13,7 @@ export interface IdempotencyKeySweeperOptions {
 }
 
 /**
- * Deletes idempotency keys once their retention has passed. It runs in every command-service replica: each batch
+ * Deletes idempotency keys, and the refusals kept under keys (`command_rejections`), once their retention has passed. It runs in every command-service replica: each batch
  * skips the rows another sweeper has locked, so replicas sweeping at once share the work instead of waiting.
  */
 export class IdempotencyKeySweeper {
@@ -44,28 +44,34 @@ export class IdempotencyKeySweeper {
     await this.sweeping;
   }
 
-  /** Deletes every key past its retention, a batch at a time; returns how many it deleted. */
+  /** Deletes every key (and refusal kept under a key) past its retention; returns how many keys it deleted. */
   async sweep(): Promise<number> {
+    const deleted = await this.sweepTable('idempotency_keys', 'created_at');
+    await this.sweepTable('command_rejections', 'rejected_at');
+    return deleted;
+  }
+
+  private async sweepTable(table: string, since: string): Promise<number> {
     const batchSize = this.options.batchSize ?? 5000;
     const retentionSeconds = (this.options.retentionMs ?? 25 * 3600_000) / 1000;
     let deleted = 0;
     for (;;) {
       const [row] = (await this.options.dataSource.query(
         `WITH expired AS (
-           SELECT key FROM idempotency_keys
-            WHERE created_at < now() - make_interval(secs => $1::double precision)
-            ORDER BY created_at
+           SELECT key FROM ${table}
+            WHERE ${since} < now() - make_interval(secs => $1::double precision)
+            ORDER BY ${since}
             LIMIT $2
               FOR UPDATE SKIP LOCKED
          ), gone AS (
-           DELETE FROM idempotency_keys k USING expired WHERE k.key = expired.key RETURNING 1
+           DELETE FROM ${table} k USING expired WHERE k.key = expired.key RETURNING 1
          )
          SELECT count(*)::int AS n FROM gone`,
         [retentionSeconds, batchSize],
       )) as Array<{ n: number }>;
       const n = row?.n ?? 0;
       deleted += n;
-      this.swept.inc(n);
+      if (table === 'idempotency_keys') this.swept.inc(n);
       if (n < batchSize || this.stopping) return deleted;
     }
   }

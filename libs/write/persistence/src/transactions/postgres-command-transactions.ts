@@ -11,6 +11,7 @@ import type { EventVersionWritten } from '../stores/stored-order-events';
 import type { CommandAnswer, CommandOptions, CommandTransactions, WriteUnit } from './command-transactions';
 import { isUniqueViolation, Sql } from './sql';
 import { storedAnswer, type StoredKey } from './stored-answer';
+import { WrittenEvents } from './written-events';
 
 /** Advisory lock class of per-aggregate retry queues; the relay's lock uses the one-key form, so they never clash. */
 const AGGREGATE_LOCK_CLASS = 7301;
@@ -66,8 +67,9 @@ export class PostgresCommandTransactions implements CommandTransactions {
         open = true;
         const claimed = lastAnswer(
           await client.query(
-            `BEGIN; INSERT INTO idempotency_keys (key, fingerprint)
-             VALUES (${sqlLiteral(idempotency.key)}, ${sqlLiteral(idempotency.fingerprint)})
+            `BEGIN; INSERT INTO idempotency_keys (key, fingerprint, issued_by)
+             VALUES (${sqlLiteral(idempotency.key)}, ${sqlLiteral(idempotency.fingerprint)},
+                     ${options.issuedBy ? sqlLiteral(options.issuedBy.subject) : 'NULL'})
              ON CONFLICT (key) DO NOTHING RETURNING key`,
           ),
         ).rows;
@@ -95,14 +97,23 @@ export class PostgresCommandTransactions implements CommandTransactions {
           options.aggregateId,
         ]);
       }
+      const written = new WrittenEvents();
       const unit: WriteUnit = {
-        orders: new PostgresOrderStore(sql, options, this.options.inline, this.options.eventVersionWritten),
-        customers: new PostgresCustomerStore(sql, options),
+        orders: new PostgresOrderStore(
+          sql,
+          options,
+          this.options.inline,
+          written,
+          this.options.eventVersionWritten,
+        ),
+        customers: new PostgresCustomerStore(sql, options, written),
       };
       const response = await work(unit);
-      // If the UPDATE fails, the COMMIT after it does not run: the error rolls the transaction back below.
+      // If the UPDATE fails, the COMMIT after it does not run: the error rolls the transaction back below. The
+      // events recorded go with the answer: the command's status finds their outbox rows by id.
       const commit = idempotency
-        ? `UPDATE idempotency_keys SET answer = ${sqlLiteral(JSON.stringify(response))}
+        ? `UPDATE idempotency_keys SET answer = ${sqlLiteral(JSON.stringify(response))},
+                  events = ${sqlLiteral(JSON.stringify(written.events))}
            WHERE key = ${sqlLiteral(idempotency.key)}; COMMIT`
         : 'COMMIT';
       await client.query(commit);

@@ -12,8 +12,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *    (`orders.order.v2` for `orders.order.v1`), or found it had no such topic. NULL for every row written before:
  *    the relay of this release publishes the whole outbox on `orders.order.v2`, oldest first.
  */
-export class EventVersions1796300000200 implements MigrationInterface {
-  name = 'EventVersions1796300000200';
+export class EventVersions1796400000100 implements MigrationInterface {
+  name = 'EventVersions1796400000100';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE events ADD COLUMN schema_version smallint NOT NULL DEFAULT 1`);
