@@ -109,6 +109,8 @@ function env(extra: Record<string, string>): Record<string, string> {
     AUTH_ISSUER: identity.issuer,
     AUTH_AUDIENCE: identity.audience,
     AUTH_JWKS_URL: identity.jwksUrl,
+    // Several replicas of one service run side by side here: no metrics port, which they would share.
+    METRICS_PORT: '0',
     ...extra,
   };
 }
