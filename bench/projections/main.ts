@@ -41,8 +41,14 @@ function eventLog(count: number): Array<{ event: TandemEvent; message: IncomingM
     const { id: orderId, customerId } = order;
     const events: TandemEvent[] = [
       { type: 'OrderCreated', data: { orderId, customerId, currency: 'EUR' } },
-      { type: 'OrderLineAdded', data: { orderId, sku: 'A', quantity: 1, unitPrice: 100 } },
-      { type: 'OrderLineAdded', data: { orderId, sku: 'B', quantity: 2, unitPrice: 50 } },
+      {
+        type: 'OrderLineAdded',
+        data: { orderId, sku: 'A', quantity: 1, unitPrice: { amount: 100, currency: 'EUR' } },
+      },
+      {
+        type: 'OrderLineAdded',
+        data: { orderId, sku: 'B', quantity: 2, unitPrice: { amount: 50, currency: 'EUR' } },
+      },
       { type: 'OrderPlaced', data: { orderId, customerId, total: 200, currency: 'EUR' } },
       { type: 'OrderShipped', data: { orderId, customerId, total: 200, currency: 'EUR' } },
     ];
@@ -128,8 +134,8 @@ function orderSummaryCeiling(): Ceiling {
       row['updated_at'] = time;
       if (event.type === 'OrderLineAdded') {
         const { sku, quantity, unitPrice } = event.data;
-        row.lines.push({ sku, quantity, unitPrice });
-        row.total += quantity * unitPrice;
+        row.lines.push({ sku, quantity, unitPrice: unitPrice.amount });
+        row.total += quantity * unitPrice.amount;
         row['lines_changed_at'] = time;
       } else if (event.type === 'OrderPlaced') Object.assign(row, { status: 'placed', placed_at: time });
       else if (event.type === 'OrderShipped') Object.assign(row, { status: 'shipped', shipped_at: time });

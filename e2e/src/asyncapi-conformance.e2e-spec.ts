@@ -51,7 +51,7 @@ describe('the AsyncAPI document and the events the system publishes', () => {
     });
     await waitFor(
       () =>
-        reader.messages.length >= scenario.events &&
+        reader.messages.length >= scenario.messages &&
         documentedTypes.every((type) => reader.messages.some((m) => m.headers['ce_type'] === type)),
       { timeoutMs: 60_000, what: `every documented message type (seen ${reader.messages.length})` },
     );

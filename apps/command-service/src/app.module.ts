@@ -10,6 +10,7 @@ import {
   CommandRecords,
   PostgresCommandTransactions,
   type IdempotencyKeySweeper,
+  type EventVersionWritten,
   type InlineProjections,
   type KafkaOutboxPublisher,
   type OutboxRelay,
@@ -29,6 +30,8 @@ export interface CommandServiceInfrastructure {
   sweeper: IdempotencyKeySweeper;
   /** The read models each command's transaction applies (`INLINE_PROJECTIONS`), already filled. */
   inline: InlineProjections;
+  /** The version order events are stored in (`EVENT_VERSION_WRITTEN`). */
+  eventVersionWritten: EventVersionWritten;
   /** Checks each caller's bearer token. */
   verifier: AccessTokenVerifier;
   /** Signs the consistency token of each answer. */
@@ -74,6 +77,7 @@ export function createAppModule(infrastructure: CommandServiceInfrastructure): T
         provide: COMMAND_TRANSACTIONS,
         useValue: new PostgresCommandTransactions(infrastructure.dataSource, {
           inline: infrastructure.inline,
+          eventVersionWritten: infrastructure.eventVersionWritten,
         }),
       },
       { provide: CONSISTENCY_TOKENS, useValue: infrastructure.consistencyTokens },

@@ -365,7 +365,11 @@ describe('the relay', () => {
     await consumer.connect();
     try {
       await consumer.subscribe({
-        topics: [broker.topic('orders.order.v1'), broker.topic('orders.customer.v1')],
+        topics: [
+          broker.topic('orders.order.v1'),
+          broker.topic('orders.order.v2'),
+          broker.topic('orders.customer.v1'),
+        ],
         fromBeginning: true,
       });
       await consumer.run({
@@ -382,7 +386,7 @@ describe('the relay', () => {
       // Topics are fetched independently, so wait for the customer's event as well.
       await waitFor(
         () =>
-          new Set(seen.filter((m) => m.key === orderId).map((m) => m.headers.id)).size >= 2 &&
+          new Set(seen.filter((m) => m.key === orderId).map((m) => `${m.topic} ${m.headers.id}`)).size >= 4 &&
           seen.some((m) => m.key === customerId),
         {
           what: 'order and customer events on Kafka',
@@ -392,14 +396,31 @@ describe('the relay', () => {
     } finally {
       await consumer.disconnect();
     }
-    const order = seen.filter(
-      (m, i) => m.key === orderId && seen.findIndex((o) => o.headers.id === m.headers.id) === i,
-    );
+    // The deprecated topic carries v1, its successor the latest version: the same events, the same ids.
+    const onTopic = (topic: string) =>
+      seen.filter(
+        (m, i) =>
+          m.key === orderId &&
+          m.topic === broker.topic(topic) &&
+          seen.findIndex((o) => o.topic === m.topic && o.headers.id === m.headers.id) === i,
+      );
+    const order = onTopic('orders.order.v1');
     expect(order.map((m) => [m.topic, m.headers.type, m.headers.streamVersion, m.headers.subject])).toEqual([
       [broker.topic('orders.order.v1'), 'tandem.orders.OrderCreated.v1', 1, orderId],
       [broker.topic('orders.order.v1'), 'tandem.orders.OrderLineAdded.v1', 2, orderId],
     ]);
     expect(order[1]?.value).toEqual({ orderId, sku: 'K-1', quantity: 3, unitPrice: 250 });
+    const latest = onTopic('orders.order.v2');
+    expect(latest.map((m) => [m.headers.type, m.headers.streamVersion, m.headers.id])).toEqual([
+      ['tandem.orders.OrderCreated.v1', 1, order[0]?.headers.id],
+      ['tandem.orders.OrderLineAdded.v2', 2, order[1]?.headers.id],
+    ]);
+    expect(latest[1]?.value).toEqual({
+      orderId,
+      sku: 'K-1',
+      quantity: 3,
+      unitPrice: { amount: 250, currency: 'EUR' },
+    });
     expect(order[0]?.headers.source).toBe('/tandem/command-service');
     // The event continues the trace of the request that caused it: its parent is the command service's span.
     expect(order[1]?.headers.traceparent).toBe(commandSpan);

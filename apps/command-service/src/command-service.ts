@@ -53,10 +53,17 @@ export async function createCommandService(
     const inline = await prepareInlineModels(dataSource, config, logger);
     const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger });
     const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
+    // Every topic published, the deprecated one included; one that replaces another gets its partition count.
     await ensureTopics(kafka, eventTopicSpecs({ names: topics, partitions: config.TOPIC_PARTITIONS }));
     const publisher = new KafkaOutboxPublisher(kafka, topics);
     const relay = config.RELAY_ENABLED
-      ? new OutboxRelay({ databaseUrl: config.WRITE_DATABASE_URL, publisher, logger, ...relayOverrides })
+      ? new OutboxRelay({
+          databaseUrl: config.WRITE_DATABASE_URL,
+          publisher,
+          logger,
+          publishV1Until: config.PUBLISH_V1_UNTIL,
+          ...relayOverrides,
+        })
       : undefined;
     const sweeper = new IdempotencyKeySweeper({
       dataSource,
@@ -72,6 +79,7 @@ export async function createCommandService(
         relay,
         sweeper,
         inline,
+        eventVersionWritten: config.EVENT_VERSION_WRITTEN,
         verifier: new AccessTokenVerifier(verifierOptionsOf(config)),
         consistencyTokens: new ConsistencyTokens(config.CONSISTENCY_TOKEN_SECRET),
       }),

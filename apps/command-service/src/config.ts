@@ -13,6 +13,7 @@ import {
   port,
   postgresUrl,
 } from '@tandem/platform/config';
+import { ORDER_TOPIC_V1_DEPRECATION } from '@tandem/contracts';
 import { INLINE_MODEL_NAMES, type InlineModelName } from '@tandem/inline-models';
 
 /**
@@ -45,6 +46,39 @@ const inlineModelList = z
         : [...new Set(value.split(',').map((name) => name.trim() as InlineModelName))],
   );
 
+/**
+ * `PUBLISH_V1_UNTIL`: the deprecated `orders.order.v1` is published strictly before this instant. A date
+ * (`YYYY-MM-DD`) means the start of that day in UTC; default: the topic's sunset date from the contract.
+ */
+const publishV1Until = z
+  .string()
+  .optional()
+  .transform((value, ctx): Date => {
+    const text = value ?? ORDER_TOPIC_V1_DEPRECATION.sunset;
+    const match = /^(\d{4})-(\d{2})-(\d{2})(T.+(Z|[+-]\d{2}:\d{2}))?$/.exec(text);
+    const date = new Date(match?.[4] === undefined ? `${text}T00:00:00Z` : text);
+    // Date parsing rolls a day the month does not have (February 30th) over: the calendar date must exist.
+    const day = match && new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+    const exists = day?.toISOString().slice(0, 10) === text.slice(0, 10);
+    if (!exists || Number.isNaN(date.getTime())) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a date (YYYY-MM-DD, midnight UTC) or an ISO 8601 date-time with its offset',
+      });
+      return z.NEVER;
+    }
+    return date;
+  });
+
+/**
+ * `EVENT_VERSION_WRITTEN`: the version order events are stored in, `2` (their latest, the default) or `1` while a
+ * replica of a release that cannot read v2 still runs on the same write DB (docs/services.md).
+ */
+const eventVersionWritten = z
+  .enum(['1', '2'], { message: 'must be 1 or 2' })
+  .default('2')
+  .transform((value): 1 | 2 => (value === '1' ? 1 : 2));
+
 /** The command service's environment (see docs/services.md). */
 export const CommandServiceConfigSchema = z.object({
   ...AuthConfigSchema.shape,
@@ -65,6 +99,8 @@ export const CommandServiceConfigSchema = z.object({
   IDEMPOTENCY_SWEEP_INTERVAL_MS: z.pipe(integer({ min: 100, max: 3_600_000, default: 60_000 }), z.number()),
   RUN_MIGRATIONS: boolean(true),
   INLINE_PROJECTIONS: inlineModelList,
+  EVENT_VERSION_WRITTEN: eventVersionWritten,
+  PUBLISH_V1_UNTIL: publishV1Until,
   LOG_LEVEL: logLevel(),
 });
 export type CommandServiceConfig = z.infer<typeof CommandServiceConfigSchema>;

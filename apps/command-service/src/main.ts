@@ -32,7 +32,21 @@ async function serve(): Promise<void> {
   await app.listen(config.PORT, '0.0.0.0');
   await serveMetricsOn(config.METRICS_PORT, logger);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
-  logger.info({ url, relay: config.RELAY_ENABLED }, `command-service listening on ${url}`);
+  logger.info(
+    {
+      url,
+      relay: config.RELAY_ENABLED,
+      eventVersionWritten: config.EVENT_VERSION_WRITTEN,
+      publishV1Until: config.PUBLISH_V1_UNTIL.toISOString(),
+    },
+    `command-service listening on ${url}`,
+  );
+  if (config.PUBLISH_V1_UNTIL.getTime() <= Date.now()) {
+    logger.warn(
+      { publishV1Until: config.PUBLISH_V1_UNTIL.toISOString() },
+      'orders.order.v1 is past PUBLISH_V1_UNTIL: its events are marked in the outbox without being sent there',
+    );
+  }
 }
 
 const mode = process.argv[2];

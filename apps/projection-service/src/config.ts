@@ -37,7 +37,10 @@ const projectionList = z
     }
   });
 
-/** The projection service's environment. Consumer groups are `<KAFKA_GROUP_PREFIX>.<projection>`. */
+/**
+ * The projection service's environment. Consumer groups are `<KAFKA_GROUP_PREFIX>.<projection>.<its topics>`
+ * (`consumerGroupOf`).
+ */
 export const ProjectionServiceConfigSchema = z
   .object({
     ...AuthConfigSchema.shape,

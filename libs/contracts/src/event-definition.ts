@@ -10,6 +10,11 @@ export interface EventDefinition<Name extends string = string, Schema extends z.
   readonly version: number;
   /** CloudEvents `type`: `tandem.orders.<Name>.v<version>`. */
   readonly type: string;
+  /**
+   * The topic on which this version is its aggregate's current form: `orders.order.v2` for every order event's
+   * latest version, the deprecated `orders.order.v1` for a superseded one (OrderLineAdded.v1). Which topics carry a
+   * version, the deprecated ones included, is `TOPIC_EVENTS` (events/event-catalog.ts).
+   */
   readonly topic: EventTopic;
   readonly schema: Schema;
   readonly description: string;

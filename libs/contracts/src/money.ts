@@ -45,3 +45,10 @@ export const CommandAmount = MinorUnits.max(
 export const MinorUnitsSum = z
   .string()
   .regex(/^(0|[1-9][0-9]*)$/, 'must be a non-negative whole number in decimal');
+
+/**
+ * An amount with its currency, as events carry money from OrderLineAdded.v2 on: a consumer reading one event needs
+ * no earlier one to know what the amount means.
+ */
+export const Money = z.object({ amount: MinorUnits, currency: CurrencyCode }).strict();
+export type Money = z.infer<typeof Money>;

@@ -411,9 +411,9 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
       expect(at(topic, 'spec', 'partitions')).toBe(partitions);
     const groups = arrayAt(scaled, 'spec', 'triggers').map((t) => stringAt(t, 'metadata', 'consumerGroup'));
     expect(groups.sort()).toEqual([
-      'tandem.projection.customer-orders',
-      'tandem.projection.daily-sales',
-      'tandem.projection.order-summary',
+      'tandem.projection.customer-orders.customer-v1.order-v2',
+      'tandem.projection.daily-sales.order-v2',
+      'tandem.projection.order-summary.order-v2',
     ]);
   });
 

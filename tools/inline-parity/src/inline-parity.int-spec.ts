@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { ORDER_TOPIC, toKafkaHeaders, type EventEnvelope, type TandemEvent } from '@tandem/contracts';
+import { ORDER_TOPIC, toKafkaHeaders, type ConsumedEvent, type EventEnvelope } from '@tandem/contracts';
 import { customerExposureModel } from '@tandem/inline-models';
 import { applyReadModel, migratedShape, shapeDifferences, type ReadModel } from '@tandem/platform/read-model';
 import { createTestDatabase, isRealPostgres, type TestDatabase } from '@tandem/platform/testing';
@@ -145,7 +145,7 @@ async function publishedMessages(): Promise<IncomingMessage[]> {
  * The model as an async projection. The runtime's `Projection` is the pre-definition shape (its name typed to the
  * projection service's own): both of its paths are `applyReadModel`, and checkpoints go under the model's name.
  */
-function asAsyncProjection(model: ReadModel<TandemEvent>): Projection {
+function asAsyncProjection(model: ReadModel<ConsumedEvent>): Projection {
   return {
     name: CUSTOMER_ORDERS_PROJECTION,
     topics: [ORDER_TOPIC],

@@ -29,7 +29,7 @@ const customer: CustomerState = {
 const created: OrderEvent = { type: 'OrderCreated', data: { orderId, customerId, currency: 'EUR' } };
 const lineAdded: OrderEvent = {
   type: 'OrderLineAdded',
-  data: { orderId, sku: 'A', quantity: 1, unitPrice: 10 },
+  data: { orderId, sku: 'A', quantity: 1, unitPrice: { amount: 10, currency: 'EUR' } },
 };
 const ORDER_STREAMS: Record<string, OrderEvent[]> = {
   'no order': [],

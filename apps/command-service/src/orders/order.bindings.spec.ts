@@ -105,7 +105,10 @@ describe('PlaceOrder', () => {
     });
     store.streams.set(orderId, [
       { type: 'OrderCreated', data: { orderId, customerId, currency: 'EUR' } },
-      { type: 'OrderLineAdded', data: { orderId, sku: 'A', quantity: 1, unitPrice: total } },
+      {
+        type: 'OrderLineAdded',
+        data: { orderId, sku: 'A', quantity: 1, unitPrice: { amount: total, currency: 'EUR' } },
+      },
     ]);
     return store;
   }

@@ -9,7 +9,10 @@ export function storeWithOrder(...more: OrderEvent[]): InMemoryTransactions {
   const store = new InMemoryTransactions();
   store.streams.set(orderId, [
     { type: 'OrderCreated', data: { orderId, customerId, currency: 'EUR' } },
-    { type: 'OrderLineAdded', data: { orderId, sku: 'A', quantity: 1, unitPrice: 10 } },
+    {
+      type: 'OrderLineAdded',
+      data: { orderId, sku: 'A', quantity: 1, unitPrice: { amount: 10, currency: 'EUR' } },
+    },
     ...more,
   ]);
   return store;

@@ -1,5 +1,6 @@
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
+import { CURRENT_TOPICS, predecessorOf } from '@tandem/contracts';
 import {
   checkKafka,
   createKafka,
@@ -13,6 +14,7 @@ import type { ReadinessCheck } from '@tandem/platform/http';
 import { createReadDataSource, migrateReadDatabase, type ProjectionName } from '@tandem/read/models';
 import {
   BatchApplier,
+  consumerGroupOf,
   listPendingDeadLetters,
   PROJECTIONS,
   ProjectionConsumer,
@@ -101,7 +103,30 @@ export class ProjectionRunner {
     await this.producer.connect();
     this.admin = this.kafka.admin();
     await this.admin.connect();
+    await this.checkReplacedTopics(this.admin);
     this.statusReader = new ProjectionStatusReader(this.dataSource, this.admin, this.config.STALL_AFTER_MS);
+  }
+
+  /**
+   * A topic that replaced another must have as many partitions: its partitions are locked under the other's names,
+   * which only keeps two releases' projections off one stream if a key has the same partition number on both.
+   */
+  private async checkReplacedTopics(admin: Admin): Promise<void> {
+    const existing = new Set(await admin.listTopics());
+    for (const topic of CURRENT_TOPICS) {
+      const predecessor = predecessorOf(topic);
+      const names = predecessor ? [topic, predecessor].map((t) => this.topics.onCluster(t)) : [];
+      if (names.length === 0 || !names.every((name) => existing.has(name))) continue;
+      const { topics } = await admin.fetchTopicMetadata({ topics: names });
+      const counts = Object.fromEntries(topics.map((t) => [t.name, t.partitions.length]));
+      if (new Set(Object.values(counts)).size > 1) {
+        this.logger.error(
+          { partitions: counts },
+          `${topic} and ${predecessor} have different partition counts: while projections of the release before ` +
+            `${topic} still run, the two may apply one stream at once (docs/services.md, "Rolling out OrderLineAdded.v2")`,
+        );
+      }
+    }
   }
 
   /**
@@ -126,7 +151,7 @@ export class ProjectionRunner {
     const consumer = new ProjectionConsumer({
       kafka: this.kafka,
       applier,
-      groupId: `${this.config.KAFKA_GROUP_PREFIX}.${name}`,
+      groupId: `${this.config.KAFKA_GROUP_PREFIX}.${consumerGroupOf(applier.projection)}`,
       topicNames: this.topics,
       logger: this.logger.child({ projection: name }),
       ...(this.producer ? { producer: this.producer } : {}),

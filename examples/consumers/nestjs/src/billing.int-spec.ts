@@ -1,7 +1,7 @@
 import type { INestMicroservice } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
-import type { TandemEvent } from '@tandem/contracts';
+import type { ConsumedEvent } from '@tandem/contracts';
 import { createKafka, ensureTopics, eventTopicSpecs, topicNames } from '@tandem/platform/kafka';
 import { createLogger } from '@tandem/platform/observability';
 import { startTestKafka, waitFor, type TestKafka } from '@tandem/platform/testing';
@@ -56,7 +56,7 @@ it('invoices placed orders and voids cancelled ones from the live stream', async
   const publisher = new KafkaOutboxPublisher(client, names);
   const customerId = randomUUID();
   let position = 0;
-  const stream = (orderId: string, events: TandemEvent[]): OutboxMessage[] =>
+  const stream = (orderId: string, events: ConsumedEvent[]): OutboxMessage[] =>
     events.map((event, i) => ({
       position: String(++position),
       topic: 'orders.order.v1',

@@ -6,6 +6,7 @@ import {
   REQUIRED_CE_HEADERS,
 } from '../cloudevents/cloud-event-headers';
 import type { EventDefinition } from '../event-definition';
+import { TOPIC_EVENTS } from '../events/event-catalog';
 import { PUBLISHED_EVENTS } from '../events/published-events';
 import { CONSUMER_GROUP_PATTERN, TOPICS, type TopicDefinition } from '../topics';
 import { CONTRACT_VERSION } from '../version';
@@ -76,6 +77,11 @@ function headersSchema(definition: EventDefinition): Record<string, unknown> {
 export interface AsyncApiSources {
   topics: Readonly<Record<string, TopicDefinition>>;
   events: readonly EventDefinition[];
+  /**
+   * The versions each topic carries (`TOPIC_EVENTS`: `orders.order.v2` has OrderCreated.v1 beside
+   * OrderLineAdded.v2). A topic not listed carries the events whose own `topic` it is.
+   */
+  carries: Readonly<Record<string, readonly EventDefinition[] | undefined>>;
   /** A captured message per CloudEvents type. */
   examples: Readonly<Record<string, CapturedEvent | undefined>>;
 }
@@ -200,6 +206,7 @@ function operations(
 const CONTRACT: AsyncApiSources = {
   topics: TOPICS,
   events: PUBLISHED_EVENTS,
+  carries: TOPIC_EVENTS,
   examples: EXAMPLES as Record<string, CapturedEvent | undefined>,
 };
 
@@ -209,7 +216,13 @@ export function asyncApiDocument(sources: Partial<AsyncApiSources> = {}): AsyncA
 
 function buildDocument(sources: AsyncApiSources): AsyncApiDocument {
   const byTopic = Object.entries(sources.topics).map(
-    ([topic, definition]) => [topic, definition, sources.events.filter((d) => d.topic === topic)] as const,
+    ([topic, definition]) =>
+      [
+        topic,
+        definition,
+        sources.carries[topic]?.filter((d) => sources.events.includes(d)) ??
+          sources.events.filter((d) => d.topic === topic),
+      ] as const,
   );
   return {
     asyncapi: '3.0.0',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { toKafkaHeaders, type EventEnvelope } from '../cloudevents/cloud-event-headers';
 import { defineEvent } from '../event-definition';
+import { OrderLineAddedV1, OrderLineAddedV2 } from '../events/order-line-added.event';
 import { OrderPlacedV1 } from '../events/order-placed.event';
 import { PUBLISHED_EVENTS } from '../events/published-events';
 import { ORDER_TOPIC } from '../topics';
@@ -158,6 +159,30 @@ describe('the event decoder', () => {
       ).toMatchObject({
         ok: false,
         reason: 'upcast-failed',
+      });
+    });
+  });
+
+  describe('with the upcaster Tandem ships (OrderLineAdded v1 → v2, which needs its order’s currency)', () => {
+    const line = { orderId, sku: 'BOOK-1', quantity: 2, unitPrice: 1999 };
+    const message = kafkaMessage(OrderLineAddedV1.type, line);
+
+    it('upcasts a v1 line when the consumer gives the order currency', () => {
+      expect(decoder.decode(message, { stream: { orderCurrency: 'EUR' } })).toMatchObject({
+        ok: true,
+        event: {
+          type: OrderLineAddedV2.type,
+          version: 2,
+          data: { ...line, unitPrice: { amount: 1999, currency: 'EUR' } },
+          upcastFrom: [OrderLineAddedV1.type],
+        },
+      });
+    });
+
+    it('hands a v1 line over as written when it does not: no guessed currency, no dead letter', () => {
+      expect(decoder.decode(message)).toMatchObject({
+        ok: true,
+        event: { type: OrderLineAddedV1.type, version: 1, data: line, upcastFrom: [] },
       });
     });
   });

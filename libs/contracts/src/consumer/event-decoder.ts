@@ -5,7 +5,7 @@ import {
 } from '../cloudevents/cloud-event-headers';
 import { PUBLISHED_EVENTS } from '../events/published-events';
 import { UPCASTERS } from '../events/upcasters';
-import { EventRegistry } from './event-registry';
+import { EventRegistry, type StreamFacts } from './event-registry';
 
 type HeaderValue = Buffer | string | undefined | Array<Buffer | string>;
 
@@ -79,12 +79,14 @@ export class EventDecoder {
   /**
    * `until`: stop upcasting at this type, or at the first type it accepts (a consumer that handles v2 but not yet
    * v3); default: as far as the decoder's `upcast` option goes.
+   * `stream`: what the caller knows of the event's stream, for an upcaster that `needs` it (`orderCurrency` to
+   * take an OrderLineAdded.v1 to v2); without it that upcaster is not run.
    */
   decode<Data = unknown>(
     message: KafkaMessageLike,
-    options: { until?: string | ((type: string) => boolean) } = {},
+    options: { until?: string | ((type: string) => boolean); stream?: StreamFacts } = {},
   ): DecodeResult<Data> {
-    const { until } = options;
+    const { until, stream = {} } = options;
     const stopAt = (type: string): boolean => (typeof until === 'function' ? until(type) : type === until);
     let context: EventEnvelope;
     try {
@@ -100,9 +102,9 @@ export class EventDecoder {
     const upcastFrom: string[] = [];
     while (this.upcast === 'latest' && !stopAt(type)) {
       const upcaster = this.registry.upcasterFrom(type);
-      if (!upcaster) break;
+      if (!upcaster || (upcaster.needs !== undefined && stream[upcaster.needs] === undefined)) break;
       try {
-        data = upcaster.upcast(data as never, context);
+        data = upcaster.upcast(data as never, context, stream);
       } catch (error) {
         return { ok: false, reason: 'upcast-failed', type, message: `upcasting ${type}: ${String(error)}` };
       }

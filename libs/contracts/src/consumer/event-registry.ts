@@ -4,9 +4,19 @@ import type { EventDefinition, PayloadOf } from '../event-definition';
 import { tolerantReader } from './tolerant-reader';
 
 /**
+ * What an upcast may need that the older version did not carry and that only earlier events of the same stream
+ * tell: OrderLineAdded.v1's bare unit price takes the currency of its order's OrderCreated. A consumer that keeps it
+ * per key passes it to `decode`; one that does not gets such an event as it was written (see `Upcaster.needs`).
+ */
+export interface StreamFacts {
+  /** The currency of the order (`ce_subject`), from its OrderCreated. */
+  readonly orderCurrency?: string;
+}
+
+/**
  * Turns the payload of one major version into the next (v1 → v2), for consumers that handle only the newer one.
- * Pure: it gets the validated older payload and its CloudEvents context, and returns the newer payload, which the
- * decoder then validates against the newer schema.
+ * Pure: it gets the validated older payload, its CloudEvents context and the stream facts the caller knows, and
+ * returns the newer payload, which the decoder then validates against the newer schema.
  */
 export interface Upcaster<
   From extends EventDefinition = EventDefinition,
@@ -14,7 +24,12 @@ export interface Upcaster<
 > {
   readonly from: From;
   readonly to: To;
-  upcast(data: PayloadOf<From>, context: EventEnvelope): PayloadOf<To>;
+  /**
+   * A stream fact it cannot do without. When the caller does not know it, the decoder stops upcasting there and
+   * hands the event over at the version reached (its `version` says which): it never guesses.
+   */
+  readonly needs?: keyof StreamFacts;
+  upcast(data: PayloadOf<From>, context: EventEnvelope, stream: StreamFacts): PayloadOf<To>;
 }
 
 export function defineUpcaster<From extends EventDefinition, To extends EventDefinition>(

@@ -1,4 +1,4 @@
-import type { TandemEvent } from '@tandem/contracts';
+import type { ConsumedEvent } from '@tandem/contracts';
 import { defineCounterModel, greatest, increment, key, set } from '@tandem/platform/read-model';
 
 /**
@@ -7,7 +7,7 @@ import { defineCounterModel, greatest, increment, key, set } from '@tandem/platf
  * it. A draft cancelled was never open, so its cancellation changes nothing. Every change brings the currency (a
  * customer has one), so a row never lacks it, whichever event creates it.
  */
-export const customerExposureModel = defineCounterModel<TandemEvent>()({
+export const customerExposureModel = defineCounterModel<ConsumedEvent>()({
   name: 'customer-exposure',
   table: 'customer_exposure',
   columns: {

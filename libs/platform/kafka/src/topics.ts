@@ -1,11 +1,17 @@
 import type { Kafka } from 'kafkajs';
-import { EVENT_TOPICS, TOPICS, type TopicDefinition } from '@tandem/contracts';
+import { EVENT_TOPICS, predecessorOf, TOPICS, type TopicDefinition } from '@tandem/contracts';
 import { CONTRACT_TOPIC_NAMES, type TopicNames } from './topic-names';
 
 /** One topic as the cluster gets it: name on the cluster, partitions, replication and its configuration entries. */
 export interface TopicSpec {
   topic: string;
   numPartitions: number;
+  /**
+   * Create it with as many partitions as this topic has, when it exists (else `numPartitions`): a topic that
+   * replaces another then puts each key on the same partition number, so a consumer lock per partition covers the
+   * same keys on both (the projections' partition locks, orders.order.v1 and orders.order.v2).
+   */
+  partitionsLike?: string;
   /** Capped at the cluster's broker count when creating (a one-node development cluster gets 1). */
   replicationFactor?: number;
   config?: Record<string, string>;
@@ -35,13 +41,17 @@ export function eventTopicSpecs(
   const names = options.names ?? CONTRACT_TOPIC_NAMES;
   return EVENT_TOPICS.flatMap((topic) => {
     const definition = TOPICS[topic];
-    const spec = (name: string): TopicSpec => ({
+    const predecessor = predecessorOf(topic);
+    const spec = (name: string, like: string | undefined): TopicSpec => ({
       topic: names.onCluster(name),
       numPartitions: options.partitions ?? definition.partitions,
+      ...(like ? { partitionsLike: names.onCluster(like) } : {}),
       replicationFactor: definition.replicationFactor,
       config: topicConfig(definition),
     });
-    return options.deadLetters ? [spec(topic), spec(deadLetterTopic(topic))] : [spec(topic)];
+    const main = spec(topic, predecessor);
+    if (!options.deadLetters) return [main];
+    return [main, spec(deadLetterTopic(topic), predecessor && deadLetterTopic(predecessor))];
   });
 }
 
@@ -57,6 +67,12 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<v
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t.topic));
     if (missing.length === 0) return;
+    const likes = missing.flatMap((t) =>
+      t.partitionsLike && existing.has(t.partitionsLike) ? [t.partitionsLike] : [],
+    );
+    const { topics: described } =
+      likes.length > 0 ? await admin.fetchTopicMetadata({ topics: likes }) : { topics: [] };
+    const partitionsOf = new Map(described.map((t) => [t.name, t.partitions.length]));
     const { brokers } = await admin.describeCluster();
     await admin.createTopics({
       waitForLeaders: true,
@@ -75,7 +91,7 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<v
         }
         return {
           topic: t.topic,
-          numPartitions: t.numPartitions,
+          numPartitions: (t.partitionsLike && partitionsOf.get(t.partitionsLike)) || t.numPartitions,
           replicationFactor,
           configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
         };

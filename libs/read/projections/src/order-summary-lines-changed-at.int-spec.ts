@@ -38,11 +38,17 @@ function orders() {
       ],
       [
         '2026-11-28T10:00:01.000Z',
-        { type: 'OrderLineAdded', data: { orderId: lined, sku: 'A', quantity: 1, unitPrice: 100 } },
+        {
+          type: 'OrderLineAdded',
+          data: { orderId: lined, sku: 'A', quantity: 1, unitPrice: { amount: 100, currency: 'EUR' } },
+        },
       ],
       [
         '2026-11-28T10:00:02.000Z',
-        { type: 'OrderLineAdded', data: { orderId: lined, sku: 'B', quantity: 2, unitPrice: 100 } },
+        {
+          type: 'OrderLineAdded',
+          data: { orderId: lined, sku: 'B', quantity: 2, unitPrice: { amount: 100, currency: 'EUR' } },
+        },
       ],
       ['2026-11-28T10:00:03.123456Z', { type: 'OrderLineRemoved', data: { orderId: lined, sku: 'A' } }],
       ['2026-11-28T10:00:09.000Z', { type: 'OrderPlaced', data: money(lined) }],
@@ -60,7 +66,10 @@ function orders() {
       ],
       [
         '2026-11-28T12:00:05.5+02:00',
-        { type: 'OrderLineAdded', data: { orderId: offset, sku: 'A', quantity: 2, unitPrice: 100 } },
+        {
+          type: 'OrderLineAdded',
+          data: { orderId: offset, sku: 'A', quantity: 2, unitPrice: { amount: 100, currency: 'EUR' } },
+        },
       ],
     ],
   ];
@@ -100,7 +109,10 @@ test('the isolate-each path (a batch with a rejected event, replayed event by ev
   const { log, expected } = orders();
   const table = await copyOf('isolated');
   const orphan = eventMessage(
-    { type: 'OrderLineAdded', data: { orderId: randomUUID(), sku: 'A', quantity: 1, unitPrice: 1 } },
+    {
+      type: 'OrderLineAdded',
+      data: { orderId: randomUUID(), sku: 'A', quantity: 1, unitPrice: { amount: 1, currency: 'EUR' } },
+    },
     { streamVersion: 1 },
   );
   const applier = new BatchApplier(dataSource, projection, {

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { TandemEvent } from '@tandem/contracts';
+import {
+  CE_HEADERS,
+  downcastToV1,
+  ORDER_TOPIC_V1,
+  type ConsumedEvent,
+  type TandemEvent,
+} from '@tandem/contracts';
 import {
   READ_MODEL_TABLES,
   type ProjectionName,
@@ -17,7 +23,8 @@ import { eventMessage } from './testing/event-messages';
 /**
  * Each projection is derived from its read model's one definition, so every path the runtime takes must leave the
  * same rows: event by event with a savepoint each (how a failing batch is replayed), the general path's batch,
- * the continuing path, and a rebuild into copies swapped in for the live tables.
+ * the continuing path, and a rebuild into copies swapped in for the live tables. And the same history leaves the
+ * same rows whether it comes as v2 (orders.order.v2) or as v1 (orders.order.v1, OrderLineAdded without currency).
  */
 let read: MigratedReadDatabase | undefined;
 let dataSource: DataSource;
@@ -53,11 +60,23 @@ function mixedLog(): IncomingMessage[] {
       const money = { orderId, customerId, total: 450, currency };
       const story: TandemEvent[] = [
         { type: 'OrderCreated', data: { orderId, customerId, currency } },
-        { type: 'OrderLineAdded', data: { orderId, sku: 'A', quantity: 2, unitPrice: 100 } },
-        { type: 'OrderLineAdded', data: { orderId, sku: 'B', quantity: 1, unitPrice: 250 } },
-        { type: 'OrderLineAdded', data: { orderId, sku: 'A', quantity: 3, unitPrice: 100 } },
+        {
+          type: 'OrderLineAdded',
+          data: { orderId, sku: 'A', quantity: 2, unitPrice: { amount: 100, currency } },
+        },
+        {
+          type: 'OrderLineAdded',
+          data: { orderId, sku: 'B', quantity: 1, unitPrice: { amount: 250, currency } },
+        },
+        {
+          type: 'OrderLineAdded',
+          data: { orderId, sku: 'A', quantity: 3, unitPrice: { amount: 100, currency } },
+        },
         { type: 'OrderLineRemoved', data: { orderId, sku: 'A' } },
-        { type: 'OrderLineAdded', data: { orderId, sku: 'C', quantity: 2, unitPrice: 100 } },
+        {
+          type: 'OrderLineAdded',
+          data: { orderId, sku: 'C', quantity: 2, unitPrice: { amount: 100, currency } },
+        },
       ];
       if (ending === 'ship' || ending === 'cancel-placed') story.push({ type: 'OrderPlaced', data: money });
       if (ending === 'ship') story.push({ type: 'OrderShipped', data: money });
@@ -99,7 +118,7 @@ function mixedLog(): IncomingMessage[] {
   return messages;
 }
 
-function decoded(message: IncomingMessage): TandemEvent {
+function decoded(message: IncomingMessage): ConsumedEvent {
   const item = decodeMessage(message);
   if (item.kind !== 'event') throw new Error(`the log holds poison: ${item.error}`);
   return item.event;
@@ -164,5 +183,49 @@ test.each(Object.keys(PROJECTIONS) as ProjectionName[])(
       expect(await rowsOf(`${table}_batch`)).toEqual(live);
       expect(await rowsOf(`${table}_continuing`)).toEqual(live);
     }
+  },
+);
+
+/** The same message as orders.order.v1 carried it: the same envelope, its v1 type, its v1 payload. */
+function asV1Message(message: IncomingMessage): IncomingMessage {
+  const event = decoded(message) as TandemEvent;
+  if (!event.type.startsWith('Order')) return message;
+  const { definition, data } = downcastToV1(event);
+  return {
+    ...message,
+    topic: ORDER_TOPIC_V1,
+    value: JSON.stringify(data),
+    headers: { ...message.headers, [CE_HEADERS.type]: definition.type },
+  };
+}
+
+test.each(Object.keys(PROJECTIONS) as ProjectionName[])(
+  '%s: the same history as v1 and as v2 leaves the same rows',
+  async (name) => {
+    const v2 = mixedLog();
+    const v1 = v2.map(asV1Message);
+    expect(v1.filter((m) => m.headers?.[CE_HEADERS.type] === 'tandem.orders.OrderLineAdded.v1')).toHaveLength(
+      v2.filter((m) => m.headers?.[CE_HEADERS.type] === 'tandem.orders.OrderLineAdded.v2').length,
+    );
+    const rows: Record<string, string[][]> = {};
+    for (const [form, log] of [
+      ['v1', v1],
+      ['v2', v2],
+    ] as const) {
+      for (const table of READ_MODEL_TABLES[name]) {
+        await dataSource.query(`CREATE TABLE ${table}_${form} (LIKE ${table} INCLUDING ALL)`);
+      }
+      const applier = new BatchApplier(dataSource, PROJECTIONS[name], {
+        namespace: `${name}@${form}`,
+        table: (t) => `${t}_${form}`,
+      });
+      for (let i = 0; i < log.length; i += 10) {
+        expect(await applier.apply(log.slice(i, i + 10))).toMatchObject({ deadLettered: [] });
+      }
+      rows[form] = await Promise.all(READ_MODEL_TABLES[name].map((table) => rowsOf(`${table}_${form}`)));
+    }
+    // One history (ids, times, versions), two forms: every row, every column, the same.
+    expect(rows['v1']?.flat().length).toBeGreaterThan(0);
+    expect(rows['v1']).toEqual(rows['v2']);
   },
 );

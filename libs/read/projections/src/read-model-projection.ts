@@ -1,4 +1,4 @@
-import { definitionOf, type TandemEvent } from '@tandem/contracts';
+import { definitionOf, type ConsumedEvent } from '@tandem/contracts';
 import {
   applyReadModel,
   handledTypes,
@@ -19,7 +19,9 @@ import {
  * event-by-event replay that isolates a failure) as a batch of one, the batch and continuing paths as the whole
  * batch. A model's rejection is the runtime's, with the same message: the event is dead-lettered.
  */
-export function projectionOf(model: ReadModel<TandemEvent> & { readonly name: ProjectionName }): Projection {
+export function projectionOf(
+  model: ReadModel<ConsumedEvent> & { readonly name: ProjectionName },
+): Projection {
   const topics = [...new Set(handledTypes(model).map((type) => definitionOf(type).topic))];
   const applyMany = async (events: ProjectedEvent[], context: ProjectionContext): Promise<void> => {
     try {
@@ -35,4 +37,18 @@ export function projectionOf(model: ReadModel<TandemEvent> & { readonly name: Pr
     apply: (event, context) => applyMany([event], context),
     applyMany,
   };
+}
+
+/**
+ * A projection's consumer group, under the service's prefix: its name and the topics it reads
+ * (`order-summary.order-v2`, `customer-orders.customer-v1.order-v2`). The members of one group must subscribe to the
+ * same topics: kafkajs's assigners hand every partition of any member's subscription to any member, so a member of
+ * the previous release (on `orders.order.v1`) would be given `orders.order.v2` partitions, whose OrderLineAdded.v2 it
+ * cannot read. A release that moves a projection to other topics therefore joins a group of its own, derived here so
+ * that it cannot be forgotten; both apply into the same tables during the upgrade (partition locks and checkpoints
+ * make that safe, partition-locks.ts), and the new group starts from the topic's beginning, skipping what is applied.
+ */
+export function consumerGroupOf(projection: Pick<Projection, 'name' | 'topics'>): string {
+  const tags = projection.topics.map((topic) => topic.replace(/^orders\./, '').replace(/\.v(\d+)$/, '-v$1'));
+  return `${projection.name}.${[...tags].sort().join('.')}`;
 }

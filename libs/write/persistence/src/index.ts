@@ -4,6 +4,7 @@ export { createWriteDataSource, migrateWriteDatabase } from './write-data-source
 export { WRITE_MIGRATIONS } from './migrations';
 export type { OrderStore } from './stores/order-store';
 export type { CustomerStore } from './stores/customer-store';
+export type { EventVersionWritten } from './stores/stored-order-events';
 export {
   COMMAND_TRANSACTIONS,
   type CommandOptions,

@@ -12,8 +12,12 @@ import {
   defineEvent,
   EVENT_TOPICS,
   messageId,
+  ORDER_TOPIC,
+  ORDER_TOPIC_V1,
+  ORDER_TOPIC_V1_DEPRECATION,
   PUBLISHED_EVENTS,
   toKafkaHeaders,
+  TOPIC_EVENTS,
   TOPICS,
   type AsyncApiDocument,
 } from '@tandem/contracts';
@@ -83,6 +87,7 @@ describe('the AsyncAPI document', () => {
     >;
     expect(Object.values(channels).map((c) => c.address)).toEqual([...EVENT_TOPICS]);
     for (const definition of PUBLISHED_EVENTS) {
+      // A definition's `topic` is where it is current (OrderLineAdded.v1: the deprecated orders.order.v1).
       expect(Object.keys(channels[channelId(definition.topic)]?.messages ?? {})).toContain(
         messageId(definition),
       );
@@ -124,31 +129,46 @@ describe('the AsyncAPI document', () => {
     }
   });
 
-  it('renders a new topic and a new major version by themselves, and the old topic’s deprecation and sunset', async () => {
+  it('lists on each order topic the versions it carries, and the old topic’s deprecation and sunset', () => {
+    const channels = committed['channels'] as Record<string, Record<string, unknown>>;
+    const messages = (id: string) => Object.keys(channels[id]?.['messages'] ?? {});
+    expect(messages('ordersOrderV2')).toEqual(TOPIC_EVENTS[ORDER_TOPIC].map(messageId));
+    expect(messages('ordersOrderV2')).toEqual(expect.arrayContaining(['OrderCreatedV1', 'OrderLineAddedV2']));
+    expect(messages('ordersOrderV2')).not.toContain('OrderLineAddedV1');
+    expect(messages('ordersOrderV1')).toEqual(TOPIC_EVENTS[ORDER_TOPIC_V1].map(messageId));
+    expect(messages('ordersOrderV1')).not.toContain('OrderLineAddedV2');
+    expect(channels['ordersOrderV1']).toMatchObject({
+      'x-deprecated': true,
+      'x-sunset': ORDER_TOPIC_V1_DEPRECATION.sunset,
+      'x-replaced-by': ORDER_TOPIC,
+    });
+    expect(channels['ordersOrderV1']?.['description']).toContain(
+      `published until ${ORDER_TOPIC_V1_DEPRECATION.sunset}`,
+    );
+    expect(channels['ordersOrderV2']?.['x-deprecated']).toBeUndefined();
+    expect(channels['ordersCustomerV1']?.['x-deprecated']).toBeUndefined();
+    const bindings = (id: string) => (channels[id]?.['bindings'] as { kafka: { partitions: number } }).kafka;
+    expect(bindings('ordersOrderV2').partitions).toBe(bindings('ordersOrderV1').partitions);
+  });
+
+  it('renders a further major version on a topic of its own (a fixture)', async () => {
     const OrderPlacedV2 = defineEvent({
       name: 'OrderPlaced',
       version: 2,
-      topic: 'orders.order.v2' as (typeof EVENT_TOPICS)[number],
+      topic: 'orders.order.v3' as (typeof EVENT_TOPICS)[number],
       description: 'A fixture: the placed order with its lines.',
       schema: z.object({ orderId: z.uuid(), lines: z.array(z.object({ sku: z.string() })) }).strict(),
     });
     const document = asyncApiDocument({
       topics: {
         ...TOPICS,
-        'orders.order.v1': {
-          ...TOPICS['orders.order.v1'],
-          deprecation: { sunset: '2027-06-30', replacedBy: 'orders.order.v2' },
-        },
-        'orders.order.v2': TOPICS['orders.order.v1'],
+        'orders.order.v3': { ...TOPICS[ORDER_TOPIC], deprecation: undefined },
       },
       events: [...PUBLISHED_EVENTS, OrderPlacedV2],
     });
     const channels = document['channels'] as Record<string, Record<string, unknown>>;
-    expect(channels['ordersOrderV2']?.['address']).toBe('orders.order.v2');
-    expect(Object.keys(channels['ordersOrderV2']?.['messages'] ?? {})).toEqual(['OrderPlacedV2']);
-    expect(channels['ordersOrderV1']).toMatchObject({ 'x-deprecated': true, 'x-sunset': '2027-06-30' });
-    expect(channels['ordersOrderV1']?.['description']).toContain('published until 2027-06-30');
-    expect(channels['ordersCustomerV1']?.['x-deprecated']).toBeUndefined();
+    expect(channels['ordersOrderV3']?.['address']).toBe('orders.order.v3');
+    expect(Object.keys(channels['ordersOrderV3']?.['messages'] ?? {})).toEqual(['OrderPlacedV2']);
     expect(unaccepted(await diagnosticsOf(document))).toEqual([]);
   }, 60_000);
 

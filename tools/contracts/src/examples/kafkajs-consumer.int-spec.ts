@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { toKafkaHeaders, type EventEnvelope, type TandemEvent } from '@tandem/contracts';
+import { toKafkaHeaders, type EventEnvelope, type ConsumedEvent } from '@tandem/contracts';
 import { createKafka, ensureTopics, eventTopicSpecs, topicNames } from '@tandem/platform/kafka';
 import { createLogger } from '@tandem/platform/observability';
 import { startTestKafka, waitFor, type TestKafka } from '@tandem/platform/testing';
@@ -69,7 +69,7 @@ it('installs from the tarball with zod alone, and imports from CommonJS and ES m
     ],
     project,
   );
-  expect(cjs.trim()).toBe('function 8');
+  expect(cjs.trim()).toBe('function 9');
   const esm = run(
     process.execPath,
     [
@@ -89,7 +89,7 @@ it('installs from the tarball with zod alone, and imports from CommonJS and ES m
     { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') },
   );
   expect(nest.trim()).toBe('function');
-  expect(readdirSync(path.join(project, 'node_modules/@tandem/contracts/schemas/released')).length).toBe(8);
+  expect(readdirSync(path.join(project, 'node_modules/@tandem/contracts/schemas/released')).length).toBe(9);
 });
 
 it('type-checks a consumer written against the installed declarations', () => {
@@ -157,12 +157,13 @@ it('runs the kafkajs example consumer on a live stream from the outbox publisher
 
   const orderId = randomUUID();
   const customerId = randomUUID();
-  const events: TandemEvent[] = [
+  // As orders.order.v1 carries them: OrderLineAdded.v1. Without its order's currency the decoder hands it over as v1.
+  const events: ConsumedEvent[] = [
     { type: 'OrderCreated', data: { orderId, customerId, currency: 'EUR' } },
     { type: 'OrderLineAdded', data: { orderId, sku: 'BOOK-1', quantity: 2, unitPrice: 1999 } },
     { type: 'OrderPlaced', data: { orderId, customerId, total: 3998, currency: 'EUR' } },
   ];
-  const envelope = (event: TandemEvent, streamVersion: number): EventEnvelope => ({
+  const envelope = (event: ConsumedEvent, streamVersion: number): EventEnvelope => ({
     id: randomUUID(),
     type: `tandem.orders.${event.type}.v1`,
     source: EVENT_SOURCE,
@@ -194,7 +195,7 @@ it('runs the kafkajs example consumer on a live stream from the outbox publisher
         key: orderId,
         value: '{}',
         headers: toKafkaHeaders({
-          ...envelope(events[2] as TandemEvent, 4),
+          ...envelope(events[2] as ConsumedEvent, 4),
           type: 'tandem.orders.OrderPlaced.v9',
         }),
       },

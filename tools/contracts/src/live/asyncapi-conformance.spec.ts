@@ -1,4 +1,4 @@
-import { asyncApiDocument, PUBLISHED_EVENTS } from '@tandem/contracts';
+import { asyncApiDocument, EVENT_TOPICS, TOPIC_EVENTS } from '@tandem/contracts';
 import { checkConformance } from './asyncapi-conformance';
 import type { SeenMessage } from './topic-reader';
 
@@ -6,11 +6,14 @@ import type { SeenMessage } from './topic-reader';
 const document = asyncApiDocument();
 type Examples = Array<{ summary: string; headers: Record<string, string>; payload: Record<string, unknown> }>;
 const messages = (document['components'] as { messages: Record<string, { examples: Examples }> }).messages;
-const seen: SeenMessage[] = PUBLISHED_EVENTS.map((definition, i) => {
+// Each example on every topic that carries its version (OrderCreated.v1 on both order topics).
+const seen: SeenMessage[] = EVENT_TOPICS.flatMap((topic) =>
+  TOPIC_EVENTS[topic].map((definition) => ({ topic, definition })),
+).map(({ topic, definition }, i) => {
   const [example] = messages[`${definition.name}V${definition.version}`]?.examples ?? [];
   if (!example) throw new Error(`no example of ${definition.type}`);
   return {
-    topic: definition.topic,
+    topic,
     partition: 0,
     offset: String(i),
     key: example.headers['ce_subject'] ?? '',

@@ -106,6 +106,8 @@ export function checkConformance(
   };
   const undocumented = new Set<string>();
   const headersSeen = new Map<string, Set<string>>();
+  // A message may be on two channels (OrderCreated.v1 on orders.order.v1 and v2): published on each, or not.
+  const publishedOn = new Set<string>();
   const pathsSeen = new Map<string, Map<string, Set<string>>>();
 
   for (const seen of messages) {
@@ -135,6 +137,7 @@ export function checkConformance(
       undocumented.add(`${where} ${message.name}: payload ${ajv.errorsText(payload.errors)}`);
     if (seen.key !== seen.headers['ce_subject'])
       undocumented.add(`${where}: key ${seen.key} is not ce_subject`);
+    publishedOn.add(`${topic} ${message.id}`);
     const names = headersSeen.get(message.id) ?? new Set<string>();
     for (const name of Object.keys(seen.headers)) names.add(name);
     headersSeen.set(message.id, names);
@@ -143,32 +146,32 @@ export function checkConformance(
     pathsSeen.set(message.id, paths);
   }
 
-  const neverSeen: string[] = [];
+  const neverSeen = new Set<string>();
   for (const [topic, channel] of byAddress) {
     for (const message of channel) {
       const names = headersSeen.get(message.id);
-      if (!names) {
-        neverSeen.push(`${message.name} on ${topic}: never published`);
+      if (!names || !publishedOn.has(`${topic} ${message.id}`)) {
+        neverSeen.add(`${message.name} on ${topic}: never published`);
         continue;
       }
       const declared = isObject(message.headers['properties'])
         ? Object.keys(message.headers['properties'])
         : [];
       for (const name of declared.filter((n) => !names.has(n)))
-        neverSeen.push(`${message.name}: header ${name}`);
+        neverSeen.add(`${message.name}: header ${name}`);
       const paths = new Map<string, unknown[] | undefined>();
       declaredPaths(message.payload, '', paths);
       const seen = pathsSeen.get(message.id) ?? new Map<string, Set<string>>();
       for (const [path, values] of paths) {
         const seenValues = seen.get(path);
-        if (!seenValues) neverSeen.push(`${message.name}: property ${path}`);
+        if (!seenValues) neverSeen.add(`${message.name}: property ${path}`);
         else
           for (const value of values ?? []) {
             if (!seenValues.has(JSON.stringify(value)))
-              neverSeen.push(`${message.name}: ${path} = ${JSON.stringify(value)}`);
+              neverSeen.add(`${message.name}: ${path} = ${JSON.stringify(value)}`);
           }
       }
     }
   }
-  return { undocumented: [...undocumented].sort(), neverSeen: neverSeen.sort() };
+  return { undocumented: [...undocumented].sort(), neverSeen: [...neverSeen].sort() };
 }

@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { EVENT_TOPICS, TOPICS } from '@tandem/contracts';
+
+const topicsOf = (aggregate: 'order' | 'customer'): number =>
+  EVENT_TOPICS.filter((topic) => TOPICS[topic].aggregate === aggregate).length;
 
 /**
  * Commands through the gateway that make the system publish every event it has (every type, both `previousStatus`
@@ -10,6 +14,8 @@ export interface ScenarioResult {
   orderIds: string[];
   /** How many events the scenario makes the system publish. */
   events: number;
+  /** How many Kafka messages they are: an order event is on both order topics while orders.order.v1 is published. */
+  messages: number;
 }
 
 /** Who sends the scenario's commands: `Authorization` header values of a customer's account and of staff. */
@@ -88,5 +94,11 @@ export async function runEveryEventScenario(
   await command('POST', `/orders/${cancelledDraft}/cancel`, { reason: 'ordered by mistake' });
 
   // 2 customer events; 6 + 4 + 2 order events.
-  return { customerId, orderIds: [shipped, cancelledPlaced, cancelledDraft], events: 14 };
+  const [customerEvents, orderEvents] = [2, 12];
+  return {
+    customerId,
+    orderIds: [shipped, cancelledPlaced, cancelledDraft],
+    events: customerEvents + orderEvents,
+    messages: customerEvents * topicsOf('customer') + orderEvents * topicsOf('order'),
+  };
 }

@@ -1,4 +1,4 @@
-import type { TandemEvent } from '@tandem/contracts';
+import type { ConsumedEvent } from '@tandem/contracts';
 import { defineCounterModel, greatest, increment, key, set, type RowOf } from '@tandem/platform/read-model';
 
 /**
@@ -8,7 +8,7 @@ import { defineCounterModel, greatest, increment, key, set, type RowOf } from '@
  * to the counters and move `updated_at` to the latest time, and the order stream's own checkpoint keeps each order
  * counted once.
  */
-export const customerOrdersModel = defineCounterModel<TandemEvent>()({
+export const customerOrdersModel = defineCounterModel<ConsumedEvent>()({
   name: 'customer-orders',
   table: 'customer_orders',
   columns: {

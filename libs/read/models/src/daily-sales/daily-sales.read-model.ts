@@ -1,11 +1,11 @@
-import type { TandemEvent } from '@tandem/contracts';
+import type { ConsumedEvent } from '@tandem/contracts';
 import { defineCounterModel, increment, key, utcDay, type RowOf } from '@tandem/platform/read-model';
 
 /**
  * Per UTC day (of the event's time) and currency: orders placed, shipped and cancelled, counted and totalled. The
  * totals are numeric: a day can hold any number of orders, so no fixed-width integer bounds their sum.
  */
-export const dailySalesModel = defineCounterModel<TandemEvent>()({
+export const dailySalesModel = defineCounterModel<ConsumedEvent>()({
   name: 'daily-sales',
   table: 'daily_sales',
   columns: {

@@ -1,4 +1,4 @@
-import type { TandemEvent } from '@tandem/contracts';
+import type { ConsumedEvent, TandemEvent } from '@tandem/contracts';
 import type { ModelEvent } from '@tandem/platform/read-model';
 import { orderSummaryModel, type OrderSummaryRow } from './order-summary.read-model';
 
@@ -6,7 +6,7 @@ const ORDER = '00000000-0000-4000-8000-000000000001';
 const CUSTOMER = '00000000-0000-4000-8000-000000000002';
 
 /** The events of one order stream, versions 1, 2, 3… */
-function stream(...events: Array<[time: string, event: TandemEvent]>): ModelEvent<TandemEvent>[] {
+function stream(...events: Array<[time: string, event: ConsumedEvent]>): ModelEvent<ConsumedEvent>[] {
   return events.map(([time, event], i) => ({
     envelope: {
       id: `e${i}`,
@@ -23,7 +23,7 @@ function stream(...events: Array<[time: string, event: TandemEvent]>): ModelEven
 }
 
 /** Given these events, the row `evolve` leaves. */
-const given = (events: ModelEvent<TandemEvent>[]): OrderSummaryRow | null =>
+const given = (events: ModelEvent<ConsumedEvent>[]): OrderSummaryRow | null =>
   events.reduce<OrderSummaryRow | null>((row, event) => orderSummaryModel.evolve(row, event), null);
 
 const created: TandemEvent = {
@@ -32,7 +32,7 @@ const created: TandemEvent = {
 };
 const line = (sku: string, quantity: number, unitPrice: number): TandemEvent => ({
   type: 'OrderLineAdded',
-  data: { orderId: ORDER, sku, quantity, unitPrice },
+  data: { orderId: ORDER, sku, quantity, unitPrice: { amount: unitPrice, currency: 'EUR' } },
 });
 
 describe('order summary', () => {
@@ -69,6 +69,29 @@ describe('order summary', () => {
       version: 5,
       updated_at: '2026-11-28T10:00:04.000Z',
     });
+  });
+
+  it('takes a v1 line (orders.order.v1, no currency) in the order currency, as it takes a v2 one', () => {
+    const v1: ConsumedEvent = {
+      type: 'OrderLineAdded',
+      data: { orderId: ORDER, sku: 'A', quantity: 2, unitPrice: 150 },
+    };
+    const asV1 = given(stream(['2026-11-28T10:00:00.000Z', created], ['2026-11-28T10:00:01.000Z', v1]));
+    const asV2 = given(
+      stream(['2026-11-28T10:00:00.000Z', created], ['2026-11-28T10:00:01.000Z', line('A', 2, 150)]),
+    );
+    expect(asV1).toStrictEqual(asV2);
+    expect(asV1).toMatchObject({ lines: [{ sku: 'A', quantity: 2, unitPrice: 150 }], total: 300 });
+  });
+
+  it('rejects a v2 line priced in another currency than its order', () => {
+    const other: TandemEvent = {
+      type: 'OrderLineAdded',
+      data: { orderId: ORDER, sku: 'A', quantity: 1, unitPrice: { amount: 1, currency: 'USD' } },
+    };
+    expect(() =>
+      given(stream(['2026-11-28T10:00:00.000Z', created], ['2026-11-28T10:00:01.000Z', other])),
+    ).toThrow(`OrderLineAdded for ${ORDER}: priced in USD, the order is in EUR`);
   });
 
   it('moves the status with placement, shipment and cancellation, each stamped with its time', () => {

@@ -1,4 +1,4 @@
-import type { TandemEvent } from '@tandem/contracts';
+import { latestOrderLineAdded, type ConsumedEvent } from '@tandem/contracts';
 import {
   column,
   defineDocumentModel,
@@ -43,7 +43,7 @@ const columns = {
 export type OrderSummaryRow = RowOf<typeof columns>;
 
 /** One row per order: status, lines, total, version and timestamps. */
-export const orderSummaryModel = defineDocumentModel<TandemEvent>()({
+export const orderSummaryModel = defineDocumentModel<ConsumedEvent>()({
   name: 'order-summary',
   table: 'order_summary',
   key: 'order_id',
@@ -82,13 +82,19 @@ export const orderSummaryModel = defineDocumentModel<TandemEvent>()({
     const next = { ...row, version, updated_at: time };
     switch (event.type) {
       case 'OrderLineAdded': {
-        const { sku, quantity, unitPrice } = event.data;
-        const lines = [...row.lines, { sku, quantity, unitPrice }];
+        // v1 (orders.order.v1, old records) has no currency: it is the order's, which this row has (upcasters.ts).
+        const { sku, quantity, unitPrice } = latestOrderLineAdded(event.data, row);
+        if (unitPrice.currency !== row.currency) {
+          throw new ReadModelRejectedEvent(
+            `OrderLineAdded for ${row.order_id}: priced in ${unitPrice.currency}, the order is in ${row.currency}`,
+          );
+        }
+        const lines = [...row.lines, { sku, quantity, unitPrice: unitPrice.amount }];
         return {
           ...next,
           lines,
           line_count: lines.length,
-          total: row.total + quantity * unitPrice,
+          total: row.total + quantity * unitPrice.amount,
           lines_changed_at: time,
         };
       }

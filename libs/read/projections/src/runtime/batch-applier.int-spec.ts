@@ -186,7 +186,10 @@ test('a handler that rejects its event dead-letters that event only; the batch a
   const orphan = randomUUID();
   const fine = randomUUID();
   const orphanLine = eventMessage(
-    { type: 'OrderLineAdded', data: { orderId: orphan, sku: 'A', quantity: 1, unitPrice: 1 } },
+    {
+      type: 'OrderLineAdded',
+      data: { orderId: orphan, sku: 'A', quantity: 1, unitPrice: { amount: 1, currency: 'EUR' } },
+    },
     { streamVersion: 1 },
   );
   const result = await orders.apply([...storyMessages(orderStory(fine, randomUUID(), [])), orphanLine]);

@@ -3,7 +3,7 @@ import {
   InvalidEnvelopeError,
   parseEvent,
   type EventEnvelope,
-  type TandemEvent,
+  type ConsumedEvent,
 } from '@tandem/contracts';
 import type { IncomingMessage } from './incoming-message';
 
@@ -17,7 +17,7 @@ export type PoisonReason =
   | 'handler-rejected';
 
 export type DecodedMessage =
-  | { kind: 'event'; message: IncomingMessage; envelope: EventEnvelope; event: TandemEvent }
+  | { kind: 'event'; message: IncomingMessage; envelope: EventEnvelope; event: ConsumedEvent }
   | {
       kind: 'poison';
       message: IncomingMessage;
@@ -86,7 +86,7 @@ export function decodeParts(
 }
 
 /** The stream an event belongs to: the order for order events, the customer for customer events. */
-export function streamIdOf(event: TandemEvent): string {
+export function streamIdOf(event: ConsumedEvent): string {
   const data: { orderId?: string; customerId?: string } = event.data;
   return data.orderId ?? data.customerId ?? '';
 }

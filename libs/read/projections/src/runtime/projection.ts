@@ -1,4 +1,4 @@
-import type { EventEnvelope, TandemEvent } from '@tandem/contracts';
+import type { ConsumedEvent, EventEnvelope } from '@tandem/contracts';
 import type { ProjectionName } from '@tandem/read/models';
 
 /** What a projection handler may do inside the batch transaction. */
@@ -9,9 +9,10 @@ export interface ProjectionContext {
   table(name: string): string;
 }
 
+/** A decoded event as it came, in any released version (OrderLineAdded v1 or v2): the models handle both. */
 export interface ProjectedEvent {
   envelope: EventEnvelope;
-  event: TandemEvent;
+  event: ConsumedEvent;
 }
 
 /**

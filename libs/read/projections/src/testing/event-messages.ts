@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { definitionOf, toKafkaHeaders, type TandemEvent, type EventEnvelope } from '@tandem/contracts';
+import {
+  definitionOfEvent,
+  downcastToV1,
+  toKafkaHeaders,
+  type ConsumedEvent,
+  type EventEnvelope,
+  type TandemEvent,
+} from '@tandem/contracts';
 import type { IncomingMessage } from '../runtime/incoming-message';
 import { streamIdOf } from '../runtime/message-decoder';
 
@@ -9,16 +16,18 @@ export interface EventMessageOptions {
   time?: string;
   partition?: number;
   offset?: number | string;
+  /** The contract topic it came on; default: the one on which its version is current. */
+  topic?: string;
   /** `ce_ownersubject`: the account a registered customer record belongs to. */
   ownerSubject?: string;
 }
 
 let nextOffset = 0;
 
-export function envelopeFor(event: TandemEvent, options: EventMessageOptions): EventEnvelope {
+export function envelopeFor(event: ConsumedEvent, options: EventMessageOptions): EventEnvelope {
   return {
     id: randomUUID(),
-    type: definitionOf(event.type).type,
+    type: definitionOfEvent(event).type,
     source: 'tandem/command-service',
     subject: streamIdOf(event),
     time: options.time ?? new Date().toISOString(),
@@ -29,10 +38,10 @@ export function envelopeFor(event: TandemEvent, options: EventMessageOptions): E
   };
 }
 
-export function eventMessage(event: TandemEvent, options: EventMessageOptions): IncomingMessage {
+export function eventMessage(event: ConsumedEvent, options: EventMessageOptions): IncomingMessage {
   const envelope = envelopeFor(event, options);
   return {
-    topic: definitionOf(event.type).topic,
+    topic: options.topic ?? definitionOfEvent(event).topic,
     partition: options.partition ?? 0,
     offset: String(options.offset ?? nextOffset++),
     key: envelope.subject,
@@ -52,8 +61,8 @@ export function orderStory(
   let status: 'draft' | 'placed' = 'draft';
   steps.forEach((step, i) => {
     if (step === 'line') {
-      const line = { sku: `SKU-${i}`, quantity: 2, unitPrice: 150 };
-      total += line.quantity * line.unitPrice;
+      const line = { sku: `SKU-${i}`, quantity: 2, unitPrice: { amount: 150, currency: 'EUR' } };
+      total += line.quantity * line.unitPrice.amount;
       events.push({ type: 'OrderLineAdded', data: { orderId, ...line } });
     } else if (step === 'place') {
       events.push({ type: 'OrderPlaced', data: { orderId, customerId, total, currency: 'EUR' } });
@@ -70,17 +79,24 @@ export function orderStory(
   return events;
 }
 
+/** The same events as `orders.order.v1` carries them: OrderLineAdded downcast to v1, the others unchanged. */
+export function asV1(events: readonly TandemEvent[]): ConsumedEvent[] {
+  return events.map((event) => ({ type: event.type, data: downcastToV1(event).data }) as ConsumedEvent);
+}
+
 /** The messages of a story, with stream versions 1..n and event times a second apart from `start`. */
 export function storyMessages(
-  events: TandemEvent[],
+  events: ConsumedEvent[],
   start = new Date('2026-11-28T10:00:00Z'),
   partition = 0,
+  topic?: string,
 ): IncomingMessage[] {
   return events.map((event, i) =>
     eventMessage(event, {
       streamVersion: i + 1,
       time: new Date(start.getTime() + i * 1000).toISOString(),
       partition,
+      ...(topic ? { topic } : {}),
     }),
   );
 }

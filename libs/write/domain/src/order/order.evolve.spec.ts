@@ -98,6 +98,12 @@ describe('evolveOrder', () => {
     expect(() => replay([lineAdded('A', 1, 100)])).toThrow(/does not start with OrderCreated/);
   });
 
+  it('rejects a line priced in another currency than its order as corrupt', () => {
+    expect(() => replay([orderCreated('EUR'), lineAdded('A', 1, 100, 'CHF')])).toThrow(
+      /its price is in CHF, the order in EUR/,
+    );
+  });
+
   it('rejects a second OrderCreated as corrupt', () => {
     expect(() => replay([orderCreated(), orderCreated()])).toThrow(/already exists/);
   });

@@ -16,7 +16,13 @@ export function evolveOrder(state: OrderState | null, event: OrderEvent): OrderS
   switch (event.type) {
     case 'OrderLineAdded': {
       const { sku, quantity, unitPrice } = event.data;
-      return withLines(state, [...state.lines, { sku, quantity, unitPrice }]);
+      if (unitPrice.currency !== state.currency) {
+        throw corruptStream(
+          event.type,
+          `its price is in ${unitPrice.currency}, the order in ${state.currency}`,
+        );
+      }
+      return withLines(state, [...state.lines, { sku, quantity, unitPrice: unitPrice.amount }]);
     }
     case 'OrderLineRemoved':
       return withLines(

@@ -11,9 +11,14 @@ export const orderCreated = (currency = 'EUR'): OrderEvent => ({
   data: { orderId: ORDER_ID, customerId: CUSTOMER_ID, currency },
 });
 
-export const lineAdded = (sku: string, quantity: number, unitPrice: number): OrderEvent => ({
+export const lineAdded = (
+  sku: string,
+  quantity: number,
+  unitPrice: number,
+  currency = 'EUR',
+): OrderEvent => ({
   type: 'OrderLineAdded',
-  data: { orderId: ORDER_ID, sku, quantity, unitPrice },
+  data: { orderId: ORDER_ID, sku, quantity, unitPrice: { amount: unitPrice, currency } },
 });
 
 export const lineRemoved = (sku: string): OrderEvent => ({

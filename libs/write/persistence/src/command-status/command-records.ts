@@ -102,8 +102,13 @@ export class CommandRecords {
 
   private async published(events: WrittenEvent[]): Promise<PublishedEvent[]> {
     if (events.length === 0) return [];
+    // Published once both deliveries of the row are done: on its own topic and on the one that replaced it
+    // (orders.order.v2, which the projections read); a row with no such topic gets both marks at once.
     const rows = (await this.dataSource.query(
-      `SELECT event_id::text AS event_id, published_at FROM outbox WHERE event_id = ANY($1::uuid[])`,
+      `SELECT event_id::text AS event_id,
+              CASE WHEN latest_published_at IS NOT NULL THEN greatest(published_at, latest_published_at) END
+                AS published_at
+         FROM outbox WHERE event_id = ANY($1::uuid[])`,
       [events.map((event) => event.eventId)],
     )) as Array<{ event_id: string; published_at: Date | null }>;
     const publishedAt = new Map(rows.map((r) => [r.event_id, r.published_at?.toISOString() ?? null]));

@@ -2,12 +2,13 @@ import {
   definitionOf,
   ORDER_TOPIC,
   type EventDefinition,
-  type TandemEvent,
+  type ConsumedEvent,
   type TandemEventName,
 } from '@tandem/contracts';
 import { handledTypes, type ReadModel } from '@tandem/platform/read-model';
 
-export type InlineModel = ReadModel<TandemEvent>;
+/** A model over any event version; the write side gives it events at their latest (upcast on load). */
+export type InlineModel = ReadModel<ConsumedEvent>;
 
 /**
  * The read models this command service applies inline: in the transaction of each command whose events they read,

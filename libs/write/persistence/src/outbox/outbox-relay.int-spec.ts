@@ -24,7 +24,10 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(relays.splice(0).map((relay) => relay.stop()));
-  await db.dataSource.query(`UPDATE outbox SET published_at = now() WHERE published_at IS NULL`);
+  await db.dataSource.query(
+    `UPDATE outbox SET published_at = now(), latest_published_at = now()
+      WHERE published_at IS NULL OR latest_published_at IS NULL`,
+  );
 });
 afterAll(() => db.close());
 
@@ -49,8 +52,9 @@ const created = (orderId: string): OrderEvent => ({
 });
 const lineAdded = (orderId: string, sku: string): OrderEvent => ({
   type: 'OrderLineAdded',
-  data: { orderId, sku, quantity: 1, unitPrice: 100 },
+  data: { orderId, sku, quantity: 1, unitPrice: { amount: 100, currency: 'EUR' } },
 });
+const V1 = 'orders.order.v1';
 
 async function append(orderId: string, after: number, events: OrderEvent[]): Promise<void> {
   await transactions.run(origin(), async ({ orders }) => {
@@ -61,7 +65,7 @@ async function append(orderId: string, after: number, events: OrderEvent[]): Pro
 
 async function unpublished(): Promise<number> {
   const [row] = (await db.dataSource.query(
-    `SELECT count(*) AS n FROM outbox WHERE published_at IS NULL`,
+    `SELECT count(*) AS n FROM outbox WHERE published_at IS NULL OR latest_published_at IS NULL`,
   )) as Array<{ n: string }>;
   return Number(row?.n);
 }
@@ -75,9 +79,94 @@ it('publishes committed events in order per aggregate and marks them published',
   startRelay(publisher);
 
   await waitFor(async () => (await unpublished()) === 0, { what: 'outbox drained' });
-  expect(publisher.versionsOf(a)).toEqual([1, 2, 3]);
-  expect(publisher.versionsOf(b)).toEqual([1, 2]);
-  expect(publisher.messages.find((m) => m.key === a)?.topic).toBe('orders.order.v1');
+  for (const topic of [V1, 'orders.order.v2']) {
+    expect(publisher.versionsOf(a, topic)).toEqual([1, 2, 3]);
+    expect(publisher.versionsOf(b, topic)).toEqual([1, 2]);
+  }
+  // One row, two messages: its v1 form first, then its latest, the same event (ce_id) on each topic.
+  const ofA = publisher.messages.filter((m) => m.key === a);
+  expect(ofA.map((m) => [m.topic, m.envelope.type])).toEqual([
+    [V1, 'tandem.orders.OrderCreated.v1'],
+    ['orders.order.v2', 'tandem.orders.OrderCreated.v1'],
+    [V1, 'tandem.orders.OrderLineAdded.v1'],
+    ['orders.order.v2', 'tandem.orders.OrderLineAdded.v2'],
+    [V1, 'tandem.orders.OrderLineAdded.v1'],
+    ['orders.order.v2', 'tandem.orders.OrderLineAdded.v2'],
+  ]);
+  expect(ofA[2]?.envelope.id).toBe(ofA[3]?.envelope.id);
+  expect(ofA[2]?.payload).toEqual({ orderId: a, sku: 'Y', quantity: 1, unitPrice: 100 });
+  expect(ofA[3]?.payload).toEqual({
+    orderId: a,
+    sku: 'Y',
+    quantity: 1,
+    unitPrice: { amount: 100, currency: 'EUR' },
+  });
+});
+
+it('publishes rows the previous release wrote on orders.order.v2 too, a v1 line upcast with its order currency', async () => {
+  const publisher = new RecordingPublisher();
+  const order = randomUUID();
+  // As the previous release wrote them: the events without schema_version, the outbox without the latest form.
+  const old = [
+    ['OrderCreated', { orderId: order, customerId: randomUUID(), currency: 'JPY' }],
+    ['OrderLineAdded', { orderId: order, sku: 'OLD', quantity: 2, unitPrice: 300 }],
+  ] as const;
+  for (const [i, [type, data]] of old.entries()) {
+    const id = randomUUID();
+    const envelope = {
+      id,
+      type: `tandem.orders.${type}.v1`,
+      source: '/tandem/command-service',
+      subject: order,
+      time: new Date().toISOString(),
+      streamVersion: i + 1,
+      correlationId: 'old',
+      causationId: 'old',
+    };
+    await db.dataSource.query(
+      `INSERT INTO events (stream_id, stream_type, version, event_id, type, data, metadata)
+       VALUES ($1, 'order', $2, $3, $4, $5, '{}')`,
+      [order, i + 1, id, type, JSON.stringify(data)],
+    );
+    await db.dataSource.query(
+      `INSERT INTO outbox (event_id, topic, message_key, envelope, payload) VALUES ($1, $2, $3, $4, $5)`,
+      [id, V1, order, JSON.stringify(envelope), JSON.stringify(data)],
+    );
+  }
+  await append(order, 2, [{ type: 'OrderLineRemoved', data: { orderId: order, sku: 'OLD' } }]);
+  startRelay(publisher);
+  await waitFor(async () => (await unpublished()) === 0, { what: 'outbox drained' });
+  expect(publisher.versionsOf(order, V1)).toEqual([1, 2, 3]);
+  expect(publisher.versionsOf(order, 'orders.order.v2')).toEqual([1, 2, 3]);
+  expect(
+    publisher.messages.find((m) => m.topic === 'orders.order.v2' && m.envelope.streamVersion === 2),
+  ).toMatchObject({
+    envelope: { type: 'tandem.orders.OrderLineAdded.v2' },
+    payload: { orderId: order, sku: 'OLD', quantity: 2, unitPrice: { amount: 300, currency: 'JPY' } },
+  });
+});
+
+it('sends on orders.order.v2 alone once the v1 window has closed, and marks the rows done', async () => {
+  const publisher = new RecordingPublisher();
+  const order = randomUUID();
+  await append(order, 0, [created(order), lineAdded(order, 'A')]);
+  startRelay(publisher, { publishV1Until: new Date(Date.now() - 1000) });
+  await waitFor(async () => (await unpublished()) === 0, { what: 'outbox drained' });
+  expect(publisher.versionsOf(order, 'orders.order.v2')).toEqual([1, 2]);
+  expect(publisher.versionsOf(order, V1)).toEqual([]);
+});
+
+it('lets a relay of the previous release publish v1 meanwhile: the rest goes on v2 when this one takes over', async () => {
+  const publisher = new RecordingPublisher();
+  const order = randomUUID();
+  await append(order, 0, [created(order), lineAdded(order, 'A')]);
+  // What the previous release's relay does with the rows: sends them on their topic and sets published_at only.
+  await db.dataSource.query(`UPDATE outbox SET published_at = now() WHERE message_key = $1`, [order]);
+  await append(order, 2, [lineAdded(order, 'B')]);
+  startRelay(publisher);
+  await waitFor(async () => (await unpublished()) === 0, { what: 'outbox drained' });
+  expect(publisher.versionsOf(order, V1)).toEqual([3]);
+  expect(publisher.versionsOf(order, 'orders.order.v2')).toEqual([1, 2, 3]);
 });
 
 it('keeps every event while the broker fails, and publishes them once it answers again', async () => {

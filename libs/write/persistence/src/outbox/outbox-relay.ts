@@ -1,6 +1,12 @@
 import { Client } from 'pg';
-import type { EventEnvelope } from '@tandem/contracts';
+import { ORDER_TOPIC_V1_DEPRECATION } from '@tandem/contracts';
 import { counter, gauge, type Logger } from '@tandem/platform/observability';
+import {
+  deliveriesOf,
+  MARK_OUTBOX_ROWS,
+  PENDING_OUTBOX_ROWS,
+  type PendingOutboxRow,
+} from './outbox-deliveries';
 import type { OutboxMessage, OutboxPublisher } from './outbox-message';
 
 /** The advisory lock that makes one relay per write DB active ("tandem" as a number). */
@@ -17,18 +23,13 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** How often a standby replica tries to take the lock. Default 1000 ms. */
   standbyRetryMs?: number;
+  /**
+   * The deprecated `orders.order.v1` is published strictly before this instant (`PUBLISH_V1_UNTIL`); after it, its
+   * rows are marked without being sent there. Default: the start of its sunset day (UTC).
+   */
+  publishV1Until?: Date;
   /** Test seam: runs after Kafka acknowledged a batch and before it is marked published. */
   afterPublish?: (messages: readonly OutboxMessage[]) => Promise<void>;
-}
-
-interface OutboxRow {
-  position: string;
-  topic: string;
-  message_key: string;
-  envelope: EventEnvelope;
-  payload: unknown;
-  /** How long ago the row's transaction started. */
-  age_seconds: number;
 }
 
 /**
@@ -160,40 +161,29 @@ export class OutboxRelay {
     }
   }
 
-  /** Publishes one batch and marks it; returns how many rows it published. */
+  /** Publishes one batch and marks it; returns how many rows it handled. */
   async relayBatch(client: Client, batchSize: number): Promise<number> {
     // Positions are handed out before commit, so a lower position can become visible after a higher one was
     // already published. The relay therefore keeps no "published up to" cursor: each row carries its own
-    // published_at, and a row that commits late is simply found unpublished by the next batch, never skipped.
+    // published_at (and latest_published_at), and a row that commits late is simply found by the next batch.
     // Per aggregate, position order is version order and a visible row's predecessors are visible too: the next
     // version of a stream (or customer row) can only be written after the previous one committed, because the
-    // unique (stream_id, version) index and the row lock make the second writer wait for the first.
-    const { rows } = await client.query<OutboxRow>(
-      `SELECT position::text AS position, topic, message_key, envelope, payload,
-              extract(epoch FROM clock_timestamp() - created_at)::float8 AS age_seconds
-         FROM outbox
-        WHERE published_at IS NULL
-        ORDER BY outbox.position -- the column, not the text alias: '10' sorts before '9'
-        LIMIT $1`,
-      [batchSize],
-    );
+    // unique (stream_id, version) index and the row lock make the second writer wait for the first. Each topic
+    // therefore gets each key's events in order, whichever of its two deliveries a row still owes.
+    const { rows } = await client.query<PendingOutboxRow>(PENDING_OUTBOX_ROWS, [batchSize]);
     this.backlogAge.set(rows[0]?.age_seconds ?? 0);
     if (rows.length === 0) return 0;
-    const messages: OutboxMessage[] = rows.map((row) => ({
-      position: row.position,
-      topic: row.topic,
-      key: row.message_key,
-      envelope: row.envelope,
-      payload: row.payload,
-    }));
-    await this.options.publisher.publish(messages);
-    await this.options.afterPublish?.(messages);
+    const until = this.options.publishV1Until ?? new Date(`${ORDER_TOPIC_V1_DEPRECATION.sunset}T00:00:00Z`);
+    const open = Date.now() < until.getTime();
+    const messages: OutboxMessage[] = rows.flatMap((row) => deliveriesOf(row, open));
+    if (messages.length > 0) {
+      await this.options.publisher.publish(messages);
+      await this.options.afterPublish?.(messages);
+    }
     // A crash before this update republishes the batch: at least once, never lost. Consumers dedupe on ce_id.
-    await client.query(`UPDATE outbox SET published_at = now() WHERE position = ANY($1::bigint[])`, [
-      messages.map((m) => m.position),
-    ]);
+    await client.query(MARK_OUTBOX_ROWS, [rows.map((row) => row.position)]);
     this.published.inc(messages.length);
-    return messages.length;
+    return rows.length;
   }
 
   private setLeader(leader: boolean): void {

@@ -26,6 +26,7 @@ beforeAll(async () => {
   });
   await ensureTopics(kafka, [
     { topic: broker.topic('orders.order.v1'), numPartitions: 3 },
+    { topic: broker.topic('orders.order.v2'), numPartitions: 3 },
     { topic: broker.topic('orders.customer.v1'), numPartitions: 3 },
   ]);
 });
@@ -65,7 +66,7 @@ it('republishes a batch whose progress was not recorded when the relay died: not
       { type: 'OrderCreated', data: { orderId, customerId: randomUUID(), currency: 'EUR' } },
       ...['A', 'B', 'C'].map((sku): OrderEvent => ({
         type: 'OrderLineAdded',
-        data: { orderId, sku, quantity: 1, unitPrice: 1 },
+        data: { orderId, sku, quantity: 1, unitPrice: { amount: 1, currency: 'EUR' } },
       })),
     ];
     await transactions.run(

@@ -7,6 +7,12 @@ import type { CommandOrigin } from '../transactions/command-transactions';
 import type { Sql } from '../transactions/sql';
 import type { WrittenEvents } from '../transactions/written-events';
 import type { OrderStore } from './order-store';
+import {
+  latestOrderEvents,
+  storedForm,
+  type EventVersionWritten,
+  type StoredOrderEvent,
+} from './stored-order-events';
 
 export const ORDER_STREAM_TYPE = 'order';
 
@@ -19,18 +25,23 @@ export class PostgresOrderStore implements OrderStore {
     private readonly origin: CommandOrigin,
     private readonly inline: InlineProjections = NO_INLINE_PROJECTIONS,
     private readonly written?: WrittenEvents,
+    private readonly versionWritten: EventVersionWritten = 2,
   ) {}
 
+  /** Folds the stream at its events' latest versions: rows written as v1 are upcast here, and stay as they are. */
   async load(orderId: string): Promise<OrderState | null> {
-    const rows = await this.sql.rows<OrderEvent>(
-      `SELECT type, data FROM events WHERE stream_id = $1 AND stream_type = $2 ORDER BY version`,
+    const rows = await this.sql.rows<StoredOrderEvent>(
+      `SELECT type, schema_version, data FROM events WHERE stream_id = $1 AND stream_type = $2 ORDER BY version`,
       [orderId, ORDER_STREAM_TYPE],
     );
     this.loadedTypes.set(
       orderId,
       rows.map((event) => event.type),
     );
-    return rows.reduce<OrderState | null>((state, event) => evolveOrder(state, event), null);
+    return latestOrderEvents(rows).reduce<OrderState | null>(
+      (state, event) => evolveOrder(state, event),
+      null,
+    );
   }
 
   /**
@@ -44,13 +55,15 @@ export class PostgresOrderStore implements OrderStore {
     const params: unknown[] = [];
     const rows = recorded.map(({ event, eventId, streamVersion, envelope }) => {
       const at = params.length;
+      const stored = storedForm(event, this.versionWritten);
       params.push(
         orderId,
         ORDER_STREAM_TYPE,
         streamVersion,
         eventId,
         event.type,
-        JSON.stringify(event.data),
+        stored.schemaVersion,
+        JSON.stringify(stored.data),
         JSON.stringify({
           correlationId: envelope.correlationId,
           causationId: envelope.causationId,
@@ -58,9 +71,10 @@ export class PostgresOrderStore implements OrderStore {
         }),
         envelope.time,
       );
-      return `(${Array.from({ length: 8 }, (_, i) => `$${at + i + 1}`).join(', ')})`;
+      return `(${Array.from({ length: 9 }, (_, i) => `$${at + i + 1}`).join(', ')})`;
     });
-    const appended = `INSERT INTO events (stream_id, stream_type, version, event_id, type, data, metadata, recorded_at)
+    const appended = `INSERT INTO events
+         (stream_id, stream_type, version, event_id, type, schema_version, data, metadata, recorded_at)
        VALUES ${rows.join(', ')}`;
     const earlierTypes = this.loadedTypes.get(orderId);
     const inline = planInlineAppend(

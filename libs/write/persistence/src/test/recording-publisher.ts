@@ -13,7 +13,10 @@ export class RecordingPublisher implements OutboxPublisher {
     this.messages.push(...messages);
   }
 
-  versionsOf(key: string): number[] {
-    return this.messages.filter((m) => m.key === key).map((m) => m.envelope.streamVersion);
+  /** The stream versions published for a key, on one topic (an order event goes to two). */
+  versionsOf(key: string, topic = 'orders.order.v2'): number[] {
+    return this.messages
+      .filter((m) => m.key === key && m.topic === topic)
+      .map((m) => m.envelope.streamVersion);
   }
 }

@@ -29,7 +29,7 @@ const created = (orderId: string): OrderEvent => ({
 });
 const lineAdded = (orderId: string, sku: string): OrderEvent => ({
   type: 'OrderLineAdded',
-  data: { orderId, sku, quantity: 1, unitPrice: 100 },
+  data: { orderId, sku, quantity: 1, unitPrice: { amount: 100, currency: 'EUR' } },
 });
 const ok = (id: string, version: number): CommandAnswer => ({
   outcome: 'changed',

@@ -7,6 +7,7 @@ import { WriteConflict } from '../errors/write-conflict.error';
 import type { InlineProjections } from '../inline/inline-projections';
 import { PostgresCustomerStore } from '../stores/postgres-customer-store';
 import { PostgresOrderStore } from '../stores/postgres-order-store';
+import type { EventVersionWritten } from '../stores/stored-order-events';
 import type { CommandAnswer, CommandOptions, CommandTransactions, WriteUnit } from './command-transactions';
 import { isUniqueViolation, Sql } from './sql';
 import { storedAnswer, type StoredKey } from './stored-answer';
@@ -24,6 +25,8 @@ export class PostgresCommandTransactions implements CommandTransactions {
       maxAttempts?: number;
       /** Read models applied in each command's transaction (none by default). */
       inline?: InlineProjections;
+      /** The version order events are stored in (`EVENT_VERSION_WRITTEN`); 2 by default. */
+      eventVersionWritten?: EventVersionWritten;
     } = {},
   ) {}
 
@@ -96,7 +99,13 @@ export class PostgresCommandTransactions implements CommandTransactions {
       }
       const written = new WrittenEvents();
       const unit: WriteUnit = {
-        orders: new PostgresOrderStore(sql, options, this.options.inline, written),
+        orders: new PostgresOrderStore(
+          sql,
+          options,
+          this.options.inline,
+          written,
+          this.options.eventVersionWritten,
+        ),
         customers: new PostgresCustomerStore(sql, options, written),
       };
       const response = await work(unit);

@@ -34,5 +34,11 @@ export function decideAddOrderLine(command: AddOrderLine, state: OrderState | nu
     throw new OrderTotalTooLarge(orderId, state.total + lineTotal, state.currency, max);
   }
 
-  return [{ type: 'OrderLineAdded', data: { orderId, sku, quantity, unitPrice } }];
+  // The line's price carries the order's currency (OrderLineAdded.v2), as every amount on the contract does.
+  return [
+    {
+      type: 'OrderLineAdded',
+      data: { orderId, sku, quantity, unitPrice: { amount: unitPrice, currency: state.currency } },
+    },
+  ];
 }

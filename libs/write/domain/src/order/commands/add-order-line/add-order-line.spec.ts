@@ -34,7 +34,15 @@ describe('AddOrderLine', () => {
       .given([orderCreated()])
       .when(addLine('BOOK-1', 2, 1250))
       .then([
-        { type: 'OrderLineAdded', data: { orderId: ORDER_ID, sku: 'BOOK-1', quantity: 2, unitPrice: 1250 } },
+        {
+          type: 'OrderLineAdded',
+          data: {
+            orderId: ORDER_ID,
+            sku: 'BOOK-1',
+            quantity: 2,
+            unitPrice: { amount: 1250, currency: 'EUR' },
+          },
+        },
       ]);
   });
 
@@ -137,7 +145,7 @@ describe('AddOrderLine', () => {
     spec
       .given([orderCreated('JPY')])
       .when(addLine('A', 1, 10 ** 12))
-      .then([lineAdded('A', 1, 10 ** 12)]);
+      .then([lineAdded('A', 1, 10 ** 12, 'JPY')]);
   });
 
   it('refuses a JPY line above 10^12 yen, though each factor is allowed: order.amount-too-large', () => {
@@ -156,7 +164,7 @@ describe('AddOrderLine', () => {
     spec
       .given([orderCreated('KWD')])
       .when(addLine('A', 1000, 10 ** 12))
-      .then([lineAdded('A', 1000, 10 ** 12)]);
+      .then([lineAdded('A', 1000, 10 ** 12, 'KWD')]);
   });
 
   it.each([10 ** 15 + 1, MAX])(
@@ -171,7 +179,7 @@ describe('AddOrderLine', () => {
 
   it('refuses a line that would take the order total past the maximum: order.total-too-large', () => {
     spec
-      .given([orderCreated('JPY'), lineAdded('A', 1, 10 ** 12 - 10)])
+      .given([orderCreated('JPY'), lineAdded('A', 1, 10 ** 12 - 10, 'JPY')])
       .when(addLine('B', 1, 11))
       .thenThrows('order.total-too-large', {
         orderId: ORDER_ID,
@@ -183,8 +191,8 @@ describe('AddOrderLine', () => {
 
   it('accepts an order total of exactly the maximum', () => {
     spec
-      .given([orderCreated('JPY'), lineAdded('A', 1, 10 ** 12 - 10)])
+      .given([orderCreated('JPY'), lineAdded('A', 1, 10 ** 12 - 10, 'JPY')])
       .when(addLine('B', 1, 10))
-      .then([lineAdded('B', 1, 10)]);
+      .then([lineAdded('B', 1, 10, 'JPY')]);
   });
 });

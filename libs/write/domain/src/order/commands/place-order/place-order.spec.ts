@@ -27,7 +27,7 @@ const placeOrder = (customerCreditLimit: number): PlaceOrder => ({
 describe('PlaceOrder', () => {
   it('places a draft order within the credit limit, carrying customer, total and currency', () => {
     spec
-      .given([orderCreated('GBP'), lineAdded('A', 2, 1000), lineAdded('B', 1, 500)])
+      .given([orderCreated('GBP'), lineAdded('A', 2, 1000, 'GBP'), lineAdded('B', 1, 500, 'GBP')])
       .when(placeOrder(10_000))
       .then([
         {

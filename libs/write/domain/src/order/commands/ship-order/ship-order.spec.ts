@@ -23,7 +23,7 @@ const shipOrder: ShipOrder = { type: 'ShipOrder', orderId: ORDER_ID };
 describe('ShipOrder', () => {
   it('ships a placed order, carrying customer, total and currency', () => {
     spec
-      .given([orderCreated('JPY'), lineAdded('A', 4, 250), orderPlaced(1000, 'JPY')])
+      .given([orderCreated('JPY'), lineAdded('A', 4, 250, 'JPY'), orderPlaced(1000, 'JPY')])
       .when(shipOrder)
       .then([
         {
