@@ -236,7 +236,7 @@ it('hands each event to the handler of its type or, upcast, of a newer version; 
           (end) => committed?.partitions.find((p) => p.partition === end.partition)?.offset === end.offset,
         );
       },
-      { timeoutMs: 10_000, what: 'offsets committed to the end' },
+      { timeoutMs: 30_000, what: 'offsets committed to the end' },
     );
   } finally {
     await admin.disconnect();
