@@ -1,5 +1,8 @@
 // `npm start`: the whole system on one machine. Embedded Kafka and PGlite stand in for whatever of KAFKA_BROKERS,
-// WRITE_DATABASE_URL and READ_DATABASE_URL is not set.
+// WRITE_DATABASE_URL and READ_DATABASE_URL is not set. SIGTERM or SIGINT (Ctrl-C) stops every service the way
+// Kubernetes would (SIGTERM, then SIGKILL after the grace period), waits for them, and exits 0 if every one of them
+// stopped cleanly. The npm script `exec`s this process, so the signal npm forwards reaches it (a shell in between
+// would die of it and leave the services running).
 import { startStack } from './stack';
 
 function option(name: string): string | undefined {
@@ -7,28 +10,55 @@ function option(name: string): string | undefined {
   return value && value.trim() !== '' ? value.trim() : undefined;
 }
 
-async function main(): Promise<void> {
-  const gatewayPort = Number(option('GATEWAY_PORT') ?? 3000);
-  if (!Number.isInteger(gatewayPort) || gatewayPort < 0 || gatewayPort > 65535) {
-    throw new Error(`GATEWAY_PORT must be a port number, got "${option('GATEWAY_PORT')}"`);
+function portOption(name: string, fallback: number): number {
+  const port = Number(option(name) ?? fallback);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`${name} must be a port number (0: any free one), got "${option(name)}"`);
   }
+  return port;
+}
+
+async function main(): Promise<void> {
   const stack = await startStack({
     kafkaBrokers: option('KAFKA_BROKERS'),
     writeDatabaseUrl: option('WRITE_DATABASE_URL'),
     readDatabaseUrl: option('READ_DATABASE_URL'),
-    ports: { gateway: gatewayPort },
+    ports: {
+      gateway: portOption('GATEWAY_PORT', 3000),
+      'command-service': portOption('COMMAND_SERVICE_PORT', 3001),
+      'query-service': portOption('QUERY_SERVICE_PORT', 3002),
+      'projection-service': portOption('PROJECTION_SERVICE_PORT', 3003),
+    },
   });
+  const services = Object.values(stack.processes);
   let stopping = false;
   const stop = async (reason: string, code: number) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n[dev-stack] ${reason}: stopping`);
+    console.log(`\n[dev-stack] ${reason}: stopping (SIGTERM to each service, then waiting for it)`);
+    const exits = services.map((service) =>
+      service.exited.then((exitCode) => {
+        const how = exitCode === null ? `signal ${service.child.signalCode ?? '?'}` : `code ${exitCode}`;
+        console.log(`[dev-stack] ${service.name} exited with ${how}`);
+        return exitCode;
+      }),
+    );
     await stack.stop();
-    process.exit(code);
+    const codes = await Promise.all(exits);
+    process.exit(codes.every((exitCode) => exitCode === 0) ? code : 1);
   };
-  process.on('SIGINT', () => void stop('interrupted', 0));
-  process.on('SIGTERM', () => void stop('terminated', 0));
-  for (const service of Object.values(stack.processes)) {
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!stopping) {
+      void stop(signal === 'SIGINT' ? 'interrupted' : 'terminated', 0);
+      return;
+    }
+    // A second signal: do not wait any longer.
+    console.log(`[dev-stack] ${signal} again: killing the services`);
+    for (const service of services) service.child.kill('SIGKILL');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  for (const service of services) {
     void service.exited.then((code) => stop(`${service.name} exited with code ${code}`, 1));
   }
   console.log(
@@ -38,6 +68,7 @@ async function main(): Promise<void> {
       `  Gateway:  ${stack.gatewayUrl}/api`,
       `  API docs: ${stack.gatewayUrl}/api/docs (OpenAPI document: ${stack.gatewayUrl}/api/openapi.json)`,
       `  Kafka:    ${stack.kafkaBrokers}`,
+      `  Services: ${services.map((s) => `${s.name} ${s.url} (pid ${s.child.pid ?? '?'})`).join(', ')}`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Inject, Module, Res, type DynamicModule } from '@nestjs/common';
 import type { Response } from 'express';
+import { ShutdownState } from './graceful-shutdown';
 
 /** A dependency the service cannot serve without (its database, Kafka). Throws when it is not reachable. */
 export interface ReadinessCheck {
@@ -36,10 +37,13 @@ async function runCheck(
   }
 }
 
-/** Kubernetes probes: live = the process answers; ready = every dependency answers. */
+/** Kubernetes probes: live = the process answers; ready = every dependency answers, and it is not shutting down. */
 @Controller('health')
 class HealthController {
-  constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}
+  constructor(
+    @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],
+    @Inject(ShutdownState) private readonly shutdown: ShutdownState,
+  ) {}
 
   @Get('live')
   @HttpCode(200)
@@ -49,6 +53,10 @@ class HealthController {
 
   @Get('ready')
   async ready(@Res({ passthrough: true }) response: Response) {
+    if (this.shutdown.shuttingDown) {
+      response.status(503);
+      return { status: 'shutting-down', checks: [] };
+    }
     const results = await Promise.all(this.checks.map(runCheck));
     const ready = results.every((r) => r.status === 'up');
     response.status(ready ? 200 : 503);
@@ -66,7 +74,10 @@ export class HealthModule {
     return {
       module: HealthModule,
       controllers: [HealthController],
-      providers: [{ provide: READINESS_CHECKS, inject: options.inject, useFactory: options.useFactory }],
+      providers: [
+        { provide: READINESS_CHECKS, inject: options.inject, useFactory: options.useFactory },
+        ShutdownState,
+      ],
     };
   }
 }
