@@ -1,15 +1,14 @@
 import { Inject, Module, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { HealthModule, MetricsController } from '@tandem/platform/http';
-import { checkKafka } from '@tandem/platform/kafka';
 import {
   COMMAND_TRANSACTIONS,
   PostgresCommandTransactions,
   type IdempotencyKeySweeper,
   type InlineProjections,
   type KafkaOutboxPublisher,
+  type OutboxBacklog,
   type OutboxRelay,
 } from '@tandem/write/persistence';
 import { CUSTOMER_COMMAND_HANDLERS, CUSTOMER_CONTROLLERS } from './customers';
@@ -18,10 +17,11 @@ import { ORDER_COMMAND_HANDLERS, ORDER_CONTROLLERS } from './orders';
 /** What the app runs on, created (and connected) by `createCommandService` before Nest starts. */
 export interface CommandServiceInfrastructure {
   dataSource: DataSource;
-  kafka: Kafka;
   publisher: KafkaOutboxPublisher;
   relay: OutboxRelay | undefined;
   sweeper: IdempotencyKeySweeper;
+  /** What the relay has not published yet: readiness reports it instead of asking Kafka. */
+  backlog: OutboxBacklog;
   /** The read models each command's transaction applies (`INLINE_PROJECTIONS`), already filled. */
   inline: InlineProjections;
 }
@@ -33,9 +33,10 @@ class InfrastructureShutdown implements OnApplicationShutdown {
   constructor(@Inject(INFRASTRUCTURE) private readonly infrastructure: CommandServiceInfrastructure) {}
 
   async onApplicationShutdown(): Promise<void> {
-    const { relay, sweeper, publisher, dataSource } = this.infrastructure;
+    const { relay, sweeper, backlog, publisher, dataSource } = this.infrastructure;
     await relay?.stop();
     await sweeper.stop();
+    backlog.stop();
     await publisher.close();
     if (dataSource.isInitialized) await dataSource.destroy();
   }
@@ -53,7 +54,15 @@ export function createAppModule(infrastructure: CommandServiceInfrastructure): T
             name: 'write-db',
             check: async () => void (await infrastructure.dataSource.query('SELECT 1')),
           },
-          { name: 'kafka', check: () => checkKafka(infrastructure.kafka) },
+          // Not Kafka itself: commands need only the write DB, and the outbox holds their events while Kafka is
+          // down. The backlog and the relay's state say how far behind publishing is.
+          {
+            name: 'outbox',
+            check: async () => ({
+              ...(await infrastructure.backlog.read()),
+              relay: infrastructure.relay?.status() ?? 'disabled',
+            }),
+          },
         ],
       }),
     ],

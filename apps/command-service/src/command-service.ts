@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { EVENT_TOPICS } from '@tandem/contracts';
 import { INLINE_MODELS, INLINE_MODEL_NAMES } from '@tandem/inline-models';
 import { createHttpApp } from '@tandem/platform/http';
-import { createKafka, ensureTopics, topicNames } from '@tandem/platform/kafka';
+import { createKafka, topicNames } from '@tandem/platform/kafka';
 import type { Logger } from '@tandem/platform/observability';
 import {
   createWriteDataSource,
@@ -11,6 +11,7 @@ import {
   InlineProjections,
   KafkaOutboxPublisher,
   migrateWriteDatabase,
+  OutboxBacklog,
   OutboxRelay,
   type OutboxRelayOptions,
 } from '@tandem/write/persistence';
@@ -25,8 +26,9 @@ export interface CommandService {
 
 /**
  * Builds the command service: connects the write DB (applying migrations unless told not to), fills or catches up
- * the inline models it applies (before it takes a command), makes sure the event topics exist, starts the outbox
- * relay and the idempotency-key sweeper and returns the Nest app, ready to listen. `app.close()` (or SIGTERM) stops
+ * the inline models it applies (before it takes a command), starts the outbox relay (which makes the event topics
+ * if they are missing, once Kafka answers) and the idempotency-key sweeper and returns the Nest app, ready to
+ * listen. Kafka is not needed to start or to take commands: its events wait in the outbox. `app.close()` (or SIGTERM) stops
  * the relay and the sweeper, closes the producer and the pool.
  */
 export async function createCommandService(
@@ -48,14 +50,15 @@ export async function createCommandService(
     const inline = await prepareInlineModels(dataSource, config, logger);
     const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger });
     const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
-    await ensureTopics(
+    // Made by the relay before its first publish, not here: the service starts, and takes commands, without Kafka.
+    const publisher = new KafkaOutboxPublisher(
       kafka,
+      topics,
       EVENT_TOPICS.map((topic) => ({
         topic: topics.onCluster(topic),
         numPartitions: config.TOPIC_PARTITIONS,
       })),
     );
-    const publisher = new KafkaOutboxPublisher(kafka, topics);
     const relay = config.RELAY_ENABLED
       ? new OutboxRelay({ databaseUrl: config.WRITE_DATABASE_URL, publisher, logger, ...relayOverrides })
       : undefined;
@@ -65,12 +68,14 @@ export async function createCommandService(
       retentionMs: config.IDEMPOTENCY_KEY_RETENTION_HOURS * 3600_000,
       intervalMs: config.IDEMPOTENCY_SWEEP_INTERVAL_MS,
     });
+    const backlog = new OutboxBacklog(dataSource);
     const app = await createHttpApp(
-      createAppModule({ dataSource, kafka, publisher, relay, sweeper, inline }),
+      createAppModule({ dataSource, publisher, relay, sweeper, backlog, inline }),
       logger,
     );
     relay?.start();
     sweeper.start();
+    backlog.start();
     return { app, relay };
   } catch (error) {
     await dataSource.destroy();

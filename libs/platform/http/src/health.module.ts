@@ -2,30 +2,36 @@ import { Controller, Get, HttpCode, Inject, Module, Res, type DynamicModule } fr
 import type { Response } from 'express';
 import { ShutdownState } from './graceful-shutdown';
 
-/** A dependency the service cannot serve without (its database, Kafka). Throws when it is not reachable. */
+/**
+ * A dependency the service cannot serve without (its database, Kafka). Throws when it is not reachable; may resolve
+ * with details for operators (the outbox's backlog), shown beside its status.
+ */
 export interface ReadinessCheck {
   name: string;
-  check(): Promise<void>;
+  check(): Promise<void | Record<string, unknown>>;
 }
 
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 const CHECK_TIMEOUT_MS = 3000;
 
-async function runCheck(
-  check: ReadinessCheck,
-): Promise<{ name: string; status: 'up' | 'down'; error?: string }> {
+async function runCheck(check: ReadinessCheck): Promise<{
+  name: string;
+  status: 'up' | 'down';
+  error?: string;
+  details?: Record<string, unknown>;
+}> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
+    const details = await Promise.race([
       check.check(),
-      new Promise((_, reject) => {
+      new Promise<never>((_, reject) => {
         timer = setTimeout(
           () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
           CHECK_TIMEOUT_MS,
         );
       }),
     ]);
-    return { name: check.name, status: 'up' };
+    return { name: check.name, status: 'up', ...(details ? { details } : {}) };
   } catch (error) {
     return {
       name: check.name,
