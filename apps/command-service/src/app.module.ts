@@ -10,6 +10,7 @@ import {
   type KafkaOutboxPublisher,
   type OutboxBacklog,
   type OutboxRelay,
+  type OutboxSweeper,
 } from '@tandem/write/persistence';
 import { CUSTOMER_COMMAND_HANDLERS, CUSTOMER_CONTROLLERS } from './customers';
 import { ORDER_COMMAND_HANDLERS, ORDER_CONTROLLERS } from './orders';
@@ -20,6 +21,8 @@ export interface CommandServiceInfrastructure {
   publisher: KafkaOutboxPublisher;
   relay: OutboxRelay | undefined;
   sweeper: IdempotencyKeySweeper;
+  /** Deletes published outbox rows past their retention. */
+  outboxSweeper: OutboxSweeper;
   /** What the relay has not published yet: readiness reports it instead of asking Kafka. */
   backlog: OutboxBacklog;
   /** The read models each command's transaction applies (`INLINE_PROJECTIONS`), already filled. */
@@ -28,14 +31,15 @@ export interface CommandServiceInfrastructure {
 
 const INFRASTRUCTURE = Symbol('CommandServiceInfrastructure');
 
-/** Stops the relay first (so nothing is half-published) and the sweeper, then closes the producer and the pool. */
+/** Stops the relay first (so nothing is half-published) and the sweepers, then closes the producer and the pool. */
 class InfrastructureShutdown implements OnApplicationShutdown {
   constructor(@Inject(INFRASTRUCTURE) private readonly infrastructure: CommandServiceInfrastructure) {}
 
   async onApplicationShutdown(): Promise<void> {
-    const { relay, sweeper, backlog, publisher, dataSource } = this.infrastructure;
+    const { relay, sweeper, outboxSweeper, backlog, publisher, dataSource } = this.infrastructure;
     await relay?.stop();
     await sweeper.stop();
+    await outboxSweeper.stop();
     backlog.stop();
     await publisher.close();
     if (dataSource.isInitialized) await dataSource.destroy();

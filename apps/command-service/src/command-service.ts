@@ -12,6 +12,7 @@ import {
   KafkaOutboxPublisher,
   migrateWriteDatabase,
   OutboxBacklog,
+  OutboxSweeper,
   OutboxRelay,
   type OutboxRelayOptions,
 } from '@tandem/write/persistence';
@@ -27,7 +28,7 @@ export interface CommandService {
 /**
  * Builds the command service: connects the write DB (applying migrations unless told not to), fills or catches up
  * the inline models it applies (before it takes a command), starts the outbox relay (which makes the event topics
- * if they are missing, once Kafka answers) and the idempotency-key sweeper and returns the Nest app, ready to
+ * if they are missing, once Kafka answers), the idempotency-key and outbox sweepers and returns the Nest app, ready to
  * listen. Kafka is not needed to start or to take commands: its events wait in the outbox. `app.close()` (or SIGTERM) stops
  * the relay and the sweeper, closes the producer and the pool.
  */
@@ -68,13 +69,20 @@ export async function createCommandService(
       retentionMs: config.IDEMPOTENCY_KEY_RETENTION_HOURS * 3600_000,
       intervalMs: config.IDEMPOTENCY_SWEEP_INTERVAL_MS,
     });
+    const outboxSweeper = new OutboxSweeper({
+      dataSource,
+      logger,
+      retentionMs: config.OUTBOX_RETENTION_MINUTES * 60_000,
+      intervalMs: config.OUTBOX_SWEEP_INTERVAL_MS,
+    });
     const backlog = new OutboxBacklog(dataSource);
     const app = await createHttpApp(
-      createAppModule({ dataSource, publisher, relay, sweeper, backlog, inline }),
+      createAppModule({ dataSource, publisher, relay, sweeper, outboxSweeper, backlog, inline }),
       logger,
     );
     relay?.start();
     sweeper.start();
+    outboxSweeper.start();
     backlog.start();
     return { app, relay };
   } catch (error) {

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { counter, type Logger } from '@tandem/platform/observability';
+import { BatchedSweep } from '../housekeeping/batched-sweep';
 
 export interface IdempotencyKeySweeperOptions {
   dataSource: DataSource;
@@ -17,69 +18,54 @@ export interface IdempotencyKeySweeperOptions {
  * skips the rows another sweeper has locked, so replicas sweeping at once share the work instead of waiting.
  */
 export class IdempotencyKeySweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private sweeping: Promise<void> | undefined;
-  private started = false;
-  private stopping = false;
   private readonly swept = counter(
     'idempotency_keys_swept_total',
     'Idempotency keys deleted after their retention',
   );
+  private readonly batches: BatchedSweep;
 
-  constructor(private readonly options: IdempotencyKeySweeperOptions) {}
+  constructor(private readonly options: IdempotencyKeySweeperOptions) {
+    this.batches = new BatchedSweep({
+      what: 'idempotency key',
+      logger: options.logger,
+      intervalMs: options.intervalMs ?? 60_000,
+      batchSize: options.batchSize ?? 5000,
+      deleteBatch: (batchSize) => this.deleteBatch(batchSize),
+    });
+  }
 
   /** Sweeps now, then `intervalMs` after each sweep ends, until stopped. */
   start(): void {
-    if (this.started) return;
-    this.started = true;
-    this.stopping = false;
-    this.schedule(0);
+    this.batches.start();
   }
 
   /** Cancels the next sweep and waits for one under way, which ends after its current batch. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    this.started = false;
-    clearTimeout(this.timer);
-    await this.sweeping;
+  stop(): Promise<void> {
+    return this.batches.stop();
   }
 
   /** Deletes every key past its retention, a batch at a time; returns how many it deleted. */
-  async sweep(): Promise<number> {
-    const batchSize = this.options.batchSize ?? 5000;
-    const retentionSeconds = (this.options.retentionMs ?? 25 * 3600_000) / 1000;
-    let deleted = 0;
-    for (;;) {
-      const [row] = (await this.options.dataSource.query(
-        `WITH expired AS (
-           SELECT key FROM idempotency_keys
-            WHERE created_at < now() - make_interval(secs => $1::double precision)
-            ORDER BY created_at
-            LIMIT $2
-              FOR UPDATE SKIP LOCKED
-         ), gone AS (
-           DELETE FROM idempotency_keys k USING expired WHERE k.key = expired.key RETURNING 1
-         )
-         SELECT count(*)::int AS n FROM gone`,
-        [retentionSeconds, batchSize],
-      )) as Array<{ n: number }>;
-      const n = row?.n ?? 0;
-      deleted += n;
-      this.swept.inc(n);
-      if (n < batchSize || this.stopping) return deleted;
-    }
+  sweep(): Promise<number> {
+    return this.batches.sweep();
   }
 
-  private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      this.sweeping = this.sweep().then(
-        () => undefined,
-        (error: unknown) =>
-          this.options.logger.warn({ err: error }, 'idempotency key sweep failed; will retry'),
-      );
-      void this.sweeping.then(() => {
-        if (!this.stopping) this.schedule(this.options.intervalMs ?? 60_000);
-      });
-    }, delayMs);
+  private async deleteBatch(batchSize: number): Promise<number> {
+    const retentionSeconds = (this.options.retentionMs ?? 25 * 3600_000) / 1000;
+    const [row] = (await this.options.dataSource.query(
+      `WITH expired AS (
+         SELECT key FROM idempotency_keys
+          WHERE created_at < now() - make_interval(secs => $1::double precision)
+          ORDER BY created_at
+          LIMIT $2
+            FOR UPDATE SKIP LOCKED
+       ), gone AS (
+         DELETE FROM idempotency_keys k USING expired WHERE k.key = expired.key RETURNING 1
+       )
+       SELECT count(*)::int AS n FROM gone`,
+      [retentionSeconds, batchSize],
+    )) as Array<{ n: number }>;
+    const n = row?.n ?? 0;
+    this.swept.inc(n);
+    return n;
   }
 }
