@@ -12,6 +12,7 @@ const OWNERS = {
   projection_parked_events: 'libs/read/projections/src/bookkeeping/parked-events.ts',
   dead_letters: 'libs/read/projections/src/dead-letters/dead-letters.ts',
   projection_status: 'libs/read/projections/src/status/projection-status.ts',
+  projection_rebuilds: 'libs/read/projections/src/rebuild/rebuild-records.ts',
 };
 
 /**

@@ -61,16 +61,16 @@ export class ProjectionsController {
   /** Rebuilds a read model from offset 0 into new tables and swaps them in; 202 at once, progress in the status. */
   @Post(':name/rebuild')
   @HttpCode(202)
-  rebuild(@Param('name') rawName: string) {
+  async rebuild(@Param('name') rawName: string) {
     const name = this.running(rawName);
-    const { started, record } = this.runner.startRebuild(name);
-    if (!started) {
+    const { started, record } = await this.runner.startRebuild(name);
+    if (!started || !record) {
       throw new ProblemException(
         problem(
           409,
           'projection.rebuild-in-progress',
           'A rebuild is already running',
-          `${name} is being rebuilt`,
+          `${name} is being rebuilt${record ? ` (since ${record.startedAt})` : ''}`,
         ),
       );
     }

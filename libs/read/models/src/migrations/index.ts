@@ -2,6 +2,7 @@ import { ReadSchema1764380000000 } from './1764380000000-read-schema.migration';
 import { CheckpointFillfactor1795936209000 } from './1795936209000-checkpoint-fillfactor.migration';
 import { MoneySumsNumeric1796100000000 } from './1796100000000-money-sums-numeric.migration';
 import { OrderSummaryLinesChangedAt1796200000000 } from './1796200000000-order-summary-lines-changed-at.migration';
+import { ProjectionRebuilds1796300000000 } from './1796300000000-projection-rebuilds.migration';
 
 /** Every read-DB migration, in order. Listed explicitly: the apps are bundled, so globs find nothing. */
 export const READ_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const READ_MIGRATIONS = [
   CheckpointFillfactor1795936209000,
   MoneySumsNumeric1796100000000,
   OrderSummaryLinesChangedAt1796200000000,
+  ProjectionRebuilds1796300000000,
 ];

@@ -2,6 +2,7 @@ import { lastAnswer, sqlLiteral, textArrayLiteral, type SqlClient } from '@tande
 import type { DataSource } from 'typeorm';
 import { countMoved, moveCheckpointsWhereTheyStand, type CheckpointMoves } from '../bookkeeping/checkpoints';
 import { anyParked } from '../bookkeeping/parked-events';
+import { passGateStatement } from '../rebuild/rebuild-gate';
 import { recordBatchStatus } from '../status/projection-status';
 import type { BatchResult, BatchTarget } from './batch-result';
 import { isCanonicalUtc } from './event-time';
@@ -125,8 +126,9 @@ export class ContinuingPath {
   }
 
   /**
-   * The opening round trip: BEGIN, the partition locks, then one statement that moves the checkpoints where they
-   * stand, records the status, and answers for how many streams the move held and whether any has events parked.
+   * The opening round trip: BEGIN, the rebuild gate (waits while a rebuild cuts over), the partition locks, then one
+   * statement that moves the checkpoints where they stand, records the status, and answers for how many streams the
+   * move held and whether any has events parked.
    */
   private opening(batch: Continuation): string {
     const { namespace } = this.target;
@@ -134,6 +136,7 @@ export class ContinuingPath {
     const lastEventAt = sqlLiteral(batch.lastEventAt.toISOString());
     return [
       'BEGIN',
+      passGateStatement(namespace),
       ...batch.partitions.map((partition) => lockPartitionStatement(namespace, partition)),
       `WITH moved AS (${moveCheckpointsWhereTheyStand(projection, batch)}),
        status AS (${recordBatchStatus(projection, lastEventAt, String(batch.count))})
