@@ -116,6 +116,9 @@ async function main(): Promise<void> {
       const fault = FAULTS.find((f) => f.id === id);
       if (!fault) continue;
       const row = await runFault(fault, ctx, load, probe, settings);
+      // The check counts the topics' duplicates so far: the row shows this fault's.
+      const before = rows.reduce((n, r) => n + r.duplicatesOnKafka, 0);
+      row.duplicatesOnKafka -= before;
       loads.push(loadAverage());
       rows.push(row);
       for (const failure of row.failures.slice(0, 8)) say(`  ${failure}`);

@@ -3,7 +3,7 @@ import { check, type CheckResult, type Injected } from './checker/check';
 import type { Fault, FaultContext } from './faults';
 import type { LagProbe } from './lag-probe';
 import type { Load } from './load/load';
-import type { ChaosSystem } from './system';
+import { waitReady, type ChaosSystem } from './system';
 
 /** One row of the table: a fault under load, then the check of everything after a quiet period. */
 export interface FaultRow {
@@ -94,6 +94,22 @@ export async function untilQuiet(system: ChaosSystem, probe: LagProbe, timeoutMs
   }
 }
 
+/**
+ * A service found dead that the fault did not kill died of it (a crash): that fails the fault, and the service is
+ * started again so that the next fault finds the system whole.
+ */
+export async function reviveTheDead(ctx: FaultContext): Promise<void> {
+  for (const app of ['gateway', 'command-service', 'query-service', 'projection-service'] as const) {
+    const service = ctx.system.stack.processes[app];
+    if (service.child.exitCode === null && service.child.signalCode === null) continue;
+    const how = service.child.exitCode ?? service.child.signalCode;
+    ctx.notes.push(`${app} died during the fault (exit ${String(how)}): see the services' output`);
+    await waitReady(ctx.system.stack.respawn(app), 120_000).catch((error: unknown) =>
+      ctx.notes.push(`${app} did not come back: ${String(error)}`),
+    );
+  }
+}
+
 export async function runFault(
   fault: Fault,
   ctx: FaultContext,
@@ -127,6 +143,7 @@ export async function runFault(
   }
   await sleep(settings.tailMs);
   await load.stop();
+  await reviveTheDead(ctx);
   let quietError: string | null = null;
   await untilQuiet(ctx.system, probe, settings.quietTimeoutMs).catch((error: unknown) => {
     quietError = error instanceof Error ? error.message : String(error);

@@ -4,7 +4,7 @@ import { FAULTS, type FaultContext } from './faults';
 import type { LagProbe } from './lag-probe';
 import type { Load } from './load/load';
 import { loadAverage } from './report';
-import { projectionGroupLag, untilQuiet } from './run-fault';
+import { projectionGroupLag, reviveTheDead, untilQuiet } from './run-fault';
 
 interface Sample {
   atMs: number;
@@ -103,6 +103,7 @@ export async function runSoak(
   let nextFaultAt = startedAt + 60_000 + Math.random() * 90_000;
   let nextSampleAt = startedAt;
   while (Date.now() - startedAt < durationMs) {
+    await reviveTheDead(ctx);
     if (Date.now() >= nextSampleAt) {
       const s = await sample(ctx, probe, startedAt);
       samples.push(s);
