@@ -112,10 +112,10 @@ async function main(): Promise<void> {
       : { warmMs: 5000, tailMs: 3000, recoveryTimeoutMs: 120_000, quietTimeoutMs: 120_000 };
     const rows: FaultRow[] = [];
     const loads: number[] = [loadAverage()];
-    for (const id of options.faults) {
+    for (const [index, id] of options.faults.entries()) {
       const fault = FAULTS.find((f) => f.id === id);
       if (!fault) continue;
-      const row = await runFault(fault, ctx, load, probe, settings);
+      const row = await runFault(fault, ctx, load, probe, settings, `${index + 1}:${id}`);
       // The check counts the topics' duplicates so far: the row shows this fault's.
       const before = rows.reduce((n, r) => n + r.duplicatesOnKafka, 0);
       row.duplicatesOnKafka -= before;

@@ -116,8 +116,9 @@ export async function runFault(
   load: Load,
   probe: LagProbe,
   settings: RunSettings,
+  /** Tells this run of the fault from another run of it (the records are kept per phase). */
+  phase: string,
 ): Promise<FaultRow> {
-  const phase = `${fault.id}`;
   const notesBefore = ctx.notes.length;
   load.start(phase);
   await sleep(settings.warmMs);
