@@ -217,7 +217,7 @@ export const FAULTS: Fault[] = [
   },
   {
     id: 9,
-    name: 'duplicate delivery: the relay publishes its last 300 events again',
+    name: 'duplicate delivery: the relay publishes a window of up to 300 events again',
     holdMs: 3000,
     inject: async (ctx) => {
       await ctx.system.writeDb.query(

@@ -17,7 +17,10 @@ export interface FaultRow {
   mismatchedRows: number;
   /** Largest lag of a command acknowledged from the fault's start until its recovery. */
   maxLagMs: number;
-  /** From the fault's lifting until every command acknowledged is visible again and no command is retrying. */
+  /**
+   * From the moment the fault is lifted (the killed process started again, the network restored…) until every
+   * command acknowledged is visible in the read model again and no command is being retried.
+   */
   recoveryMs: number | null;
   duplicatesOnKafka: number;
   failures: string[];
@@ -125,9 +128,11 @@ export async function runFault(
   const injectedAt = Date.now();
   ctx.log(`fault ${fault.id}: ${fault.name}`);
   let faultError: string | null = null;
+  let liftingAt = Date.now();
   try {
     await fault.inject(ctx);
     await sleep(fault.holdMs);
+    liftingAt = Date.now();
     await fault.lift(ctx);
   } catch (error) {
     faultError = error instanceof Error ? error.message : String(error);
@@ -177,7 +182,7 @@ export async function runFault(
     doubled: result.doubled,
     mismatchedRows: result.mismatchedRows,
     maxLagMs: probe.maxLagMs(injectedAt, recoveredAt ?? liftedAt),
-    recoveryMs: recoveredAt === null ? null : recoveredAt - liftedAt,
+    recoveryMs: recoveredAt === null ? null : recoveredAt - liftingAt,
     duplicatesOnKafka: result.duplicatesOnKafka,
     failures,
     ok: failures.length === 0 && result.ok,
