@@ -32,12 +32,22 @@ export async function commitAfterApply(
     await fetchedBy.commitOffsets(offsets);
     return true;
   } catch (error) {
-    const type = (error as { type?: unknown }).type;
-    if (typeof type !== 'string' || !GROUP_MOVED_ON.has(type)) throw error;
+    const type = protocolErrorOf(error);
+    if (type === null) throw error;
     logger.warn(
       { err: type, groupId },
       'offsets not committed: the group moved on without this member; the next owner replays the batch',
     );
     return false;
   }
+}
+
+/** The Kafka error code behind a kafkajs error, through the errors it wraps, if it says the group moved on. */
+function protocolErrorOf(error: unknown): string | null {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; depth++) {
+    const type = (e as { type?: unknown }).type;
+    if (typeof type === 'string' && GROUP_MOVED_ON.has(type)) return type;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return null;
 }
