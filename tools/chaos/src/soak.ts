@@ -123,8 +123,8 @@ export async function runSoak(
         try {
           await fault.inject(ctx);
           await sleep(fault.holdMs);
-          await fault.lift(ctx);
           const lifted = Date.now();
+          await fault.lift(ctx);
           while (Date.now() - lifted < 120_000 && (probe.oldestWaitMs() >= 1000 || load.retrying > 0))
             await sleep(200);
           await fault.cleanup?.(ctx);
