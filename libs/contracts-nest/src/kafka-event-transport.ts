@@ -167,8 +167,25 @@ export class KafkaEventTransport extends Server implements CustomTransportStrate
     );
   }
 
+  /**
+   * Commits past the message. A commit refused while the group rebalances is tried again (bounded) once the
+   * rebalance is over; if it still fails, the error goes to kafkajs, which hands the message over again (at least
+   * once), rather than leaving the group's offset behind a message that was handled.
+   */
   private async commit(topic: string, partition: number, offset: string): Promise<void> {
-    await this.consumer?.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+    const next = (BigInt(offset) + 1n).toString();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.consumer?.commitOffsets([{ topic, partition, offset: next }]);
+        return;
+      } catch (error) {
+        if (attempt >= 5) throw error;
+        this.logger.warn(
+          `commit of ${topic} ${partition}@${offset} refused (attempt ${attempt}): ${describe(error)}`,
+        );
+        await sleep(500 * attempt);
+      }
+    }
   }
 
   private async deadLetter(

@@ -19,7 +19,13 @@ jest.setTimeout(180_000);
 const ROOT = path.resolve(__dirname, '../../../..');
 const EXAMPLE = path.join(ROOT, 'examples/consumers/kafkajs');
 const run = (command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string =>
-  execFileSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  // No colours: the output is compared as text (npm test sets FORCE_COLOR for its own output).
+  execFileSync(command, args, {
+    cwd,
+    env: { ...env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 
 let project: string;
 let kafka: TestKafka;
