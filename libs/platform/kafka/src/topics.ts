@@ -74,31 +74,69 @@ export async function ensureTopics(kafka: Kafka, topics: TopicSpec[]): Promise<v
       likes.length > 0 ? await admin.fetchTopicMetadata({ topics: likes }) : { topics: [] };
     const partitionsOf = new Map(described.map((t) => [t.name, t.partitions.length]));
     const { brokers } = await admin.describeCluster();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((t) => {
-        const replicationFactor = Math.max(1, Math.min(t.replicationFactor ?? 1, brokers.length));
-        const config: Record<string, string> = {
-          'retention.ms': '-1',
-          'retention.bytes': '-1',
-          'cleanup.policy': 'delete',
-          ...t.config,
-        };
-        if (config['min.insync.replicas'] !== undefined) {
-          config['min.insync.replicas'] = String(
-            Math.min(Number(config['min.insync.replicas']), replicationFactor),
-          );
-        }
-        return {
-          topic: t.topic,
-          numPartitions: (t.partitionsLike && partitionsOf.get(t.partitionsLike)) || t.numPartitions,
-          replicationFactor,
-          configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
-        };
-      }),
-    });
+    await createAndAwait(
+      admin,
+      missing.map((t) => t.topic),
+      {
+        waitForLeaders: true,
+        topics: missing.map((t) => {
+          const replicationFactor = Math.max(1, Math.min(t.replicationFactor ?? 1, brokers.length));
+          const config: Record<string, string> = {
+            'retention.ms': '-1',
+            'retention.bytes': '-1',
+            'cleanup.policy': 'delete',
+            ...t.config,
+          };
+          if (config['min.insync.replicas'] !== undefined) {
+            config['min.insync.replicas'] = String(
+              Math.min(Number(config['min.insync.replicas']), replicationFactor),
+            );
+          }
+          return {
+            topic: t.topic,
+            numPartitions: (t.partitionsLike && partitionsOf.get(t.partitionsLike)) || t.numPartitions,
+            replicationFactor,
+            configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
+          };
+        }),
+      },
+    );
   } finally {
     await admin.disconnect();
+  }
+}
+
+type Admin = ReturnType<Kafka['admin']>;
+
+/**
+ * `createTopics` with `waitForLeaders` retries only LEADER_NOT_AVAILABLE, but a just-created topic's metadata can
+ * first answer UNKNOWN_TOPIC_OR_PARTITION ("This server does not host this topic-partition"), seen on a fresh Apache
+ * Kafka in CI. The topics exist then: wait, a bounded while, until every partition of each has a leader.
+ */
+async function createAndAwait(
+  admin: Admin,
+  names: string[],
+  request: Parameters<Admin['createTopics']>[0],
+): Promise<void> {
+  try {
+    await admin.createTopics(request);
+    return;
+  } catch (error) {
+    const type: unknown =
+      typeof error === 'object' && error !== null ? Reflect.get(error, 'type') : undefined;
+    if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw error;
+  }
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: names });
+      if (topics.length === names.length && topics.every((t) => t.partitions.every((p) => p.leader >= 0)))
+        return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${names.join(', ')} have no leaders after 15 s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
