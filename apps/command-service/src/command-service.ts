@@ -51,7 +51,6 @@ export async function createCommandService(
     const inline = await prepareInlineModels(dataSource, config, logger);
     const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger });
     const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
-    // Made by the relay before its first publish, not here: the service starts, and takes commands, without Kafka.
     const publisher = new KafkaOutboxPublisher(
       kafka,
       topics,
@@ -60,6 +59,11 @@ export async function createCommandService(
         numPartitions: config.TOPIC_PARTITIONS,
       })),
     );
+    // The topics are made now if Kafka answers within 5 s, else by the relay before its first publish: the service
+    // starts, and takes commands, without Kafka.
+    if (!(await publisher.prepare(5000))) {
+      logger.warn('Kafka does not answer: starting without it; the outbox keeps the events until it does');
+    }
     const relay = config.RELAY_ENABLED
       ? new OutboxRelay({ databaseUrl: config.WRITE_DATABASE_URL, publisher, logger, ...relayOverrides })
       : undefined;

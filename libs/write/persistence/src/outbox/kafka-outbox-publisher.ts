@@ -89,6 +89,32 @@ export class KafkaOutboxPublisher implements OutboxPublisher {
     }
   }
 
+  /**
+   * Makes the topics and connects now, if Kafka answers within `withinMs`; resolves false (logged by the caller)
+   * otherwise, and the first publish tries again. At start, so that consumers find the topics as soon as the
+   * service is up, without the service waiting on Kafka.
+   */
+  async prepare(withinMs: number): Promise<boolean> {
+    const connecting = (this.connected ??= this.connect());
+    // Settles whenever the connection does, so that a late failure is handled (and forgotten) here, not thrown.
+    const outcome = connecting.then(
+      () => true,
+      () => {
+        if (this.connected === connecting) this.connected = undefined;
+        return false;
+      },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), withinMs);
+    });
+    try {
+      return await Promise.race([outcome, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async connect(): Promise<void> {
     if (this.ensure.length > 0) await ensureTopics(this.kafka, this.ensure);
     await this.producer.connect();
