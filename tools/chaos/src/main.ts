@@ -82,6 +82,13 @@ async function main(): Promise<void> {
     log: (line) => (line.startsWith('starting') ? say(line) : log(line)),
   });
   let exitCode = 1;
+  // Interrupted (Ctrl-C, a timeout's SIGTERM): the cluster, the broker, the services and the read DB still go.
+  const interrupted = (signal: NodeJS.Signals) => {
+    say(`${signal}: stopping the system`);
+    void system.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     useGateway(system.gatewayUrl);
     const load = new Load({
