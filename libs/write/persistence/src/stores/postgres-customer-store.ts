@@ -18,6 +18,12 @@ interface CustomerRow {
 }
 
 export class PostgresCustomerStore implements CustomerStore {
+  /**
+   * Customers this transaction read, by id: an order command may need its customer twice (the owner check in the
+   * shell, the credit limit or currency in its binding), and reads it once.
+   */
+  private readonly loaded = new Map<string, CustomerState | null>();
+
   constructor(
     private readonly sql: Sql,
     private readonly origin: CommandOrigin,
@@ -25,6 +31,14 @@ export class PostgresCustomerStore implements CustomerStore {
   ) {}
 
   async load(customerId: string): Promise<CustomerState | null> {
+    const known = this.loaded.get(customerId);
+    if (known !== undefined) return known;
+    const state = await this.read(customerId);
+    this.loaded.set(customerId, state);
+    return state;
+  }
+
+  private async read(customerId: string): Promise<CustomerState | null> {
     const [row] = await this.sql.rows<CustomerRow>(
       `SELECT customer_id, name, email, currency, credit_limit, version, owner_subject FROM customers
        WHERE customer_id = $1`,
@@ -85,6 +99,7 @@ export class PostgresCustomerStore implements CustomerStore {
       );
       if (changed !== 1) throw new StaleWrite(`customer ${next.customerId} changed since it was loaded`);
     }
+    this.loaded.set(next.customerId, next);
     const firstVersion = next.version - events.length + 1;
     const recorded = envelopeEvents(next.customerId, firstVersion, events, this.origin).map((entry) =>
       // The record's owner travels beside its registration (`ce_ownersubject`), for the read side's access checks.
