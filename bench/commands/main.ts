@@ -4,6 +4,8 @@
 // and ShipOrder on distinct orders (a customer per connection): the commands whose events the inline
 // customer-exposure model reads, so `--inline on|off` (INLINE_PROJECTIONS=customer-exposure or none) shows what
 // applying it in the command's transaction costs. AddOrderLine's events are read by no inline model.
+// Last, the physical ceiling: a single-row INSERT per transaction at the same concurrency; the command path's share
+// of it is printed beside the ratio to the raw ceiling.
 // Usage: BENCH_POSTGRES_URL=postgres://... npm run bench -- commands [--commands N] [--connections N]
 //        [--kafka apache|dev] [--inline on|off] [--lifecycle N]
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -275,6 +277,27 @@ export async function main(args: string[]): Promise<void> {
     );
     // The raw rows have no envelope the relay could publish; keep it from trying.
     await pool.query(`UPDATE outbox SET published_at = now() WHERE published_at IS NULL AND envelope = '{}'`);
+
+    // The physical ceiling: one single-row INSERT per transaction (autocommit, so one round trip), at the same
+    // concurrency, on this server with its own durability settings (fsync, synchronous_commit and group commit as
+    // configured). No command path on this PostgreSQL can commit faster than this.
+    await pool.query(
+      'CREATE TABLE bench_single_row (id bigserial PRIMARY KEY, stream_id uuid NOT NULL, data jsonb NOT NULL)',
+    );
+    const physical = await drive(
+      commands,
+      connections,
+      (w, o) => rawOrders[w]?.[o] ?? '',
+      async (orderId, sku) => {
+        await pool.query('INSERT INTO bench_single_row (stream_id, data) VALUES ($1, $2)', [
+          orderId,
+          JSON.stringify({ orderId, sku, quantity: 1, unitPrice: 100 }),
+        ]);
+      },
+    );
+    const durability = await pool.query<{ name: string; setting: string }>(
+      `SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'commit_delay')`,
+    );
     await pool.end();
 
     const rate = (run: Run) => Math.round(run.commands / run.seconds);
@@ -286,6 +309,12 @@ export async function main(args: string[]): Promise<void> {
         percentile(full.latenciesMs, 99),
       ],
       ['raw pg ceiling', rate(raw), percentile(raw.latenciesMs, 50), percentile(raw.latenciesMs, 99)],
+      [
+        'single-row INSERT',
+        rate(physical),
+        percentile(physical.latenciesMs, 50),
+        percentile(physical.latenciesMs, 99),
+      ],
       [
         'place + ship (gateway)',
         rate(lifecycle),
@@ -305,7 +334,10 @@ export async function main(args: string[]): Promise<void> {
       );
     }
     const ratio = Math.round((rate(full) / rate(raw)) * 1000) / 1000;
+    const share = Math.round((rate(full) / rate(physical)) * 1000) / 1000;
+    const settings = durability.rows.map((row) => `${row.name}=${row.setting}`).join(', ');
     console.log(`\nratio to the raw ceiling: ${ratio} (target ≥ 0.35)`);
+    console.log(`share of the physical single-row ceiling: ${share} (${settings})`);
     console.log(
       `RESULT ${JSON.stringify({
         kafka: kafkaKind,
@@ -317,6 +349,8 @@ export async function main(args: string[]): Promise<void> {
         p99Ms: Math.round(percentile(full.latenciesMs, 99) * 10) / 10,
         rawCeilingPerSecond: rate(raw),
         ratioToCeiling: ratio,
+        singleRowCeilingPerSecond: rate(physical),
+        shareOfSingleRowCeiling: share,
         brokerCpuCoresDuringCommands: Math.round((brokerCpuSeconds / full.seconds) * 1000) / 1000,
         placeShip: {
           commands: lifecycle.commands,
