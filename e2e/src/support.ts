@@ -87,6 +87,17 @@ const E2E_RATE_LIMITS: Record<string, string> = Object.fromEntries(
   ),
 );
 
+/** A stack that fails to start says why in the test's failure: its services' last lines of output. */
+async function withLogsOnFailure<T>(logs: string[], start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    const tail = logs.slice(-40).join('\n');
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${message}\nthe services' last lines of output:\n${tail || '(none)'}`, { cause: error });
+  }
+}
+
 export async function startE2eStack(
   name: string,
   env: Record<string, string> = {},
@@ -100,26 +111,28 @@ export async function startE2eStack(
     ? ownKafka(options.kafkaBrokers)
     : await startTestKafka(name, { initialRebalanceDelayMs: 0 });
   const logs: string[] = [];
-  const stack = await startStack({
-    writeDatabaseUrl: writeDb.url,
-    readDatabaseUrl: readDb.url,
-    kafkaBrokers: kafka.bootstrap,
-    ports: { gateway: 0, 'command-service': 0, 'query-service': 0, 'projection-service': 0 },
-    oidcPort: 0,
-    skipBuild: true,
-    output: (line) => logs.push(line),
-    env: {
-      LOG_LEVEL: 'warn',
-      TOPIC_PARTITIONS: '3',
-      KAFKA_TOPIC_PREFIX: kafka.serviceEnv.KAFKA_TOPIC_PREFIX,
-      KAFKA_GROUP_PREFIX: kafka.serviceEnv.KAFKA_GROUP_PREFIX,
-      // One address and a few users drive these tests far harder than any client should: the gateway's rate limits
-      // are raised out of their reach (still counted). The limits have tests of their own
-      // (apps/gateway/src/edge/rate-limits/rate-limits.int-spec.ts).
-      ...E2E_RATE_LIMITS,
-      ...env,
-    },
-  });
+  const stack = await withLogsOnFailure(logs, () =>
+    startStack({
+      writeDatabaseUrl: writeDb.url,
+      readDatabaseUrl: readDb.url,
+      kafkaBrokers: kafka.bootstrap,
+      ports: { gateway: 0, 'command-service': 0, 'query-service': 0, 'projection-service': 0 },
+      oidcPort: 0,
+      skipBuild: true,
+      output: (line) => logs.push(line),
+      env: {
+        LOG_LEVEL: 'warn',
+        TOPIC_PARTITIONS: '3',
+        KAFKA_TOPIC_PREFIX: kafka.serviceEnv.KAFKA_TOPIC_PREFIX,
+        KAFKA_GROUP_PREFIX: kafka.serviceEnv.KAFKA_GROUP_PREFIX,
+        // One address and a few users drive these tests far harder than any client should: the gateway's rate limits
+        // are raised out of their reach (still counted). The limits have tests of their own
+        // (apps/gateway/src/edge/rate-limits/rate-limits.int-spec.ts).
+        ...E2E_RATE_LIMITS,
+        ...env,
+      },
+    }),
+  );
   defaultCallers.set(new URL(stack.gatewayUrl).origin, `Bearer ${await stack.tokenFor('staff1')}`);
   return {
     stack,
