@@ -13,6 +13,7 @@ import {
   type EventVersionWritten,
   type InlineProjections,
   type KafkaOutboxPublisher,
+  type OrderStateCache,
   type OutboxRelay,
 } from '@tandem/write/persistence';
 import { CommandStatusController } from './command-status/command-status.controller';
@@ -32,6 +33,8 @@ export interface CommandServiceInfrastructure {
   inline: InlineProjections;
   /** The version order events are stored in (`EVENT_VERSION_WRITTEN`). */
   eventVersionWritten: EventVersionWritten;
+  /** Orders kept folded between commands (`ORDER_STATE_CACHE_SIZE`). */
+  orderStateCache: OrderStateCache;
   /** Checks each caller's bearer token. */
   verifier: AccessTokenVerifier;
   /** Signs the consistency token of each answer. */
@@ -78,6 +81,7 @@ export function createAppModule(infrastructure: CommandServiceInfrastructure): T
         useValue: new PostgresCommandTransactions(infrastructure.dataSource, {
           inline: infrastructure.inline,
           eventVersionWritten: infrastructure.eventVersionWritten,
+          orderStateCache: infrastructure.orderStateCache,
         }),
       },
       { provide: CONSISTENCY_TOKENS, useValue: infrastructure.consistencyTokens },

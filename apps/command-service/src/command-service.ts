@@ -16,6 +16,7 @@ import {
   InlineProjections,
   KafkaOutboxPublisher,
   migrateWriteDatabase,
+  OrderStateCache,
   OutboxRelay,
   type OutboxRelayOptions,
 } from '@tandem/write/persistence';
@@ -80,6 +81,7 @@ export async function createCommandService(
         sweeper,
         inline,
         eventVersionWritten: config.EVENT_VERSION_WRITTEN,
+        orderStateCache: new OrderStateCache(config.ORDER_STATE_CACHE_SIZE),
         verifier: new AccessTokenVerifier(verifierOptionsOf(config)),
         consistencyTokens: new ConsistencyTokens(config.CONSISTENCY_TOKEN_SECRET),
       }),

@@ -100,6 +100,11 @@ export const CommandServiceConfigSchema = z.object({
   RUN_MIGRATIONS: boolean(true),
   INLINE_PROJECTIONS: inlineModelList,
   EVENT_VERSION_WRITTEN: eventVersionWritten,
+  /**
+   * How many orders each replica keeps folded between commands (0: none), so that a command reads only its order's
+   * events since the last one this replica saw instead of the whole stream. Each costs about an order's lines.
+   */
+  ORDER_STATE_CACHE_SIZE: z.pipe(integer({ min: 0, max: 1_000_000, default: 10_000 }), z.number()),
   PUBLISH_V1_UNTIL: publishV1Until,
   LOG_LEVEL: logLevel(),
 });

@@ -5,6 +5,7 @@ export { WRITE_MIGRATIONS } from './migrations';
 export type { OrderStore } from './stores/order-store';
 export type { CustomerStore } from './stores/customer-store';
 export type { EventVersionWritten } from './stores/stored-order-events';
+export { OrderStateCache, type CachedOrder } from './stores/order-state-cache';
 export {
   COMMAND_TRANSACTIONS,
   type CommandOptions,

@@ -7,6 +7,7 @@ import type { CommandOrigin } from '../transactions/command-transactions';
 import type { Sql } from '../transactions/sql';
 import type { WrittenEvents } from '../transactions/written-events';
 import type { OrderStore } from './order-store';
+import { NO_ORDER_STATE_CACHE, type OrderStateCache } from './order-state-cache';
 import {
   latestOrderEvents,
   storedForm,
@@ -26,22 +27,30 @@ export class PostgresOrderStore implements OrderStore {
     private readonly inline: InlineProjections = NO_INLINE_PROJECTIONS,
     private readonly written?: WrittenEvents,
     private readonly versionWritten: EventVersionWritten = 2,
+    private readonly cache: OrderStateCache = NO_ORDER_STATE_CACHE,
   ) {}
 
-  /** Folds the stream at its events' latest versions: rows written as v1 are upcast here, and stay as they are. */
+  /**
+   * Folds the stream at its events' latest versions: rows written as v1 are upcast here, and stay as they are. An
+   * order in the cache is read from the version after its cached one: one round trip still, but only the new rows.
+   */
   async load(orderId: string): Promise<OrderState | null> {
+    const cached = this.cache.get(orderId);
+    const after = cached?.state.version ?? 0;
     const rows = await this.sql.rows<StoredOrderEvent>(
-      `SELECT type, schema_version, data FROM events WHERE stream_id = $1 AND stream_type = $2 ORDER BY version`,
-      [orderId, ORDER_STREAM_TYPE],
+      `SELECT type, schema_version, data FROM events
+       WHERE stream_id = $1 AND stream_type = $2 AND version > $3 ORDER BY version`,
+      [orderId, ORDER_STREAM_TYPE, after],
     );
-    this.loadedTypes.set(
-      orderId,
-      rows.map((event) => event.type),
+    const types = [...(cached?.types ?? []), ...rows.map((event) => event.type)];
+    this.loadedTypes.set(orderId, types);
+    const known = cached ? { currency: cached.state.currency } : undefined;
+    const state = latestOrderEvents(rows, known).reduce<OrderState | null>(
+      (folded, event) => evolveOrder(folded, event),
+      cached?.state ?? null,
     );
-    return latestOrderEvents(rows).reduce<OrderState | null>(
-      (state, event) => evolveOrder(state, event),
-      null,
-    );
+    if (state !== null && rows.length > 0) this.cache.set(orderId, { state, types });
+    return state;
   }
 
   /**

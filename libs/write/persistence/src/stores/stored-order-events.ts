@@ -46,9 +46,16 @@ export function latestStoredEvent(row: StoredOrderEvent, order?: OrderContext): 
   return upcastEvent(definition, row.data, order) as OrderEvent;
 }
 
-/** A stream's rows, in version order, at their latest versions: the order's currency comes from its OrderCreated. */
-export function latestOrderEvents(rows: readonly StoredOrderEvent[]): OrderEvent[] {
-  let order: OrderContext | undefined;
+/**
+ * A stream's rows, in version order, at their latest versions: the order's currency comes from its OrderCreated (or
+ * `known`, for the rows after a version loaded before).
+ */
+export function latestOrderEvents(
+  rows: readonly StoredOrderEvent[],
+  /** The order's context when `rows` continue a stream loaded before (they do not start at its OrderCreated). */
+  known?: OrderContext,
+): OrderEvent[] {
+  let order: OrderContext | undefined = known;
   return rows.map((row) => {
     const event = latestStoredEvent(row, order);
     if (event.type === 'OrderCreated') order = { currency: event.data.currency };

@@ -7,6 +7,7 @@ import { WriteConflict } from '../errors/write-conflict.error';
 import type { InlineProjections } from '../inline/inline-projections';
 import { PostgresCustomerStore } from '../stores/postgres-customer-store';
 import { PostgresOrderStore } from '../stores/postgres-order-store';
+import type { OrderStateCache } from '../stores/order-state-cache';
 import type { EventVersionWritten } from '../stores/stored-order-events';
 import type { CommandAnswer, CommandOptions, CommandTransactions, WriteUnit } from './command-transactions';
 import { isUniqueViolation, Sql } from './sql';
@@ -27,6 +28,8 @@ export class PostgresCommandTransactions implements CommandTransactions {
       inline?: InlineProjections;
       /** The version order events are stored in (`EVENT_VERSION_WRITTEN`); 2 by default. */
       eventVersionWritten?: EventVersionWritten;
+      /** Orders kept folded between commands (`ORDER_STATE_CACHE_SIZE`); none by default. */
+      orderStateCache?: OrderStateCache;
     } = {},
   ) {}
 
@@ -105,6 +108,7 @@ export class PostgresCommandTransactions implements CommandTransactions {
           this.options.inline,
           written,
           this.options.eventVersionWritten,
+          this.options.orderStateCache,
         ),
         customers: new PostgresCustomerStore(sql, options, written),
       };
