@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import type { Injected } from './checker/check';
-import { send } from './load/http';
+import { OPERATOR, send } from './load/http';
 import { waitReady, type ChaosSystem } from './system';
 
 export interface FaultContext {
@@ -26,8 +26,6 @@ export interface Fault {
 
 type AppName = 'gateway' | 'command-service' | 'query-service' | 'projection-service';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** The operator's principal for the admin routes (its bearer token will go here). */
-const OPERATOR: Record<string, string> = {};
 
 async function kill(ctx: FaultContext, app: AppName): Promise<void> {
   const victim = ctx.system.stack.processes[app];
@@ -115,7 +113,8 @@ async function injectPoison(ctx: FaultContext): Promise<void> {
     const id = randomUUID();
     // Valid CloudEvents headers, a payload its schema refuses (a negative total, no customer): poison.
     await producer.send({
-      topic: 'orders.order.v1',
+      // The topic the projections read (orders.order.v2 carries OrderPlaced at v1).
+      topic: 'orders.order.v2',
       messages: [
         {
           key: stream,
@@ -221,7 +220,8 @@ export const FAULTS: Fault[] = [
     holdMs: 3000,
     inject: async (ctx) => {
       await ctx.system.writeDb.query(
-        `UPDATE outbox SET published_at = NULL
+        // Both deliveries: the relay sends each row again on orders.order.v1 and orders.order.v2.
+        `UPDATE outbox SET published_at = NULL, latest_published_at = NULL
           WHERE position IN (SELECT position FROM outbox WHERE published_at IS NOT NULL ORDER BY position DESC LIMIT 300)`,
       );
     },

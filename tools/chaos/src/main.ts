@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
-    useGateway(system.gatewayUrl);
+    useGateway(system.gatewayUrl, (user) => system.stack.tokenFor(user));
     const load = new Load({
       customers: options.customers,
       rate: options.rate,

@@ -37,10 +37,11 @@ export interface RunSettings {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The projections' consumer groups, named after the topics they read (docs/services.md), and those topics. */
 const PROJECTION_GROUPS: Record<string, string[]> = {
-  'tandem.projection.order-summary': ['orders.order.v1'],
-  'tandem.projection.daily-sales': ['orders.order.v1'],
-  'tandem.projection.customer-orders': ['orders.order.v1', 'orders.customer.v1'],
+  'tandem.projection.order-summary.order-v2': ['orders.order.v2'],
+  'tandem.projection.daily-sales.order-v2': ['orders.order.v2'],
+  'tandem.projection.customer-orders.customer-v1.order-v2': ['orders.order.v2', 'orders.customer.v1'],
 };
 
 /** Total lag of the projections' consumer groups, in messages (committed offsets against the log ends). */
@@ -54,7 +55,7 @@ export async function projectionGroupLag(bootstrap: string): Promise<number> {
   try {
     let lag = 0;
     const ends = new Map<string, Map<number, number>>();
-    for (const topic of ['orders.order.v1', 'orders.customer.v1']) {
+    for (const topic of ['orders.order.v2', 'orders.customer.v1']) {
       ends.set(
         topic,
         new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)])),
@@ -79,7 +80,9 @@ export async function untilQuiet(system: ChaosSystem, probe: LagProbe, timeoutMs
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const unpublished = await system.writeDb
-      .query<{ n: string }>(`SELECT count(*) AS n FROM outbox WHERE published_at IS NULL`)
+      .query<{ n: string }>(
+        `SELECT count(*) AS n FROM outbox WHERE published_at IS NULL OR latest_published_at IS NULL`,
+      )
       .then(
         (r) => Number(r.rows[0]?.n),
         () => -1,

@@ -6,6 +6,17 @@ import { startPostgresCluster, type PostgresCluster } from './postgres-cluster';
 
 type ServiceProcess = Stack['processes']['gateway'];
 
+/**
+ * The load comes from one address and one staff principal, and retries through every fault: the gateway's rate
+ * limits (per address and per principal) are raised out of its reach, as in the e2e stack, so that a 429 never
+ * stands for a refusal the fault caused.
+ */
+const UNREACHED_RATE_LIMITS: Record<string, string> = Object.fromEntries(
+  ['IP', 'PRINCIPAL'].flatMap((scope) =>
+    ['COMMANDS', 'READS', 'ADMIN'].map((routeClass) => [`RATE_LIMIT_${scope}_${routeClass}`, '10000000']),
+  ),
+);
+
 export interface ChaosSystemOptions {
   broker: BrokerKind;
   /** The shared server where the read DB is created (and dropped at the end). */
@@ -97,9 +108,12 @@ export async function startChaosSystem(options: ChaosSystemOptions): Promise<Cha
       writeDatabaseUrl: cluster.url('tandem_write'),
       readDatabaseUrl: readUrl.toString(),
       ports: { gateway: 0, 'command-service': 0, 'query-service': 0, 'projection-service': 0 },
+      // The development OpenID Provider, in this process, on a free port: every service trusts it, and the load
+      // and the operator get their tokens from it (`stack.tokenFor`).
+      oidcPort: 0,
       output: log,
       readyTimeoutMs: 120_000,
-      env: { LOG_LEVEL: 'warn', TOPIC_PARTITIONS: '6', ...options.env },
+      env: { LOG_LEVEL: 'warn', TOPIC_PARTITIONS: '6', ...UNREACHED_RATE_LIMITS, ...options.env },
     });
     cleanups.push(() => stack.stop());
     const writeDb = new Pool({ connectionString: cluster.url('tandem_write'), max: 4 });

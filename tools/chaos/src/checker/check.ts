@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { CommandRecord } from '../load/load';
-import { CUSTOMER_TOPIC, gatherEvidence, ORDER_TOPIC, type TracedEvent } from './evidence';
+import { CUSTOMER_TOPIC, EVENT_VERSION_ON, gatherEvidence, ORDER_TOPICS, type TracedEvent } from './evidence';
 import { foldModels } from './fold';
 import { checkReadSide } from './read-side';
 import { readStreams } from './topic-order';
@@ -43,8 +43,9 @@ export interface Injected {
 /**
  * The independent checker, written without the projections' code: plain SQL over the write DB, a plain read of the
  * topics, and a replay folded here (fold.ts). It holds the system to what the API acknowledged: every acknowledged
- * command's event is in the write DB once; the outbox is drained; every event is on its topic, per aggregate in
- * version order (duplicates counted); every read model equals the replay row by row; checkpoints stand at each
+ * command's event is in the write DB once; the outbox is drained (both deliveries of each row); every event is on
+ * its topic (an order event on orders.order.v2 and on orders.order.v1, each at the version that topic carries), per
+ * aggregate in version order (duplicates counted); every read model equals the replay row by row; checkpoints stand at each
  * stream's last version; dead letters exist only for injected poison; no command was left without an answer.
  */
 export async function check(
@@ -56,24 +57,37 @@ export async function check(
 ): Promise<CheckResult> {
   const evidence = await gatherEvidence(writeDb, bootstrap);
   const failures: string[] = [];
-  const orders = readStreams(
-    ORDER_TOPIC,
-    evidence.orderTopic,
-    new Set([...injected.poisonIds, ...injected.poisonStreams]),
-  );
   const customers = readStreams(CUSTOMER_TOPIC, evidence.customerTopic, new Set());
-  failures.push(...orders.failures, ...customers.failures);
-  if (evidence.unpublished > 0) failures.push(`${evidence.unpublished} outbox rows never published`);
+  failures.push(...customers.failures);
+  if (evidence.unpublished > 0)
+    failures.push(`${evidence.unpublished} outbox rows with a delivery never made`);
 
-  // Every order event of the write DB is on the topic, and nothing else is.
+  // Every order event of the write DB is on each order topic, at the version that topic carries, and nothing else.
   const stored = new Map<string, TracedEvent>();
   for (const events of evidence.orderStreams.values())
     for (const event of events) stored.set(event.eventId, event);
-  const missing = [...stored.keys()].filter((id) => !orders.ids.has(id));
-  const phantom = [...orders.ids].filter((id) => !stored.has(id));
-  if (missing.length > 0)
-    failures.push(`${missing.length} order events of the write DB are not on ${ORDER_TOPIC}`);
-  if (phantom.length > 0) failures.push(`${phantom.length} events on ${ORDER_TOPIC} are not in the write DB`);
+  let orderDuplicates = 0;
+  for (const topic of ORDER_TOPICS) {
+    const orders = readStreams(
+      topic,
+      evidence.orderTopics.get(topic) ?? [],
+      new Set([...injected.poisonIds, ...injected.poisonStreams]),
+    );
+    failures.push(...orders.failures);
+    orderDuplicates += orders.duplicates;
+    const missing = [...stored.keys()].filter((id) => !orders.ids.has(id));
+    const phantom = [...orders.ids].filter((id) => !stored.has(id));
+    if (missing.length > 0)
+      failures.push(`${missing.length} order events of the write DB are not on ${topic}`);
+    if (phantom.length > 0) failures.push(`${phantom.length} events on ${topic} are not in the write DB`);
+    const misversioned = [...orders.streams.values()]
+      .flat()
+      .filter((e) => e.schemaVersion !== EVENT_VERSION_ON[topic](e.type));
+    if (misversioned.length > 0)
+      failures.push(
+        `${misversioned.length} events on ${topic} at a version it does not carry, e.g. ${misversioned[0]?.type}.v${misversioned[0]?.schemaVersion}`,
+      );
+  }
   // Customers are state-stored: their row must be what their events on Kafka say.
   for (const [id, row] of evidence.customers) {
     const events = customers.streams.get(id) ?? [];
@@ -131,7 +145,7 @@ export async function check(
     lostKeys,
     doubled,
     mismatchedRows: read.mismatchedRows,
-    duplicatesOnKafka: orders.duplicates + customers.duplicates,
+    duplicatesOnKafka: orderDuplicates + customers.duplicates,
     events: stored.size + customers.ids.size,
     failures,
     ok: failures.length === 0 && lostKeys.length === 0 && doubled === 0 && read.mismatchedRows === 0,

@@ -57,6 +57,21 @@ describe("the checker's own replay", () => {
     });
   });
 
+  it('folds OrderLineAdded.v2 (the price with its currency) as v1 (the amount alone), and refuses another currency', () => {
+    const v2 = order.map((e) =>
+      e.type === 'OrderLineAdded'
+        ? { ...e, data: { ...e.data, unitPrice: { amount: e.data['unitPrice'], currency: 'EUR' } } }
+        : e,
+    );
+    const asV2 = foldModels(new Map([[ORDER, v2]]), new Map([[CUSTOMER, customer]]));
+    expect(asV2.orderSummary.get(ORDER)).toEqual(folded.orderSummary.get(ORDER));
+    const foreign = v2.map((e) =>
+      e.version === 3 ? { ...e, data: { ...e.data, unitPrice: { amount: 1000, currency: 'USD' } } } : e,
+    );
+    const wrong = foldModels(new Map([[ORDER, foreign]]), new Map([[CUSTOMER, customer]]));
+    expect(wrong.orderSummary.get(ORDER)?.['total']).toBe('a line without a readable price');
+  });
+
   it('folds the customer dashboard: the registration, each order counted in its last status, lifetime value', () => {
     expect(folded.customerOrders.get(CUSTOMER)).toMatchObject({
       name: 'Ada',

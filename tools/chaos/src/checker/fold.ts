@@ -40,6 +40,21 @@ export function canonicalLines(lines: unknown): string {
   );
 }
 
+/**
+ * A line's unit price in minor units, from either version of OrderLineAdded (docs/events.md): v1 has the amount
+ * alone (in the order's currency), v2 `{ amount, currency }`, whose currency must be the order's (the domain refuses
+ * any other). A v2 line in another currency, or a price of neither shape, folds to NaN: the row cannot match.
+ */
+function priceOf(data: Record<string, unknown>, row: Row | null): number {
+  const price = data['unitPrice'];
+  if (typeof price === 'number') return price;
+  if (typeof price === 'object' && price !== null && 'amount' in price && 'currency' in price) {
+    const { amount, currency } = price as { amount: unknown; currency: unknown };
+    return currency === row?.['currency'] ? Number(amount) : Number.NaN;
+  }
+  return Number.NaN;
+}
+
 function foldOrder(events: CheckedEvent[]): Row | null {
   let row: Row | null = null;
   let lines: Line[] = [];
@@ -65,7 +80,7 @@ function foldOrder(events: CheckedEvent[]): Row | null {
     } else if (type === 'OrderLineAdded') {
       lines = [
         ...lines,
-        { sku: str(data['sku']), quantity: Number(data['quantity']), unitPrice: Number(data['unitPrice']) },
+        { sku: str(data['sku']), quantity: Number(data['quantity']), unitPrice: priceOf(data, row) },
       ];
       row['lines_changed_at'] = time;
     } else if (type === 'OrderLineRemoved') {
@@ -85,7 +100,9 @@ function foldOrder(events: CheckedEvent[]): Row | null {
     row['version'] = str(version);
     row['updated_at'] = time;
     row['line_count'] = str(lines.length);
-    row['total'] = str(lines.reduce((sum, line) => sum + BigInt(line.quantity) * BigInt(line.unitPrice), 0n));
+    row['total'] = lines.every((line) => Number.isInteger(line.unitPrice))
+      ? str(lines.reduce((sum, line) => sum + BigInt(line.quantity) * BigInt(line.unitPrice), 0n))
+      : 'a line without a readable price';
     row['lines'] = canonicalLines(lines);
   }
   return row;

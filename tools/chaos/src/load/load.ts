@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { send } from './http';
+import { send, STAFF, type Caller } from './http';
 import { SimulatedCustomer, type CommandKind } from './simulated-customer';
 
 /** Every command sent, with every answer it got: what the checker holds the system to. */
@@ -95,12 +95,11 @@ export class Load {
 
   private async readLoop(): Promise<void> {
     if (this.options.readRate <= 0) return;
-    const reader: Record<string, string> = {};
     while (this.running) {
       await sleep(1000 / this.options.readRate);
       const orders = this.customers.flatMap((customer) => customer.knownOrders());
       const orderId = orders[Math.floor(Math.random() * orders.length)];
-      if (orderId) this.track(this.execute('Read', 'GET', `/api/orders/${orderId}`, undefined, reader));
+      if (orderId) this.track(this.execute('Read', 'GET', `/api/orders/${orderId}`, undefined, STAFF));
     }
   }
 
@@ -119,7 +118,7 @@ export class Load {
         planned.method,
         planned.path,
         planned.body,
-        customer.headers,
+        customer.caller,
       );
       if (record.outcome === 'acknowledged' && record.id !== undefined && record.version !== undefined) {
         planned.acknowledged({ id: record.id, version: record.version });
@@ -135,7 +134,7 @@ export class Load {
     method: string,
     path: string,
     body: unknown,
-    principal: Record<string, string>,
+    caller: Caller,
   ): Promise<CommandRecord> {
     const key = randomUUID();
     const record: CommandRecord = {
@@ -149,7 +148,7 @@ export class Load {
       sentAt: Date.now(),
     };
     this.records.push(record);
-    const headers = kind === 'Read' ? principal : { ...principal, 'idempotency-key': key };
+    const headers: Record<string, string> = kind === 'Read' ? {} : { 'idempotency-key': key };
     const giveUpAt = Date.now() + this.options.retryForMs;
     let backoff = 100;
     let retrying = false;
@@ -157,7 +156,7 @@ export class Load {
       for (;;) {
         let status: number | null = null;
         try {
-          const answer = await send(method, path, body, headers);
+          const answer = await send(method, path, body, caller, headers);
           status = answer.status;
           record.attempts.push(status);
           if (status < 500) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { STAFF, type Caller } from './http';
 
 export type CommandKind =
   | 'RegisterCustomer'
@@ -38,10 +39,11 @@ function pick<T>(items: readonly T[]): T {
 
 /**
  * One customer of the load: it registers, then acts only on what its acknowledged commands made, as a real client
- * would (its commands run one at a time). `headers` is its principal: the one place its bearer token will go.
+ * would (its commands run one at a time). `caller` sends them: staff, since the load ships orders too (a customer may
+ * not), and one principal for every customer (the stack's rate limits per principal are raised out of its reach).
  */
 export class SimulatedCustomer {
-  readonly headers: Record<string, string> = {};
+  readonly caller: Caller = STAFF;
   readonly label: string;
   id: string | null = null;
   private readonly currency = pick(CURRENCIES);
