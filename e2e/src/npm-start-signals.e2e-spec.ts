@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { freePort } from '@tandem/dev-stack';
+import { accessTokenFor } from '@tandem/dev-oidc';
 import {
   createTestDatabase,
   startTestKafka,
@@ -60,7 +60,6 @@ describe('npm start forwards SIGTERM to its services and waits for them', () => 
   }, 60_000);
 
   it('stops all four services cleanly, then exits 0', async () => {
-    const gatewayPort = await freePort();
     let output = '';
     npm = spawn('npm', ['start'], {
       cwd: ROOT,
@@ -69,7 +68,9 @@ describe('npm start forwards SIGTERM to its services and waits for them', () => 
         ...kafka.serviceEnv,
         WRITE_DATABASE_URL: writeDb.url,
         READ_DATABASE_URL: readDb.url,
-        GATEWAY_PORT: String(gatewayPort),
+        // Free ports for everything (the management ports follow), the development OpenID Provider included.
+        GATEWAY_PORT: '0',
+        DEV_OIDC_PORT: '0',
         COMMAND_SERVICE_PORT: '0',
         QUERY_SERVICE_PORT: '0',
         PROJECTION_SERVICE_PORT: '0',
@@ -92,10 +93,15 @@ describe('npm start forwards SIGTERM to its services and waits for them', () => 
     );
     expect(services).toHaveLength(4);
 
-    const api = `http://127.0.0.1:${gatewayPort}/api`;
-    /** Every HTTP call of this test: the one place a bearer token will be added. */
+    // Where it says it is: the gateway's API and the issuer of its development OpenID Provider.
+    const api = /Gateway:\s+(\S+)/.exec(output)?.[1];
+    const issuer = /Issuer:\s+(\S+)/.exec(output)?.[1];
+    if (!api || !issuer)
+      throw new Error(`npm start did not say where its gateway and issuer are:\n${output}`);
+    const authorization = `Bearer ${await accessTokenFor(issuer, 'staff1')}`;
+    /** Every HTTP call of this test, as staff1. */
     const send = (method: string, path: string, body?: unknown): Promise<JsonResponse> =>
-      call(method, `${api}${path}`, { body, headers: { 'idempotency-key': randomUUID() } });
+      call(method, `${api}${path}`, { body, headers: { authorization, 'idempotency-key': randomUUID() } });
     const registered = await send('POST', '/customers', {
       name: 'Npm Start',
       email: `npm+${randomUUID().slice(0, 8)}@example.com`,
