@@ -142,6 +142,7 @@ export async function startChaosSystem(options: ChaosSystemOptions): Promise<Cha
           'projection-service',
           `projection-service-${replicas.length + 2}`,
           await freePort(),
+          await freePort(), // its own management port: the first replica has the stack's
         );
         replicas.push(replica);
         void replica.exited.then(() => {

@@ -54,10 +54,11 @@ export interface Stack {
    */
   respawn(app: AppName): ServiceProcess;
   /**
-   * Starts another replica of an app (same environment, its own port and name), stopped with the stack; it does not
-   * wait for it to be ready. The fault tests run a second projection service with it.
+   * Starts another replica of an app (same environment, its own port, management port and name), stopped with the
+   * stack; it does not wait for it to be ready. `metricsPort` 0 (the default) serves no metrics: the first replica's
+   * would be taken. The fault tests run a second projection service with it.
    */
-  spawnReplica(app: AppName, name: string, port: number): ServiceProcess;
+  spawnReplica(app: AppName, name: string, port: number, metricsPort?: number): ServiceProcess;
   stop(): Promise<void>;
 }
 
@@ -200,11 +201,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       tokenFor: auth.tokenFor,
       rotateKeys: auth.rotateKeys,
       respawn: spawnApp,
-      spawnReplica: (app, name, port) => {
+      spawnReplica: (app, name, port, metricsPort = 0) => {
         const replica = spawnService({
           name,
           script: scriptOf(app),
-          env: { ...envOf[app], PORT: String(port) },
+          env: { ...envOf[app], PORT: String(port), METRICS_PORT: String(metricsPort) },
           url: `http://127.0.0.1:${port}`,
           output,
         });
