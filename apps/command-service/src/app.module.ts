@@ -1,10 +1,8 @@
 import { Inject, Module, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { AuthModule, type AccessTokenVerifier, type ConsistencyTokens } from '@tandem/platform/auth';
 import { HealthModule } from '@tandem/platform/http';
-import { checkKafka } from '@tandem/platform/kafka';
 import {
   COMMAND_TRANSACTIONS,
   CommandRecords,
@@ -14,7 +12,9 @@ import {
   type InlineProjections,
   type KafkaOutboxPublisher,
   type OrderStateCache,
+  type OutboxBacklog,
   type OutboxRelay,
+  type OutboxSweeper,
 } from '@tandem/write/persistence';
 import { CommandStatusController } from './command-status/command-status.controller';
 import { COMMAND_RECORDS, RejectionRecorder } from './command-status/rejection-recorder';
@@ -25,10 +25,13 @@ import { ORDER_COMMAND_HANDLERS, ORDER_CONTROLLERS } from './orders';
 /** What the app runs on, created (and connected) by `createCommandService` before Nest starts. */
 export interface CommandServiceInfrastructure {
   dataSource: DataSource;
-  kafka: Kafka;
   publisher: KafkaOutboxPublisher;
   relay: OutboxRelay | undefined;
   sweeper: IdempotencyKeySweeper;
+  /** Deletes published outbox rows past their retention. */
+  outboxSweeper: OutboxSweeper;
+  /** What the relay has not published yet: readiness reports it instead of asking Kafka. */
+  backlog: OutboxBacklog;
   /** The read models each command's transaction applies (`INLINE_PROJECTIONS`), already filled. */
   inline: InlineProjections;
   /** The version order events are stored in (`EVENT_VERSION_WRITTEN`). */
@@ -43,14 +46,16 @@ export interface CommandServiceInfrastructure {
 
 const INFRASTRUCTURE = Symbol('CommandServiceInfrastructure');
 
-/** Stops the relay first (so nothing is half-published) and the sweeper, then closes the producer and the pool. */
+/** Stops the relay first (so nothing is half-published) and the sweepers, then closes the producer and the pool. */
 class InfrastructureShutdown implements OnApplicationShutdown {
   constructor(@Inject(INFRASTRUCTURE) private readonly infrastructure: CommandServiceInfrastructure) {}
 
   async onApplicationShutdown(): Promise<void> {
-    const { relay, sweeper, publisher, dataSource } = this.infrastructure;
+    const { relay, sweeper, outboxSweeper, backlog, publisher, dataSource } = this.infrastructure;
     await relay?.stop();
     await sweeper.stop();
+    await outboxSweeper.stop();
+    backlog.stop();
     await publisher.close();
     if (dataSource.isInitialized) await dataSource.destroy();
   }
@@ -69,7 +74,15 @@ export function createAppModule(infrastructure: CommandServiceInfrastructure): T
             name: 'write-db',
             check: async () => void (await infrastructure.dataSource.query('SELECT 1')),
           },
-          { name: 'kafka', check: () => checkKafka(infrastructure.kafka) },
+          // Not Kafka itself: commands need only the write DB, and the outbox holds their events while Kafka is
+          // down. The backlog and the relay's state say how far behind publishing is.
+          {
+            name: 'outbox',
+            check: async () => ({
+              ...(await infrastructure.backlog.read()),
+              relay: infrastructure.relay?.status() ?? 'disabled',
+            }),
+          },
         ],
       }),
     ],

@@ -7,7 +7,7 @@ import {
   verifierOptionsOf,
 } from '@tandem/platform/auth';
 import { createHttpApp } from '@tandem/platform/http';
-import { createKafka, ensureTopics, eventTopicSpecs, topicNames } from '@tandem/platform/kafka';
+import { createKafka, eventTopicSpecs, topicNames } from '@tandem/platform/kafka';
 import type { Logger } from '@tandem/platform/observability';
 import {
   createWriteDataSource,
@@ -17,6 +17,8 @@ import {
   KafkaOutboxPublisher,
   migrateWriteDatabase,
   OrderStateCache,
+  OutboxBacklog,
+  OutboxSweeper,
   OutboxRelay,
   type OutboxRelayOptions,
 } from '@tandem/write/persistence';
@@ -31,8 +33,9 @@ export interface CommandService {
 
 /**
  * Builds the command service: connects the write DB (applying migrations unless told not to), fills or catches up
- * the inline models it applies (before it takes a command), makes sure the event topics exist, starts the outbox
- * relay and the idempotency-key sweeper and returns the Nest app, ready to listen. `app.close()` (or SIGTERM) stops
+ * the inline models it applies (before it takes a command), starts the outbox relay (which makes the event topics
+ * if they are missing, once Kafka answers), the idempotency-key and outbox sweepers and returns the Nest app, ready to
+ * listen. Kafka is not needed to start or to take commands: its events wait in the outbox. `app.close()` (or SIGTERM) stops
  * the relay and the sweeper, closes the producer and the pool.
  */
 export async function createCommandService(
@@ -55,8 +58,16 @@ export async function createCommandService(
     const kafka = createKafka({ clientId: SERVICE_NAME, brokers: config.KAFKA_BROKERS, logger });
     const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
     // Every topic published, the deprecated one included; one that replaces another gets its partition count.
-    await ensureTopics(kafka, eventTopicSpecs({ names: topics, partitions: config.TOPIC_PARTITIONS }));
-    const publisher = new KafkaOutboxPublisher(kafka, topics);
+    const publisher = new KafkaOutboxPublisher(
+      kafka,
+      topics,
+      eventTopicSpecs({ names: topics, partitions: config.TOPIC_PARTITIONS }),
+    );
+    // The topics are made now if Kafka answers within 5 s, else by the relay before its first publish: the service
+    // starts, and takes commands, without Kafka.
+    if (!(await publisher.prepare(5000))) {
+      logger.warn('Kafka does not answer: starting without it; the outbox keeps the events until it does');
+    }
     const relay = config.RELAY_ENABLED
       ? new OutboxRelay({
           databaseUrl: config.WRITE_DATABASE_URL,
@@ -72,13 +83,21 @@ export async function createCommandService(
       retentionMs: config.IDEMPOTENCY_KEY_RETENTION_HOURS * 3600_000,
       intervalMs: config.IDEMPOTENCY_SWEEP_INTERVAL_MS,
     });
+    const outboxSweeper = new OutboxSweeper({
+      dataSource,
+      logger,
+      retentionMs: config.OUTBOX_RETENTION_MINUTES * 60_000,
+      intervalMs: config.OUTBOX_SWEEP_INTERVAL_MS,
+    });
+    const backlog = new OutboxBacklog(dataSource);
     const app = await createHttpApp(
       createAppModule({
         dataSource,
-        kafka,
         publisher,
         relay,
         sweeper,
+        outboxSweeper,
+        backlog,
         inline,
         eventVersionWritten: config.EVENT_VERSION_WRITTEN,
         orderStateCache: new OrderStateCache(config.ORDER_STATE_CACHE_SIZE),
@@ -90,6 +109,8 @@ export async function createCommandService(
     assertEveryRouteDeclaresAccess(app);
     relay?.start();
     sweeper.start();
+    outboxSweeper.start();
+    backlog.start();
     return { app, relay };
   } catch (error) {
     await dataSource.destroy();

@@ -97,6 +97,9 @@ export const CommandServiceConfigSchema = z.object({
   /** How long an `Idempotency-Key` is kept: the API promises at least 24 hours. */
   IDEMPOTENCY_KEY_RETENTION_HOURS: z.pipe(integer({ min: 24, max: 8760, default: 25 }), z.number()),
   IDEMPOTENCY_SWEEP_INTERVAL_MS: z.pipe(integer({ min: 100, max: 3_600_000, default: 60_000 }), z.number()),
+  /** How long published outbox rows are kept (Kafka keeps every event; the rows are for operators). 7 days. */
+  OUTBOX_RETENTION_MINUTES: z.pipe(integer({ min: 1, max: 525_600, default: 10_080 }), z.number()),
+  OUTBOX_SWEEP_INTERVAL_MS: z.pipe(integer({ min: 100, max: 3_600_000, default: 60_000 }), z.number()),
   RUN_MIGRATIONS: boolean(true),
   INLINE_PROJECTIONS: inlineModelList,
   EVENT_VERSION_WRITTEN: eventVersionWritten,

@@ -308,7 +308,7 @@ describeOnServer('read side end to end over Kafka (real Postgres only)', () => {
         (p) => p.name === 'order-summary',
       )?.state,
     ).toBe('rebuilding');
-    await waitFor(() => !projections.runner.isRebuilding('order-summary'), {
+    await waitFor(async () => !(await projections.runner.isRebuilding('order-summary')), {
       timeoutMs: 30_000,
       what: 'the rebuild to finish',
     });

@@ -18,6 +18,11 @@ import { ApacheKafkaUnavailable, ensureApacheKafka } from './install';
 export interface ApacheKafkaOptions {
   /** Client port; 0 (the default) picks a free one. */
   port?: number;
+  /**
+   * The port clients are told to connect to (advertised.listeners), when it is not `port`: a TCP proxy's in front of
+   * the broker (the fault tests cut the network there). Default: `port`.
+   */
+  advertisedPort?: number;
   /** Keep the log dir here across restarts (formatted on first use). Default: a temporary dir, removed at stop. */
   dataDir?: string;
   /** How long to wait for the broker to accept clients. Default 90 s. */
@@ -43,13 +48,18 @@ export interface ApacheKafka {
 const HOST = '127.0.0.1';
 
 /** Broker settings for one node; production clusters differ only in replication and listeners. */
-function serverProperties(port: number, controllerPort: number, logDir: string): string {
+function serverProperties(
+  port: number,
+  controllerPort: number,
+  logDir: string,
+  advertisedPort = port,
+): string {
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.bootstrap.servers=${HOST}:${controllerPort}`,
     `listeners=PLAINTEXT://${HOST}:${port},CONTROLLER://${HOST}:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${HOST}:${port}`,
+    `advertised.listeners=PLAINTEXT://${HOST}:${advertisedPort}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
     'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
@@ -172,7 +182,7 @@ export async function startApacheKafka(options: ApacheKafkaOptions = {}): Promis
   const configFile = path.join(dataDir, 'server.properties');
   const log4jFile = path.join(dataDir, 'log4j2.properties');
   const logFile = path.join(dataDir, 'server.log');
-  writeFileSync(configFile, serverProperties(port, controllerPort, logDir));
+  writeFileSync(configFile, serverProperties(port, controllerPort, logDir, options.advertisedPort));
   writeFileSync(log4jFile, log4j2Properties(logFile));
 
   const classPath = path.join(install.libDir, '*');

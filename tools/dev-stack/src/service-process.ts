@@ -5,9 +5,13 @@ export interface ServiceProcess {
   name: string;
   url: string;
   child: ChildProcess;
-  /** Resolves with the exit code once the process has ended. */
+  /** Resolves with the exit code once the process has ended (null when a signal ended it). */
   exited: Promise<number | null>;
-  stop(): Promise<void>;
+  /**
+   * SIGTERM, then SIGKILL if it has not exited within `graceMs` (default 30 s, Kubernetes' grace period); resolves
+   * once it has exited (`exited` says how).
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 const COLORS = [36, 35, 33, 32, 34, 31];
@@ -61,10 +65,13 @@ export function spawnService(options: {
     url: options.url,
     child,
     exited,
-    stop: async () => {
+    stop: async (graceMs = 30_000) => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const timer = setTimeout(() => {
+        output(`[dev-stack] ${options.name} did not stop within ${graceMs} ms of SIGTERM: killing it`);
+        child.kill('SIGKILL');
+      }, graceMs);
       await exited;
       clearTimeout(timer);
     },

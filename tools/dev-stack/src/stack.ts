@@ -53,6 +53,12 @@ export interface Stack {
    * which `processes` then holds; it does not wait for it to be ready.
    */
   respawn(app: AppName): ServiceProcess;
+  /**
+   * Starts another replica of an app (same environment, its own port, management port and name), stopped with the
+   * stack; it does not wait for it to be ready. `metricsPort` 0 (the default) serves no metrics: the first replica's
+   * would be taken. The fault tests run a second projection service with it.
+   */
+  spawnReplica(app: AppName, name: string, port: number, metricsPort?: number): ServiceProcess;
   stop(): Promise<void>;
 }
 
@@ -195,6 +201,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       tokenFor: auth.tokenFor,
       rotateKeys: auth.rotateKeys,
       respawn: spawnApp,
+      spawnReplica: (app, name, port, metricsPort = 0) => {
+        const replica = spawnService({
+          name,
+          script: scriptOf(app),
+          env: { ...envOf[app], PORT: String(port), METRICS_PORT: String(metricsPort) },
+          url: `http://127.0.0.1:${port}`,
+          output,
+        });
+        cleanups.push(() => replica.stop());
+        return replica;
+      },
       stop: stopAll,
     };
   } catch (error) {

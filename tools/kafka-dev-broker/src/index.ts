@@ -12,6 +12,11 @@ export interface DevBrokerOptions {
   port?: number;
   /** Interface to listen on. Default 127.0.0.1. */
   host?: string;
+  /**
+   * The port metadata tells clients to connect to, when it is not the one listened on: a TCP proxy's in front of the
+   * broker (the fault tests cut the network there). Default: the port listened on.
+   */
+  advertisedPort?: number;
   /** Keep topics, batches and committed offsets here across restarts. Default: memory only. */
   dataDir?: string;
   /** Partitions of auto-created topics (and of CreateTopics asking for -1). Default 1. */
@@ -60,6 +65,7 @@ function checkInteger(name: string, value: number | undefined, min: number, max:
 
 export async function startDevBroker(opts: DevBrokerOptions = {}): Promise<DevBroker> {
   checkInteger('port', opts.port, 0, 65535);
+  checkInteger('advertisedPort', opts.advertisedPort, 1, 65535);
   checkInteger('defaultPartitions', opts.defaultPartitions, 1, 10_000);
   checkInteger('maxBytesPerPartition', opts.maxBytesPerPartition, 1, Number.MAX_SAFE_INTEGER);
   checkInteger('maxMessageBytes', opts.maxMessageBytes, 61, MAX_FRAME_BYTES);
@@ -106,7 +112,8 @@ export async function startDevBroker(opts: DevBrokerOptions = {}): Promise<DevBr
     topics.close();
     throw err;
   }
-  broker.port = port;
+  // What metadata and FindCoordinator answer: clients connect there.
+  broker.port = opts.advertisedPort ?? port;
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {

@@ -99,19 +99,19 @@ export class ProjectionsController {
   @HttpCode(202)
   async rebuild(@Param('name') rawName: string, @Req() request: Request) {
     const name = this.running(rawName);
-    const { started, record } = this.runner.startRebuild(name);
+    const { started, record } = await this.runner.startRebuild(name);
     await this.audit.record(caller(request), {
       action: 'rebuild',
       projection: name,
       outcome: started ? 'started' : 'projection.rebuild-in-progress',
     });
-    if (!started) {
+    if (!started || !record) {
       throw new ProblemException(
         problem(
           409,
           'projection.rebuild-in-progress',
           'A rebuild is already running',
-          `${name} is being rebuilt`,
+          `${name} is being rebuilt${record ? ` (since ${record.startedAt})` : ''}`,
         ),
       );
     }

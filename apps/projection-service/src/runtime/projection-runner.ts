@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { CURRENT_TOPICS, predecessorOf } from '@tandem/contracts';
@@ -24,6 +25,7 @@ import {
   type GroupLiveness,
   type ProjectionStatusView,
   type RebuildRecord,
+  type RebuildStart,
   type ReplayOutcome,
 } from '@tandem/read/projections';
 import type { ProjectionServiceConfig } from '../config';
@@ -67,6 +69,8 @@ export class ProjectionRunner {
     this.topics = topicNames(config.KAFKA_TOPIC_PREFIX);
     this.rebuilds = new ProjectionRebuilds({
       dataSource: this.dataSource,
+      databaseUrl: config.READ_DATABASE_URL,
+      owner: `${hostname()}/${process.pid}`,
       kafka: this.kafka,
       admin: () => this.admin,
       topicNames: this.topics,
@@ -170,21 +174,17 @@ export class ProjectionRunner {
     };
   }
 
-  isRebuilding(name: ProjectionName): boolean {
+  /** Whether a rebuild of `name` runs, on this replica or another. */
+  isRebuilding(name: ProjectionName): Promise<boolean> {
     return this.rebuilds.isRebuilding(name);
   }
 
-  /** Starts a rebuild and returns at once; `status()` shows `rebuilding` until it is swapped in. */
-  startRebuild(name: ProjectionName): { started: boolean; done: Promise<void>; record: RebuildRecord } {
-    const live = this.running.get(name);
-    return this.rebuilds.start(
-      name,
-      live && {
-        applier: live.applier,
-        stop: () => live.consumer.stop(),
-        resume: () => this.startProjection(name, live.applier),
-      },
-    );
+  /**
+   * Starts a rebuild and returns once it is under way (`started` false: one already runs, here or on another
+   * replica); `status()` shows `rebuilding` on every replica until it is swapped in.
+   */
+  startRebuild(name: ProjectionName): Promise<RebuildStart> {
+    return this.rebuilds.start(name, PROJECTIONS[name]);
   }
 
   private clusterTopics(applier: BatchApplier): string[] {
@@ -233,10 +233,14 @@ export class ProjectionRunner {
     const reader = this.statusReader;
     if (!reader) return [];
     return Promise.all(
-      [...this.running.values()].map(async (p) => ({
-        ...(await reader.read(p.consumer, this.clusterTopics(p.applier), this.rebuilds.isRebuilding(p.name))),
-        lastRebuild: this.rebuilds.lastRebuild(p.name),
-      })),
+      [...this.running.values()].map(async (p) => {
+        const lastRebuild = await this.rebuilds.lastRebuild(p.name);
+        const rebuilding = lastRebuild?.outcome === 'running';
+        return {
+          ...(await reader.read(p.consumer, this.clusterTopics(p.applier), rebuilding)),
+          lastRebuild,
+        };
+      }),
     );
   }
 

@@ -43,7 +43,8 @@ export async function createHttpApp(
   options.edge?.(app);
   useJsonBodies(app);
   app.useGlobalFilters(new ProblemDetailsFilter(logger));
-  app.enableShutdownHooks();
+  // On SIGTERM/SIGINT: unready, drain HTTP, stop the rest, exit 0 (graceful-shutdown.ts; bounded by 25 s).
+  app.enableShutdownHooks([], { useProcessExit: true });
   const httpAdapter = app.getHttpAdapter().getInstance() as { disable?: (setting: string) => void };
   httpAdapter.disable?.('x-powered-by');
   const server = app.getHttpServer() as Server;

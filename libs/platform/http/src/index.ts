@@ -6,6 +6,7 @@ export * from './problem-details.filter';
 export * from './body-parsing';
 export * from './zod-validation';
 export * from './health.module';
+export * from './graceful-shutdown';
 export * from './request-tracking';
 export * from './create-http-app';
 export * from './declared-route';

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { keepConnectionErrorsHandled } from '@tandem/platform/sql';
 import { READ_MIGRATIONS } from './migrations';
 
 // No entities: each read model is read and written through its definition's declared columns, and the
@@ -23,6 +24,7 @@ export function createReadDataSource(options: {
     applicationName: options.applicationName ?? 'tandem-read',
     // A dead server must fail a query quickly so the caller can retry, not hang on connect.
     connectTimeoutMS: 5000,
+    extra: { onConnect: keepConnectionErrorsHandled },
   });
 }
 

@@ -19,3 +19,4 @@ export * from './status/projection-status-reader';
 export * from './status/projection-progress';
 export * from './rebuild/table-swap';
 export * from './rebuild/projection-rebuilds';
+export { REBUILD_GATE_LOCK_CLASS, REBUILD_OWNER_LOCK_CLASS } from './rebuild/rebuild-gate';

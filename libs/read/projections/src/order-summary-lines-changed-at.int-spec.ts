@@ -175,6 +175,6 @@ test('a rebuild swapped in fills lines_changed_at on rows projected before the c
     table: (t) => `${t}${REBUILD_SUFFIX}`,
   });
   await rebuilder.apply(log);
-  await swapInRebuiltTables(dataSource, tables, 'order-summary', namespace);
+  await dataSource.transaction((manager) => swapInRebuiltTables(manager, tables, 'order-summary', namespace));
   expect(await linesChangedAt('order_summary', ids)).toEqual(expected);
 });

@@ -167,7 +167,7 @@ async function rebuild(name: ProjectionName, log: IncomingMessage[]): Promise<vo
     table: (t) => `${t}${REBUILD_SUFFIX}`,
   });
   for (let i = 0; i < log.length; i += 25) await applier.apply(log.slice(i, i + 25));
-  await swapInRebuiltTables(dataSource, tables, name, namespace);
+  await dataSource.transaction((manager) => swapInRebuiltTables(manager, tables, name, namespace));
 }
 
 test.each(Object.keys(PROJECTIONS) as ProjectionName[])(

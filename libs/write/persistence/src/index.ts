@@ -34,6 +34,8 @@ export { IdempotencyKeyReused } from './errors/idempotency-key-reused.error';
 export { EVENT_SOURCE } from './outbox/outbox-writer';
 export type { OutboxMessage, OutboxPublisher } from './outbox/outbox-message';
 export { KafkaOutboxPublisher, InvalidOutboxEvent } from './outbox/kafka-outbox-publisher';
+export { OutboxSweeper, type OutboxSweeperOptions } from './outbox/outbox-sweeper';
+export { OutboxBacklog, type OutboxBacklogReading } from './outbox/outbox-backlog';
 export { OutboxRelay, RELAY_LOCK_KEY, OUTBOX_CHANNEL, type OutboxRelayOptions } from './outbox/outbox-relay';
 export { InlineProjections, NO_INLINE_PROJECTIONS, type InlineModel } from './inline/inline-projections';
 export { InlineCatchUp, type InlineFillReport, type InlineCatchUpOptions } from './inline/inline-catch-up';

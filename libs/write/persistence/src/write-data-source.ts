@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { keepConnectionErrorsHandled } from '@tandem/platform/sql';
 import { WRITE_MIGRATIONS } from './migrations';
 
 /**
@@ -23,7 +24,10 @@ export function createWriteDataSource(options: {
     connectTimeoutMS: 5000,
     // Commands rely on READ COMMITTED (a blocked idempotency-key insert sees the winner's row once it commits).
     // Set once per connection, so that a transaction begins in one round trip whatever the server's default.
-    extra: { options: '-c default_transaction_isolation=read\\ committed' },
+    extra: {
+      options: '-c default_transaction_isolation=read\\ committed',
+      onConnect: keepConnectionErrorsHandled,
+    },
   });
 }
 

@@ -4,6 +4,7 @@ import { MoneySumsNumeric1796100000000 } from './1796100000000-money-sums-numeri
 import { OrderSummaryLinesChangedAt1796200000000 } from './1796200000000-order-summary-lines-changed-at.migration';
 import { CustomerOwner1796300000000 } from './1796300000000-customer-owner.migration';
 import { AdminAudit1796300000100 } from './1796300000100-admin-audit.migration';
+import { ProjectionRebuilds1796400000000 } from './1796400000000-projection-rebuilds.migration';
 
 /** Every read-DB migration, in order. Listed explicitly: the apps are bundled, so globs find nothing. */
 export const READ_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const READ_MIGRATIONS = [
   OrderSummaryLinesChangedAt1796200000000,
   CustomerOwner1796300000000,
   AdminAudit1796300000100,
+  ProjectionRebuilds1796400000000,
 ];

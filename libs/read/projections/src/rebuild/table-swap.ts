@@ -1,9 +1,10 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { forgetCheckpoints, handOverCheckpoints } from '../bookkeeping/checkpoints';
 import { notifyCheckpointsStatement } from '../bookkeeping/checkpoint-notifications';
 import { forgetParkedEvents, handOverParkedEvents } from '../bookkeeping/parked-events';
 import { forgetDeadLetters, handOverDeadLetters } from '../dead-letters/dead-letters';
 import { forgetStatus, handOverStatus } from '../status/projection-status';
+import type { Queryable } from '../runtime/queryable';
 
 export const REBUILD_SUFFIX = '__rebuild';
 const OLD_SUFFIX = '__replaced';
@@ -30,46 +31,45 @@ export async function createRebuildTables(
 }
 
 /**
- * Swaps the rebuilt tables in, in one transaction: readers see the old tables until the commit and the new ones
- * after it (they wait on the table lock for the instant of the renames, they do not fail). The rebuild's
- * checkpoints, parked events, status and dead letters become the projection's own.
+ * Swaps the rebuilt tables in, inside the caller's transaction (one connection: the rebuild's own, which holds its
+ * gate): readers see the old tables until the commit and the new ones after it (they wait on the table lock for the
+ * instant of the renames, they do not fail). The rebuild's checkpoints, parked events, status and dead letters become
+ * the projection's own.
  */
 export async function swapInRebuiltTables(
-  dataSource: DataSource,
+  db: Queryable,
   tables: readonly string[],
   projection: string,
   namespace: string,
 ): Promise<void> {
-  await dataSource.transaction(async (manager) => {
-    for (const table of tables) {
-      await manager.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
-      const oldIndexes = await indexesOf(manager, table);
-      const newIndexes = await indexesOf(manager, `${table}${REBUILD_SUFFIX}`);
-      await manager.query(`ALTER TABLE ${table} RENAME TO ${table}${OLD_SUFFIX}`);
-      await manager.query(`ALTER TABLE ${table}${REBUILD_SUFFIX} RENAME TO ${table}`);
-      await manager.query(`DROP TABLE ${table}${OLD_SUFFIX}`);
-      // Copies get generated index names; the migrations' names come back so that later migrations and the next
-      // rebuild find what they expect.
-      for (const [shape, name] of newIndexes) {
-        const original = oldIndexes.get(shape);
-        if (original && original !== name) await manager.query(`ALTER INDEX ${name} RENAME TO ${original}`);
-      }
+  for (const table of tables) {
+    await db.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+    const oldIndexes = await indexesOf(db, table);
+    const newIndexes = await indexesOf(db, `${table}${REBUILD_SUFFIX}`);
+    await db.query(`ALTER TABLE ${table} RENAME TO ${table}${OLD_SUFFIX}`);
+    await db.query(`ALTER TABLE ${table}${REBUILD_SUFFIX} RENAME TO ${table}`);
+    await db.query(`DROP TABLE ${table}${OLD_SUFFIX}`);
+    // Copies get generated index names; the migrations' names come back so that later migrations and the next
+    // rebuild find what they expect.
+    for (const [shape, name] of newIndexes) {
+      const original = oldIndexes.get(shape);
+      if (original && original !== name) await db.query(`ALTER INDEX ${name} RENAME TO ${original}`);
     }
-    await handOverCheckpoints(manager, namespace, projection);
-    // Waiting reads re-check their streams: any of them may have moved with the swap.
-    await manager.query(notifyCheckpointsStatement(projection, null));
-    await handOverParkedEvents(manager, namespace, projection);
-    await handOverStatus(manager, namespace, projection);
-    await handOverDeadLetters(manager, namespace, projection);
-  });
+  }
+  await handOverCheckpoints(db, namespace, projection);
+  // Waiting reads re-check their streams: any of them may have moved with the swap.
+  await db.query(notifyCheckpointsStatement(projection, null));
+  await handOverParkedEvents(db, namespace, projection);
+  await handOverStatus(db, namespace, projection);
+  await handOverDeadLetters(db, namespace, projection);
 }
 
 /** Index names of a table by their shape (definition without index and table names). */
-async function indexesOf(manager: EntityManager, table: string): Promise<Map<string, string>> {
-  const rows: Array<{ name: string; def: string }> = await manager.query(
+async function indexesOf(db: Queryable, table: string): Promise<Map<string, string>> {
+  const rows = (await db.query(
     `SELECT i.relname AS name, pg_get_indexdef(i.oid) AS def
        FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = $1::regclass`,
     [table],
-  );
+  )) as Array<{ name: string; def: string }>;
   return new Map(rows.map((r) => [r.def.slice(r.def.indexOf(' USING ')), r.name]));
 }

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { countMoved, moveCheckpointsWhereTheyStand, type CheckpointMoves } from '../bookkeeping/checkpoints';
 import { notifyCheckpointsStatement } from '../bookkeeping/checkpoint-notifications';
 import { anyParked } from '../bookkeeping/parked-events';
+import { passGateStatement } from '../rebuild/rebuild-gate';
 import { recordBatchStatus } from '../status/projection-status';
 import type { BatchResult, BatchTarget } from './batch-result';
 import { isCanonicalUtc } from './event-time';
@@ -126,9 +127,9 @@ export class ContinuingPath {
   }
 
   /**
-   * The opening round trip: BEGIN, the partition locks, the notification of the streams it moves, then one
-   * statement that moves the checkpoints where they stand, records the status, and answers for how many streams
-   * the move held and whether any has events parked.
+   * The opening round trip: BEGIN, the rebuild gate (waits while a rebuild cuts over), the partition locks, the
+   * notification of the streams it moves, then one statement that moves the checkpoints where they stand, records
+   * the status, and answers for how many streams the move held and whether any has events parked.
    */
   private opening(batch: Continuation): string {
     const { namespace } = this.target;
@@ -136,6 +137,7 @@ export class ContinuingPath {
     const lastEventAt = sqlLiteral(batch.lastEventAt.toISOString());
     return [
       'BEGIN',
+      passGateStatement(namespace),
       ...batch.partitions.map((partition) => lockPartitionStatement(namespace, partition)),
       // Delivered at COMMIT, dropped on ROLLBACK: the waiting reads of these streams look again once they moved.
       notifyCheckpointsStatement(namespace, batch.streams),

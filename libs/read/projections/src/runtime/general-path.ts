@@ -4,6 +4,7 @@ import { notifyCheckpointsStatement } from '../bookkeeping/checkpoint-notificati
 import { parkEvent, unparkEvent } from '../bookkeeping/parked-events';
 import { parkedOf, readStreamPositions } from '../bookkeeping/stream-positions';
 import { recordDeadLetter } from '../dead-letters/dead-letters';
+import { passGate } from '../rebuild/rebuild-gate';
 import { recordBatchStatus } from '../status/projection-status';
 import type { BatchResult, BatchTarget } from './batch-result';
 import { decodeParts, type DecodedMessage } from './message-decoder';
@@ -35,6 +36,7 @@ export class GeneralPath {
       deadLettered: [],
       lastEventAt: null,
     };
+    await passGate(runner, namespace);
     await lockPartitions(
       runner,
       namespace,

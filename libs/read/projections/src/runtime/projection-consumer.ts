@@ -4,16 +4,11 @@ import type { Logger } from '@tandem/platform/observability';
 import { publishDeadLetters } from '../dead-letters/dead-letter-topic';
 import type { BatchApplier } from './batch-applier';
 import type { IncomingMessage } from './incoming-message';
-import {
-  clearFailing,
-  countBatch,
-  countFailedAttempt,
-  recordNewestEventTime,
-  recordPartitionLag,
-} from './projection-metrics';
+import { countBatch, recordNewestEventTime, recordPartitionLag } from './projection-metrics';
 import { DEFAULT_GROUP_LIVENESS, type GroupLiveness } from './group-liveness';
+import { commitAfterApply } from './offset-commit';
 import { traceProjectionBatch } from './projection-tracing';
-import { isTransientError } from './transient-error';
+import { BatchRetries } from './batch-retries';
 
 export interface ProjectionConsumerOptions {
   kafka: Kafka;
@@ -43,8 +38,13 @@ export interface ProjectionConsumerOptions {
 interface WaitingBatch {
   payload: EachBatchPayload;
   messages: IncomingMessage[];
+  /** The consumer that fetched it: the one that may commit its offsets. */
+  consumer: Consumer;
   settle: (error?: unknown) => void;
 }
+
+/** How long a consumer that kafkajs gave up on waits before it joins its group again. */
+const RESTART_AFTER_MS = 1000;
 
 export interface PartitionProgress {
   topic: string;
@@ -69,12 +69,20 @@ export interface PartitionProgress {
 export class ProjectionConsumer {
   private consumer: Consumer | null = null;
   private readonly progress = new Map<string, PartitionProgress>();
-  private failingSince: Date | null = null;
-  private lastError: string | null = null;
+  private readonly retries: BatchRetries;
   private readonly waiting: WaitingBatch[] = [];
   private draining = false;
+  private stopping = false;
+  private restartTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: ProjectionConsumerOptions) {}
+  constructor(private readonly options: ProjectionConsumerOptions) {
+    this.retries = new BatchRetries(
+      options.applier.namespace,
+      options.logger,
+      options.retry ?? { initialMs: 200, maxMs: 5_000 },
+      (options.liveness ?? DEFAULT_GROUP_LIVENESS).heartbeatIntervalMs,
+    );
+  }
 
   get name(): string {
     return this.options.applier.namespace;
@@ -90,7 +98,7 @@ export class ProjectionConsumer {
 
   /** Since when batches have been failing and being retried, and why; null while healthy. */
   get failure(): { since: Date; error: string } | null {
-    return this.failingSince ? { since: this.failingSince, error: this.lastError ?? '' } : null;
+    return this.retries.failure;
   }
 
   partitions(): PartitionProgress[] {
@@ -99,6 +107,17 @@ export class ProjectionConsumer {
 
   /** Resolves once the consumer has joined its group and been given its partitions. */
   async start(): Promise<void> {
+    this.stopping = false;
+    await this.open();
+  }
+
+  /**
+   * kafkajs restarts a crashed consumer only after errors it deems retriable; after any other (an offset commit
+   * refused because Kafka restarted and forgot the group's members, say) the consumer would stay stopped, and the
+   * projection with it. So a consumer that crashes for good is started again, a second later, from its group's
+   * committed offsets: what it had applied without committing is replayed, and changes nothing.
+   */
+  private async open(): Promise<void> {
     const { kafka, groupId, applier } = this.options;
     const liveness = this.options.liveness ?? DEFAULT_GROUP_LIVENESS;
     const consumer = kafka.consumer({
@@ -109,6 +128,15 @@ export class ProjectionConsumer {
       rebalanceTimeout: liveness.rebalanceTimeoutMs,
     });
     this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopping || this.consumer !== consumer) return;
+      this.options.logger.error(
+        { err: payload.error.message, groupId },
+        `projection consumer stopped by kafkajs; joining again in ${RESTART_AFTER_MS} ms`,
+      );
+      this.consumer = null;
+      this.restartTimer = setTimeout(() => void this.reopen(), RESTART_AFTER_MS);
+    });
     await consumer.connect();
     // A new group reads each topic from offset 0: the read model is built from the whole history.
     await consumer.subscribe({
@@ -120,19 +148,35 @@ export class ProjectionConsumer {
       eachBatchAutoResolve: false,
       // kafkajs hands the batches of one fetch to this many eachBatch calls at once; they are gathered below.
       partitionsConsumedConcurrently: this.options.partitionsPerTransaction ?? 64,
-      eachBatch: (payload) => this.handleBatch(payload),
+      eachBatch: (payload) => this.handleBatch(payload, consumer),
     });
+  }
+
+  private async reopen(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      await this.open();
+    } catch (error) {
+      this.options.logger.error(
+        { err: error instanceof Error ? error.message : String(error) },
+        'rejoin failed',
+      );
+      this.consumer = null;
+      if (!this.stopping) this.restartTimer = setTimeout(() => void this.reopen(), RESTART_AFTER_MS);
+    }
   }
 
   /** Waits for the batch in flight to finish (its offsets committed), then leaves the group. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
     const consumer = this.consumer;
     this.consumer = null;
     if (consumer) await consumer.disconnect();
   }
 
   /** Queues a partition's batch; resolves once it has been applied and its offset committed (or given back). */
-  private handleBatch(payload: EachBatchPayload): Promise<void> {
+  private handleBatch(payload: EachBatchPayload, consumer: Consumer): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0) return Promise.resolve();
     const messages: IncomingMessage[] = batch.messages.map((m) => ({
@@ -147,6 +191,7 @@ export class ProjectionConsumer {
       this.waiting.push({
         payload,
         messages,
+        consumer,
         settle: (error) => (error === undefined ? resolve() : reject(error)),
       });
       void this.drain();
@@ -187,11 +232,12 @@ export class ProjectionConsumer {
 
   private async applyGroup(group: WaitingBatch[]): Promise<void> {
     const messages = group.flatMap((waiting) => waiting.messages);
-    const result = await this.retrying(group, () => this.options.applier.apply(messages));
+    const payloads = group.map(({ payload }) => payload);
+    const result = await this.retries.run(payloads, () => this.options.applier.apply(messages));
     if (!result) return;
     const producer = this.options.producer;
     if (result.deadLettered.length > 0 && producer) {
-      const published = await this.retrying(group, () =>
+      const published = await this.retries.run(payloads, () =>
         publishDeadLetters(producer, this.topics, result.deadLettered),
       );
       if (published === null) return;
@@ -205,7 +251,14 @@ export class ProjectionConsumer {
         offset: (BigInt(last) + 1n).toString(),
       };
     });
-    await this.consumer?.commitOffsets(offsets);
+    const committed = await commitAfterApply(
+      group[0]?.consumer,
+      this.consumer,
+      offsets,
+      this.options.logger,
+      this.groupId,
+    );
+    if (!committed) return;
     countBatch(this.name, result);
     recordNewestEventTime(this.name, messages);
     for (const [i, { payload }] of group.entries()) {
@@ -216,69 +269,4 @@ export class ProjectionConsumer {
       recordPartitionLag(this.name, topic, partition, Number(lag < 0n ? 0n : lag));
     }
   }
-
-  /**
-   * Retries `work` on failure with backoff; null when the consumer is stopping or lost one of the partitions
-   * meanwhile (their offsets are then not resolved: whoever owns them next replays the batches).
-   */
-  private async retrying<T>(group: WaitingBatch[], work: () => Promise<T>): Promise<T | null> {
-    const { initialMs, maxMs } = this.options.retry ?? { initialMs: 200, maxMs: 5_000 };
-    let delay = initialMs;
-    for (;;) {
-      try {
-        const value = await this.heartbeating(group, work);
-        if (this.failingSince) clearFailing(this.name);
-        this.failingSince = null;
-        this.lastError = null;
-        return value;
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        this.failingSince ??= new Date();
-        countFailedAttempt(this.name);
-        this.lastError = message;
-        const fields = {
-          partitions: group
-            .map(({ payload }) => `${payload.batch.topic}:${payload.batch.partition}`)
-            .join(','),
-          err: message,
-          retryInMs: delay,
-        };
-        if (isTransientError(error))
-          this.options.logger.warn(fields, 'projection batch failed transiently; retrying');
-        else this.options.logger.error(fields, 'projection batch failed; retrying');
-      }
-      await sleep(delay);
-      delay = Math.min(delay * 2, maxMs);
-      if (group.some(({ payload }) => !payload.isRunning() || payload.isStale())) return null;
-      try {
-        await group[0]?.payload.heartbeat();
-      } catch {
-        // The group is rebalancing: give the partitions back unacknowledged; their next owner replays the batches.
-        return null;
-      }
-    }
-  }
-
-  /**
-   * Runs `work` while heartbeating: kafkajs heartbeats only between batches, so a batch longer than the session
-   * timeout (a large catch-up, a slow database) would otherwise get this live member evicted and its batch replayed
-   * elsewhere. kafkajs sends at most one heartbeat per heartbeat interval whatever the ticks. A rebalance reported
-   * here is left to kafkajs, which learns of it again after the batch and rejoins.
-   */
-  private async heartbeating<T>(group: WaitingBatch[], work: () => Promise<T>): Promise<T> {
-    const payload = group[0]?.payload;
-    const { heartbeatIntervalMs } = this.options.liveness ?? DEFAULT_GROUP_LIVENESS;
-    const timer = setInterval(() => {
-      if (payload?.isRunning()) payload.heartbeat().catch(() => undefined);
-    }, heartbeatIntervalMs);
-    try {
-      return await work();
-    } finally {
-      clearInterval(timer);
-    }
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -4,6 +4,7 @@ import { InlineModels1796200000000 } from './1796200000000-inline-models.migrati
 import { CustomerOwner1796300000000 } from './1796300000000-customer-owner.migration';
 import { CommandStatus1796400000000 } from './1796400000000-command-status.migration';
 import { EventVersions1796400000100 } from './1796400000100-event-versions.migration';
+import { OutboxRetention1796500000000 } from './1796500000000-outbox-retention.migration';
 
 /**
  * Every write-DB migration, in order. Listed explicitly: the apps are bundled, so globs find nothing. TypeORM runs
@@ -16,4 +17,5 @@ export const WRITE_MIGRATIONS = [
   CustomerOwner1796300000000,
   CommandStatus1796400000000,
   EventVersions1796400000100,
+  OutboxRetention1796500000000,
 ];

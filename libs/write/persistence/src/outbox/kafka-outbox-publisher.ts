@@ -1,6 +1,6 @@
 import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { parseEvent, toKafkaHeaders } from '@tandem/contracts';
-import { CONTRACT_TOPIC_NAMES, type TopicNames } from '@tandem/platform/kafka';
+import { CONTRACT_TOPIC_NAMES, ensureTopics, type TopicNames, type TopicSpec } from '@tandem/platform/kafka';
 import { endSpan, startSendSpan, traceparentOf, type Span } from '@tandem/platform/observability';
 import type { OutboxMessage, OutboxPublisher } from './outbox-message';
 
@@ -24,9 +24,14 @@ export class KafkaOutboxPublisher implements OutboxPublisher {
   private readonly producer: Producer;
   private connected: Promise<void> | undefined;
 
+  /**
+   * `ensure`: topics to create, if missing, before the first send (and again after a failed one). The command service
+   * does not make them at start: it must start, and take commands, while Kafka is down.
+   */
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly topics: TopicNames = CONTRACT_TOPIC_NAMES,
+    private readonly ensure: TopicSpec[] = [],
   ) {
     this.producer = kafka.producer({
       idempotent: true,
@@ -71,14 +76,48 @@ export class KafkaOutboxPublisher implements OutboxPublisher {
       byTopic.set(topic, list);
     }
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, list]) => ({ topic, messages: list }));
-    this.connected ??= this.producer.connect();
+    this.connected ??= this.connect();
     try {
       await this.connected;
+      await this.producer.sendBatch({ topicMessages, acks: -1 });
     } catch (error) {
+      // Start the next attempt from a fresh connection (Kafka may have restarted meanwhile); the relay retries the
+      // whole batch, in order, so nothing is skipped (a batch the broker had taken is sent again: at least once).
       this.connected = undefined;
+      await this.producer.disconnect().catch(() => undefined);
       throw error;
     }
-    await this.producer.sendBatch({ topicMessages, acks: -1 });
+  }
+
+  /**
+   * Makes the topics and connects now, if Kafka answers within `withinMs`; resolves false (logged by the caller)
+   * otherwise, and the first publish tries again. At start, so that consumers find the topics as soon as the
+   * service is up, without the service waiting on Kafka.
+   */
+  async prepare(withinMs: number): Promise<boolean> {
+    const connecting = (this.connected ??= this.connect());
+    // Settles whenever the connection does, so that a late failure is handled (and forgotten) here, not thrown.
+    const outcome = connecting.then(
+      () => true,
+      () => {
+        if (this.connected === connecting) this.connected = undefined;
+        return false;
+      },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), withinMs);
+    });
+    try {
+      return await Promise.race([outcome, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async connect(): Promise<void> {
+    if (this.ensure.length > 0) await ensureTopics(this.kafka, this.ensure);
+    await this.producer.connect();
   }
 
   async close(): Promise<void> {

@@ -53,10 +53,22 @@ export class OutboxRelay {
     'Age of the oldest unpublished outbox event when the active relay last read its batch (0: none waiting)',
   );
 
+  private failingSince: Date | null = null;
+  private lastError: string | null = null;
+
   constructor(private readonly options: OutboxRelayOptions) {}
 
   get isLeader(): boolean {
     return this.leader;
+  }
+
+  /** For readiness details: whether this replica relays, and since when publishing has failed (Kafka down). */
+  status(): { active: boolean; failingSince: string | null; lastError: string | null } {
+    return {
+      active: this.leader,
+      failingSince: this.failingSince?.toISOString() ?? null,
+      lastError: this.lastError,
+    };
   }
 
   start(): void {
@@ -149,9 +161,13 @@ export class OutboxRelay {
       try {
         count = await this.relayBatch(client, batchSize);
         failures = 0;
+        this.failingSince = null;
+        this.lastError = null;
       } catch (error) {
         if (isLost()) return;
         failures++;
+        this.failingSince ??= new Date();
+        this.lastError = error instanceof Error ? error.message : String(error);
         this.options.logger.error({ err: error, failures }, 'outbox relay could not publish; will retry');
         await this.pause(Math.min(5000, 100 * 2 ** failures));
         continue;

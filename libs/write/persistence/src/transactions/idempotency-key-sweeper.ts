@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { counter, type Logger } from '@tandem/platform/observability';
+import { BatchedSweep } from '../housekeeping/batched-sweep';
 
 export interface IdempotencyKeySweeperOptions {
   dataSource: DataSource;
@@ -13,79 +14,66 @@ export interface IdempotencyKeySweeperOptions {
 }
 
 /**
- * Deletes idempotency keys, and the refusals kept under keys (`command_rejections`), once their retention has passed. It runs in every command-service replica: each batch
- * skips the rows another sweeper has locked, so replicas sweeping at once share the work instead of waiting.
+ * Deletes idempotency keys, and the refusals kept under keys (`command_rejections`), once their retention has
+ * passed, each table a batch at a time. It runs in every command-service replica: each batch skips the rows another
+ * sweeper has locked, so replicas sweeping at once share the work instead of waiting.
  */
 export class IdempotencyKeySweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private sweeping: Promise<void> | undefined;
-  private started = false;
-  private stopping = false;
   private readonly swept = counter(
     'idempotency_keys_swept_total',
     'Idempotency keys deleted after their retention',
   );
+  private readonly keys: BatchedSweep;
+  private readonly rejections: BatchedSweep;
 
-  constructor(private readonly options: IdempotencyKeySweeperOptions) {}
+  constructor(private readonly options: IdempotencyKeySweeperOptions) {
+    const sweepOf = (what: string, table: string, since: string) =>
+      new BatchedSweep({
+        what,
+        logger: options.logger,
+        intervalMs: options.intervalMs ?? 60_000,
+        batchSize: options.batchSize ?? 5000,
+        deleteBatch: (batchSize) => this.deleteBatch(table, since, batchSize),
+      });
+    this.keys = sweepOf('idempotency key', 'idempotency_keys', 'created_at');
+    this.rejections = sweepOf('command rejection', 'command_rejections', 'rejected_at');
+  }
 
   /** Sweeps now, then `intervalMs` after each sweep ends, until stopped. */
   start(): void {
-    if (this.started) return;
-    this.started = true;
-    this.stopping = false;
-    this.schedule(0);
+    this.keys.start();
+    this.rejections.start();
   }
 
-  /** Cancels the next sweep and waits for one under way, which ends after its current batch. */
+  /** Cancels the next sweeps and waits for those under way, which end after their current batch. */
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.started = false;
-    clearTimeout(this.timer);
-    await this.sweeping;
+    await Promise.all([this.keys.stop(), this.rejections.stop()]);
   }
 
   /** Deletes every key (and refusal kept under a key) past its retention; returns how many keys it deleted. */
   async sweep(): Promise<number> {
-    const deleted = await this.sweepTable('idempotency_keys', 'created_at');
-    await this.sweepTable('command_rejections', 'rejected_at');
+    const deleted = await this.keys.sweep();
+    await this.rejections.sweep();
     return deleted;
   }
 
-  private async sweepTable(table: string, since: string): Promise<number> {
-    const batchSize = this.options.batchSize ?? 5000;
+  private async deleteBatch(table: string, since: string, batchSize: number): Promise<number> {
     const retentionSeconds = (this.options.retentionMs ?? 25 * 3600_000) / 1000;
-    let deleted = 0;
-    for (;;) {
-      const [row] = (await this.options.dataSource.query(
-        `WITH expired AS (
-           SELECT key FROM ${table}
-            WHERE ${since} < now() - make_interval(secs => $1::double precision)
-            ORDER BY ${since}
-            LIMIT $2
-              FOR UPDATE SKIP LOCKED
-         ), gone AS (
-           DELETE FROM ${table} k USING expired WHERE k.key = expired.key RETURNING 1
-         )
-         SELECT count(*)::int AS n FROM gone`,
-        [retentionSeconds, batchSize],
-      )) as Array<{ n: number }>;
-      const n = row?.n ?? 0;
-      deleted += n;
-      if (table === 'idempotency_keys') this.swept.inc(n);
-      if (n < batchSize || this.stopping) return deleted;
-    }
-  }
-
-  private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      this.sweeping = this.sweep().then(
-        () => undefined,
-        (error: unknown) =>
-          this.options.logger.warn({ err: error }, 'idempotency key sweep failed; will retry'),
-      );
-      void this.sweeping.then(() => {
-        if (!this.stopping) this.schedule(this.options.intervalMs ?? 60_000);
-      });
-    }, delayMs);
+    const [row] = (await this.options.dataSource.query(
+      `WITH expired AS (
+         SELECT key FROM ${table}
+          WHERE ${since} < now() - make_interval(secs => $1::double precision)
+          ORDER BY ${since}
+          LIMIT $2
+            FOR UPDATE SKIP LOCKED
+       ), gone AS (
+         DELETE FROM ${table} k USING expired WHERE k.key = expired.key RETURNING 1
+       )
+       SELECT count(*)::int AS n FROM gone`,
+      [retentionSeconds, batchSize],
+    )) as Array<{ n: number }>;
+    const n = row?.n ?? 0;
+    if (table === 'idempotency_keys') this.swept.inc(n);
+    return n;
   }
 }
