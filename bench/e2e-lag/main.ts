@@ -23,6 +23,7 @@
 //
 // Usage: BENCH_POSTGRES_URL=postgres://... npm run bench -- e2e-lag [--rate 200] [--seconds 30] [--warmup 5]
 //        [--poll-ms 2] [--sample-every 50] [--kafka apache|dev] [--tracing on|off]
+//        npm run bench -- e2e-lag --find-max [...]: the highest rate held (find-max.ts)
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -32,6 +33,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Client } from 'pg';
 import { startStack, type Stack } from '@tandem/dev-stack';
+import { findMax } from './find-max';
 import type { FromPoller, PollerJob, ToPoller } from './visibility-poller';
 import {
   BENCH_RATE_LIMITS,
@@ -107,6 +109,7 @@ interface Answer {
 }
 
 export async function main(args: string[]): Promise<void> {
+  if (args.includes('--find-max')) return findMax(args);
   const serverUrl = process.env['BENCH_POSTGRES_URL'];
   if (!serverUrl) throw new Error('set BENCH_POSTGRES_URL (a real PostgreSQL server) to run this benchmark');
   const rate = option(args, '--rate', 200);
