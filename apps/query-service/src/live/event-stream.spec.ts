@@ -15,7 +15,10 @@ class StalledResponse extends EventEmitter {
   setHeader(name: string, value: string): void {
     this.headers[name] = value;
   }
-  flushHeaders(): void {}
+  flushed = false;
+  flushHeaders(): void {
+    this.flushed = true;
+  }
   write(text: string): boolean {
     this.written += text;
     this.writableLength += Buffer.byteLength(text);
@@ -42,6 +45,7 @@ describe('an event stream', () => {
       'cache-control': 'no-cache, no-transform',
       'x-accel-buffering': 'no',
     });
+    expect(response.flushed).toBe(true);
     expect(response.written).toBe('retry: 2000\n\nid: 7\nevent: order\ndata: {"id":"o","version":7}\n\n');
   });
 
