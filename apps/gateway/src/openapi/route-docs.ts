@@ -27,7 +27,7 @@ import { httpCodes, ProblemCodes } from './problem-responses';
  * headers and problems, and every read route the same freshness and consistency behaviour.
  */
 
-const CORRELATION_HEADER: Record<string, HeaderObject> = {
+export const CORRELATION_HEADER: Record<string, HeaderObject> = {
   'X-Correlation-Id': {
     description: 'The id this request is logged under in every service (yours, if you sent a sane one).',
     schema: { type: 'string' },
@@ -96,7 +96,7 @@ const PARAM_SCHEMAS: Record<PathParamKind, SchemaObject> = {
   sku: { type: 'string' },
 };
 
-function pathParams(params: Readonly<Record<string, PathParam>>) {
+export function pathParams(params: Readonly<Record<string, PathParam>>) {
   return Object.entries(params).map(([name, p]) =>
     ApiParam({ name, description: p.description, schema: PARAM_SCHEMAS[p.kind] }),
   );
@@ -245,7 +245,7 @@ export function QueryRoute(doc: QueryRouteDoc): MethodDecorator {
 }
 
 /** The route's description, then who may call it, in words. */
-function withRoles(description: string | undefined, access: Access): string {
+export function withRoles(description: string | undefined, access: Access): string {
   const who =
     access.public === true
       ? 'No token needed.'
@@ -286,80 +286,5 @@ export function CommandStatusDocs(): MethodDecorator {
       content: { 'application/json': { schema: schemaRef('CommandStatus') } },
     }),
     ProblemCodes(httpCodes('request.invalid', 'command.not-found'), UPSTREAM_CODES),
-  );
-}
-
-export interface LiveRouteDoc {
-  operationId: string;
-  access: Access;
-  summary: string;
-  description: string;
-  params?: Readonly<Record<string, PathParam>>;
-  query?: QueryParam[];
-  /** Whether a reconnect with Last-Event-ID resumes after that event (the one-order stream). */
-  resumes: boolean;
-  notFound?: 'order.not-found';
-  /** An example of the stream's text. */
-  example: string;
-}
-
-/** A live stream (Server-Sent Events): `text/event-stream`, each event's data an `OrderSummary`. */
-export function LiveRouteDocs(doc: LiveRouteDoc): MethodDecorator {
-  const decorators = [
-    ApiOperation({
-      operationId: doc.operationId,
-      summary: doc.summary,
-      description: withRoles(doc.description, doc.access),
-    }),
-    Access(doc.access),
-    ...pathParams(doc.params ?? {}),
-    ...(doc.query ?? []).map((q) =>
-      ApiQuery({ name: q.name, description: q.description, required: q.required ?? false, schema: q.schema }),
-    ),
-    ApiHeader({
-      name: 'Last-Event-ID',
-      required: false,
-      description: doc.resumes
-        ? 'The `id` of the last event you got (an order version): the stream resumes after it, so a reconnect ' +
-          'misses no change and gets none twice. Browsers’ EventSource sends it by itself when it reconnects.'
-        : 'Ignored: this stream does not replay. After a reconnect, read `GET /api/orders` again for what you missed.',
-      schema: { type: 'string', example: '3' },
-    }),
-  ];
-  if (doc.resumes) {
-    decorators.push(
-      ApiHeader({
-        name: 'X-Consistency-Token',
-        required: false,
-        description:
-          'The `consistencyToken` of the command that created the order: the stream waits (as a read does) until ' +
-          'the order is there before answering, instead of 404.',
-        schema: { type: 'string' },
-      }),
-      ApiHeader({
-        name: 'Prefer',
-        required: false,
-        description: '`wait=N`: with X-Consistency-Token, wait up to N seconds (at most 10) instead of 2.',
-        schema: { type: 'string', example: 'wait=5' },
-      }),
-    );
-  }
-  decorators.push(
-    ApiExtension('x-tandem-event-data', schemaRef('OrderSummary')),
-    ApiResponse({
-      status: 200,
-      description:
-        'A stream of Server-Sent Events, open until either side closes it: `event: order`, `data:` the order as ' +
-        '`GET /api/orders/{id}` shows it (`OrderSummary`), `id:` ' +
-        (doc.resumes ? 'its version' : '`<order id>.<version>`') +
-        '; a `: heartbeat` comment on a stream idle for 15 s; `retry:` the reconnection delay.',
-      headers: CORRELATION_HEADER,
-      content: { 'text/event-stream': { schema: { type: 'string' }, example: doc.example } },
-    }),
-  );
-  const notFound: Record<string, number> = doc.notFound ? { [doc.notFound]: 404 } : {};
-  return applyDecorators(
-    ...decorators,
-    ProblemCodes(httpCodes('request.invalid', 'live.too-many-streams'), notFound, UPSTREAM_CODES),
   );
 }

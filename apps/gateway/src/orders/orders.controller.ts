@@ -3,7 +3,8 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ORDER_ID, READ_ACCESS } from '@tandem/contracts';
 import { EXAMPLE_IDS } from '../openapi/examples';
-import { LiveRouteDocs, QueryRoute } from '../openapi/route-docs';
+import { LiveRouteDocs } from '../openapi/live-route-docs';
+import { QueryRoute } from '../openapi/route-docs';
 import { Upstreams } from '../upstream/upstreams';
 import { LiveRelays } from './live-relays';
 
