@@ -25,11 +25,11 @@ const kubernetesModels = {
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  // NestJS 12, oidc-provider and openid-client (with oauth4webapi) and kubernetes-models (with its validators'
-  // dependencies) ship ESM only: let swc turn them into CommonJS along with our own sources.
+  // NestJS 12, oidc-provider and openid-client (with oauth4webapi), eventsource-parser and kubernetes-models (with
+  // its validators' dependencies) ship ESM only: let swc turn them into CommonJS along with our own sources.
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swcrc, swcrc: false }] },
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|jose|oidc-provider|openid-client|oauth4webapi|kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip-regex)/)',
+    '/node_modules/(?!(@nestjs|jose|oidc-provider|openid-client|oauth4webapi|eventsource-parser|kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip-regex)/)',
   ],
   moduleNameMapper,
   setupFiles: ['reflect-metadata'],

@@ -24,6 +24,8 @@ interface Cell {
   /** The path, from the world and whose data the caller aims at (`theirs` only for `other`). */
   path(target: World['mine'], world: World, caller: Caller): Promise<string> | string;
   body?: (target: World['mine'], caller: Caller) => unknown;
+  /** A live stream (Server-Sent Events): only its status and headers are read, then it is closed. */
+  stream?: true;
   expected: Record<Caller, number>;
 }
 
@@ -45,6 +47,19 @@ async function send(
     headers: { ...headers, 'idempotency-key': randomUUID(), 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body }),
   });
+}
+
+/** A live stream's answer: its status and headers, and its body only when it is not a stream (a problem). */
+async function openLive(path: string, caller: Caller): Promise<JsonResponse> {
+  const headers = await headersOf(caller);
+  if (headers['authorization'] === '') delete headers['authorization'];
+  const connection = new AbortController();
+  const response = await fetch(`${e2e.api}${path}`, { headers, signal: connection.signal });
+  if (response.headers.get('content-type')?.startsWith('text/event-stream')) {
+    connection.abort();
+    return { status: response.status, headers: response.headers, body: undefined };
+  }
+  return { status: response.status, headers: response.headers, body: await response.json() };
 }
 
 /** A fresh draft order with one line, for a command that uses one up (place, cancel, remove a line). */
@@ -128,6 +143,19 @@ const ROWS: Record<string, Cell> = {
     // 200 for customer1 on customer2's filter too, but with none of customer2's orders (checked below).
     expected: { anonymous: 401, own: 200, other: 200, staff: 200, admin: 403 },
   },
+  watchOrder: {
+    method: 'GET',
+    path: (t) => `/orders/${t.order}/live`,
+    stream: true,
+    expected: { anonymous: 401, own: 200, other: 404, staff: 200, admin: 403 },
+  },
+  watchOrders: {
+    method: 'GET',
+    path: (t) => `/orders/live?customerId=${t.customer}`,
+    stream: true,
+    // 200 for customer1 on customer2's filter too: its stream holds its own orders only (live-order-streams.int-spec.ts).
+    expected: { anonymous: 401, own: 200, other: 200, staff: 200, admin: 403 },
+  },
   getDailySales: {
     method: 'GET',
     path: () => '/reports/daily-sales?from=2026-01-01&to=2026-01-31',
@@ -208,7 +236,9 @@ describe('the authorization matrix', () => {
     it.each(CALLERS)('as %s', async (caller) => {
       const target = caller === 'other' ? world.theirs : world.mine;
       const path = await row.path(target, world, caller);
-      const answer = await send(row.method, path, caller, row.body?.(target, caller));
+      const answer = row.stream
+        ? await openLive(path, caller)
+        : await send(row.method, path, caller, row.body?.(target, caller));
       expect({ caller, status: answer.status, body: answer.body }).toMatchObject({
         caller,
         status: row.expected[caller],

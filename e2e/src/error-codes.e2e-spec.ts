@@ -292,6 +292,13 @@ const CASES: Record<Code, Case> = {
       mentions: "code: 'rate-limit.exceeded'",
     },
   },
+  'live.too-many-streams': {
+    unreachable: 'only with as many live streams open as a cap allows (10 per caller by default)',
+    provenBy: {
+      file: 'apps/query-service/src/live/live-order-streams.int-spec.ts',
+      mentions: "code: 'live.too-many-streams'",
+    },
+  },
   'idempotency.key-reused': {
     setup: async () => {
       await accepted(

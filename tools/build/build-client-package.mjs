@@ -1,9 +1,10 @@
 // Builds `@tandem/client`, the typed client of the Tandem API that frontend teams install, into dist/packages/client
 // (then `npm pack` it):
-//   index.js (CommonJS) and index.mjs (ES module)   libs/client, bundled by esbuild, openapi-fetch left external
+//   index.js (CommonJS) and index.mjs (ES module)   libs/client, bundled by esbuild, its dependencies left external
 //   types/                                           declarations by tsc, the generated OpenAPI types included
 //   openapi.json, README.md
-// Its one dependency is openapi-fetch; it runs wherever fetch does (browsers, Node.js 20+).
+// Its dependencies are openapi-fetch and eventsource-parser (watchOrder's Server-Sent Events); it runs wherever
+// fetch does (browsers, Node.js 20+).
 //   node tools/build/build-client-package.mjs
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
@@ -35,7 +36,7 @@ const common = {
   platform: 'neutral',
   target: 'es2022',
   sourcemap: 'linked',
-  external: ['openapi-fetch'],
+  external: ['openapi-fetch', 'eventsource-parser'],
   logLevel: 'warning',
 };
 await build({ ...common, format: 'cjs', outfile: path.join(out, 'index.js') });
@@ -85,7 +86,10 @@ writeFileSync(
         './package.json': './package.json',
       },
       files: ['index.js', 'index.js.map', 'index.mjs', 'index.mjs.map', 'types', 'openapi.json', 'README.md'],
-      dependencies: { 'openapi-fetch': rootManifest.devDependencies['openapi-fetch'] },
+      dependencies: {
+        'openapi-fetch': rootManifest.devDependencies['openapi-fetch'],
+        'eventsource-parser': rootManifest.devDependencies['eventsource-parser'],
+      },
     },
     null,
     2,

@@ -8,6 +8,7 @@ import { AsyncApiController } from './docs/asyncapi.controller';
 import type { GatewayConfig } from './config';
 import { CustomersController } from './customers/customers.controller';
 import { upstreamReadinessChecks } from './health/upstream-readiness';
+import { LiveRelays } from './orders/live-relays';
 import { OrdersController } from './orders/orders.controller';
 import { ReportsController } from './reports/reports.controller';
 import { Upstreams, UpstreamsModule } from './upstream/upstreams';
@@ -31,6 +32,7 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       ProjectionsController,
       AsyncApiController,
     ],
+    providers: [{ provide: LiveRelays, useValue: new LiveRelays(config.SSE_MAX_STREAMS) }],
   })
   class AppModule {}
   return AppModule;

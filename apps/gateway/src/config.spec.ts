@@ -30,6 +30,7 @@ describe('gateway configuration', () => {
       PORT: 3000,
       METRICS_PORT: 9464,
       UPSTREAM_TIMEOUT_MS: 15000,
+      SSE_MAX_STREAMS: 10000,
       LOG_LEVEL: 'info',
       CORS_ALLOWED_ORIGINS: [],
       REDIS_URL: undefined,
@@ -98,6 +99,14 @@ describe('gateway configuration', () => {
     });
     expect(problemsOf({ ...VALID, QUERY_SERVICE_URL: 'ftp://query' })).toEqual({
       QUERY_SERVICE_URL: 'must be an http:// or https:// URL',
+    });
+  });
+
+  it('caps the live streams it relays, 10000 by default, naming SSE_MAX_STREAMS when bad', () => {
+    expect(parseGatewayConfig(VALID).SSE_MAX_STREAMS).toBe(10_000);
+    expect(problemsOf({ ...VALID, SSE_MAX_STREAMS: '0' })).toEqual({ SSE_MAX_STREAMS: expect.any(String) });
+    expect(problemsOf({ ...VALID, SSE_MAX_STREAMS: 'many' })).toEqual({
+      SSE_MAX_STREAMS: 'must be a whole number',
     });
   });
 

@@ -19,6 +19,8 @@ export const GatewayConfigSchema = z.object({
   QUERY_SERVICE_URL: httpUrl(),
   PROJECTION_SERVICE_URL: httpUrl(),
   UPSTREAM_TIMEOUT_MS: z.pipe(integer({ min: 100, max: 300_000, default: 15_000 }), z.number()),
+  /** Live streams (Server-Sent Events) this replica relays at once; over it, 429 `live.too-many-streams`. */
+  SSE_MAX_STREAMS: z.pipe(integer({ min: 1, max: 100_000, default: 10_000 }), z.number()),
   LOG_LEVEL: logLevel(),
   /** Browsers' origins allowed to call the API (CORS), exact; none by default. */
   CORS_ALLOWED_ORIGINS: originList(),

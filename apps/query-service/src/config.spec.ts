@@ -31,6 +31,26 @@ describe('query-service configuration', () => {
       'READ_DATABASE_URL',
     ]);
   });
+  test('bounds the live streams: caps, heartbeat and slow-client buffer, each named when bad', () => {
+    const env = { READ_DATABASE_URL: 'postgres://u@db:5432/read', ...PLACEHOLDER_AUTH_ENV };
+    expect(parseQueryServiceConfig(env)).toMatchObject({
+      SSE_MAX_STREAMS: 5000,
+      SSE_MAX_STREAMS_PER_PRINCIPAL: 10,
+      SSE_HEARTBEAT_SECONDS: 15,
+      SSE_MAX_BUFFERED_BYTES: 262144,
+    });
+    expect(() => parseQueryServiceConfig({ ...env, SSE_MAX_STREAMS: '0' })).toThrow(/SSE_MAX_STREAMS:/);
+    expect(() => parseQueryServiceConfig({ ...env, SSE_MAX_STREAMS_PER_PRINCIPAL: 'ten' })).toThrow(
+      /SSE_MAX_STREAMS_PER_PRINCIPAL: must be a whole number/,
+    );
+    expect(() => parseQueryServiceConfig({ ...env, SSE_HEARTBEAT_SECONDS: '301' })).toThrow(
+      /SSE_HEARTBEAT_SECONDS:/,
+    );
+    expect(() => parseQueryServiceConfig({ ...env, SSE_MAX_BUFFERED_BYTES: '10' })).toThrow(
+      /SSE_MAX_BUFFERED_BYTES:/,
+    );
+  });
+
   test("takes the inline models' read-only database as an optional URL, checked like the others", () => {
     const env = { READ_DATABASE_URL: 'postgres://u@db:5432/read', ...PLACEHOLDER_AUTH_ENV };
     expect(parseQueryServiceConfig(env).INLINE_DATABASE_URL).toBeUndefined();

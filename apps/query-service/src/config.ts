@@ -35,6 +35,13 @@ export const QueryServiceConfigSchema = z.object({
   CONSISTENCY_MAX_WAITS_PER_PRINCIPAL: z.pipe(integer({ min: 0, max: 10_000, default: 20 }), z.number()),
   /** How often the waiting streams are read anyway, in case a notification was missed. */
   CONSISTENCY_RECHECK_MS: z.pipe(integer({ min: 100, max: 60_000, default: 1_000 }), z.number()),
+  /** Live streams (Server-Sent Events) open at once in this replica, and per caller in it; over either: 429. */
+  SSE_MAX_STREAMS: z.pipe(integer({ min: 1, max: 100_000, default: 5_000 }), z.number()),
+  SSE_MAX_STREAMS_PER_PRINCIPAL: z.pipe(integer({ min: 1, max: 1_000, default: 10 }), z.number()),
+  /** A comment line on a stream idle this long, so that proxies do not close it (most cut at 60 s). */
+  SSE_HEARTBEAT_SECONDS: z.pipe(integer({ min: 1, max: 300, default: 15 }), z.number()),
+  /** A client this far behind (bytes written, not yet taken by its socket) is disconnected, not buffered for. */
+  SSE_MAX_BUFFERED_BYTES: z.pipe(integer({ min: 1_024, max: 16_777_216, default: 262_144 }), z.number()),
   DB_POOL_SIZE: z.pipe(integer({ min: 1, max: 200, default: 20 }), z.number()),
   LOG_LEVEL: logLevel(),
 });

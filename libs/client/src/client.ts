@@ -3,6 +3,7 @@ import { ConsistencyTracker } from './consistency';
 import type { components, paths } from './generated/openapi';
 import { withIdempotencyKey, type RetryOptions } from './idempotency';
 import { asProblem, TandemProblem } from './problem';
+import { watchOrderStream, type OrderSummary, type WatchOrderOptions } from './watch-order';
 
 /** The current access token, or undefined to send none (a token provider refreshes it as it needs to). */
 export type TokenSource = () => string | undefined | Promise<string | undefined>;
@@ -32,8 +33,7 @@ interface Answered<Data> {
  * OpenAPI document (generated: libs/client/src/generated/openapi.ts), with the caller's bearer token and its
  * consistency token added to every request. `send` and `command` turn a problem answer into a `TandemProblem`.
  *
- * The options, the fetch and the token source are kept on the instance so that further ways of calling the API
- * (a `watchOrder` over Server-Sent Events) can be added beside `api` with the same authentication.
+ * `watchOrder` follows an order live (Server-Sent Events) with the same token source and fetch.
  */
 export class TandemClient {
   readonly api: Client<paths>;
@@ -70,6 +70,26 @@ export class TandemClient {
     options?: RetryOptions,
   ): Promise<Data> {
     return withIdempotencyKey((header, key) => this.send(send(header, key)), options);
+  }
+
+  /**
+   * The order's versions as they are committed, live, each once and in order; reconnects by itself with
+   * `Last-Event-ID` (see watch-order.ts). Ends on `options.signal`, or with a `TandemProblem` for a 4xx such as 404.
+   *
+   *     for await (const order of tandem.watchOrder(id, { signal })) render(order);
+   */
+  watchOrder(orderId: string, options?: WatchOrderOptions): AsyncGenerator<OrderSummary, void, undefined> {
+    const readYourWrites = this.options.readYourWrites !== false;
+    return watchOrderStream(
+      {
+        baseUrl: this.options.baseUrl.replace(/\/+$/, ''),
+        token: this.options.token ?? (() => undefined),
+        fetch: this.options.fetch ?? ((request) => fetch(request)),
+        consistencyToken: () => (readYourWrites ? this.consistency.last : undefined),
+      },
+      orderId,
+      options,
+    );
   }
 
   /** What became of a command sent with `key` (`GET /api/commands/{idempotencyKey}`); 404 if it was not recorded. */

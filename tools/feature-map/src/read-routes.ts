@@ -26,6 +26,18 @@ export const READ_ROUTES: readonly ReadRoute[] = [
     handler: 'apps/query-service/src/orders/list-orders/',
   },
   {
+    operationId: 'watchOrder',
+    route: 'GET /api/orders/{id}/live',
+    models: ['order-summary'],
+    handler: 'apps/query-service/src/live/',
+  },
+  {
+    operationId: 'watchOrders',
+    route: 'GET /api/orders/live',
+    models: ['order-summary'],
+    handler: 'apps/query-service/src/live/',
+  },
+  {
     operationId: 'getCustomer',
     route: 'GET /api/customers/{id}',
     models: ['customer-orders', 'customer-exposure'],

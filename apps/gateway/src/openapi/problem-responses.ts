@@ -57,6 +57,7 @@ const STATUS_TEXT: Record<number, string> = {
   413: 'The body is larger than 1 MB.',
   415: 'The body is not `application/json`, or its encoding is not one the API reads.',
   422: 'The Idempotency-Key was already used with a different body (or by another caller).',
+  429: 'Over a limit: `code` says which; retry later (after `Retry-After` when it is sent).',
   431: 'The request line and headers exceed 16 KB.',
   500: 'A bug: quote `X-Correlation-Id`.',
   502: '`upstream.unavailable`: the service owning this route could not be reached.',

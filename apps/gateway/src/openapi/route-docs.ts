@@ -27,7 +27,7 @@ import { httpCodes, ProblemCodes } from './problem-responses';
  * headers and problems, and every read route the same freshness and consistency behaviour.
  */
 
-const CORRELATION_HEADER: Record<string, HeaderObject> = {
+export const CORRELATION_HEADER: Record<string, HeaderObject> = {
   'X-Correlation-Id': {
     description: 'The id this request is logged under in every service (yours, if you sent a sane one).',
     schema: { type: 'string' },
@@ -96,7 +96,7 @@ const PARAM_SCHEMAS: Record<PathParamKind, SchemaObject> = {
   sku: { type: 'string' },
 };
 
-function pathParams(params: Readonly<Record<string, PathParam>>) {
+export function pathParams(params: Readonly<Record<string, PathParam>>) {
   return Object.entries(params).map(([name, p]) =>
     ApiParam({ name, description: p.description, schema: PARAM_SCHEMAS[p.kind] }),
   );
@@ -245,7 +245,7 @@ export function QueryRoute(doc: QueryRouteDoc): MethodDecorator {
 }
 
 /** The route's description, then who may call it, in words. */
-function withRoles(description: string | undefined, access: Access): string {
+export function withRoles(description: string | undefined, access: Access): string {
   const who =
     access.public === true
       ? 'No token needed.'

@@ -1,7 +1,9 @@
 import {
   Agent as HttpAgent,
   request as httpRequest,
+  type ClientRequest,
   type IncomingHttpHeaders,
+  type IncomingMessage,
   type OutgoingHttpHeaders,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -62,6 +64,42 @@ export class HttpExchangeClient {
       }
       throw error;
     }
+  }
+
+  /**
+   * A GET whose answer is a stream (Server-Sent Events): resolves when its status and headers arrive, within
+   * `timeoutMs`; its body is then read as it comes, with no time limit. Its own connection, not the pool's: a
+   * stream holds it for as long as it lasts. `request.destroy()` ends it.
+   */
+  openStream(
+    path: string,
+    headers: OutgoingHttpHeaders,
+    timeoutMs: number,
+  ): Promise<{ request: ClientRequest; incoming: IncomingMessage }> {
+    return new Promise((resolve, reject) => {
+      const outgoing = this.send({
+        protocol: this.base.protocol,
+        hostname: this.base.hostname,
+        port: this.base.port,
+        path: this.basePath + path,
+        method: 'GET',
+        headers,
+        agent: false,
+      });
+      const timer = setTimeout(
+        () => outgoing.destroy(new UpstreamTimeoutError(`no answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      outgoing.on('response', (incoming) => {
+        clearTimeout(timer);
+        resolve({ request: outgoing, incoming });
+      });
+      outgoing.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      outgoing.end();
+    });
   }
 
   close(): void {

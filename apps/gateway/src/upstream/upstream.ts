@@ -85,6 +85,55 @@ export class Upstream {
   }
 
   /**
+   * Relays a Server-Sent Events answer as it comes, unbuffered: the headers are sent at once, each chunk as it
+   * arrives (piped, so a client that does not read stalls the upstream, which then cuts it), `Last-Event-ID`
+   * forwarded; when the client goes, the upstream request is aborted. An answer that is not a stream (a problem) is
+   * relayed as `forward` would. Resolves when the stream has ended.
+   */
+  async stream(request: Request, response: Response): Promise<void> {
+    const headers = this.headersFor(request, response);
+    const lastEventId = request.header('last-event-id');
+    if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
+    headers['accept'] = 'text/event-stream';
+    const started = process.hrtime.bigint();
+    let opened: Awaited<ReturnType<HttpExchangeClient['openStream']>>;
+    try {
+      opened = await this.client.openStream(upstreamPath(request.originalUrl), headers, this.timeoutMs);
+    } catch (error) {
+      const failure = this.failureOf(error);
+      upstreamDuration.observe({ service: this.name, outcome: failure.problem.code }, elapsed(started));
+      throw failure;
+    }
+    const { request: outgoing, incoming } = opened;
+    const status = incoming.statusCode ?? 502;
+    upstreamDuration.observe({ service: this.name, outcome: String(status) }, elapsed(started));
+    if (status !== 200 || !incoming.headers['content-type']?.startsWith('text/event-stream')) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of incoming) chunks.push(chunk as Buffer);
+      this.relay({ status, headers: incoming.headers, body: Buffer.concat(chunks) }, request, response);
+      return;
+    }
+    response.status(200);
+    for (const name of [...RETURNED_RESPONSE_HEADERS, 'cache-control', 'x-accel-buffering'] as const) {
+      const value = incoming.headers[name];
+      if (typeof value === 'string') response.setHeader(name, value);
+    }
+    response.flushHeaders();
+    await new Promise<void>((resolve) => {
+      const end = () => {
+        outgoing.destroy();
+        if (!response.writableEnded) response.end();
+        resolve();
+      };
+      response.on('close', end);
+      incoming.on('end', end);
+      incoming.on('error', end);
+      incoming.on('close', end);
+      incoming.pipe(response, { end: false });
+    });
+  }
+
+  /**
    * A GET of the gateway's own, on behalf of the caller (its token, correlation id and trace go along, and
    * `headers` besides), answered to the gateway rather than to the client: for a route that composes the answers
    * of several services. Failures are the same 502 and 504 problems as `forward`'s.

@@ -203,7 +203,9 @@ export async function startCheckpointWaits(options: {
   maxWaits: number;
   maxWaitsPerPrincipal: number;
   recheckMs?: number;
-}): Promise<{ waits: CheckpointWaits; close(): Promise<void> }> {
+  /** Others woken by the same notices (the live streams), on the same one connection. */
+  observers?: ReadonlyArray<{ notice(notice: CheckpointNotice): void; gap(): void }>;
+}): Promise<{ waits: CheckpointWaits; listening(): boolean; close(): Promise<void> }> {
   const waits = new CheckpointWaits(options.progress, {
     maxWaits: options.maxWaits,
     maxWaitsPerPrincipal: options.maxWaitsPerPrincipal,
@@ -215,9 +217,15 @@ export async function startCheckpointWaits(options: {
   const listener = new CheckpointListener({
     databaseUrl: options.databaseUrl,
     logger: options.logger,
-    onNotice: (notice) => waits.notice(notice),
-    onGap: () => waits.gap(),
+    onNotice: (notice) => {
+      waits.notice(notice);
+      for (const observer of options.observers ?? []) observer.notice(notice);
+    },
+    onGap: () => {
+      waits.gap();
+      for (const observer of options.observers ?? []) observer.gap();
+    },
   });
   await listener.start();
-  return { waits, close: () => listener.close() };
+  return { waits, listening: () => listener.state === 'listening', close: () => listener.close() };
 }

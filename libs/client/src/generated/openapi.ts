@@ -198,6 +198,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Watch your orders change, live (Server-Sent Events)
+         * @description Each change of an order of yours (staff: of anyone, or of one customer with `customerId`) from the moment the stream opens, as the order’s new row. It does not replay: open it, then read `GET /api/orders`, and keep for each order the row with the highest `version`. Intermediate versions committed together may be coalesced into the latest.
+         *
+         *     Roles: customer, staff. A customer reaches only its own customer record and orders; another’s answers 404.
+         */
+        get: operations["watchOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Watch an order change, live (Server-Sent Events)
+         * @description The order now, then again at each new version the read model commits, in version order and never twice (`id:` is the version). Reconnect with `Last-Event-ID` to resume after the last event you got. Versions committed between two reads of the read model are coalesced: you get the latest, never an older one.
+         *
+         *     Roles: customer, staff. A customer reaches only its own customer record and orders; another’s answers 404.
+         */
+        get: operations["watchOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orders/{id}": {
         parameters: {
             query?: never;
@@ -363,7 +407,7 @@ export interface components {
              * @description Stable machine-readable code, e.g. order.no-lines; switch on this
              * @enum {string}
              */
-            code: "auth.forbidden" | "auth.keys-unavailable" | "auth.token-invalid" | "auth.token-missing" | "command.not-found" | "concurrency.conflict" | "customer.already-registered" | "customer.email-not-verified" | "customer.email-taken" | "customer.invalid-credit-limit" | "customer.invalid-email" | "customer.invalid-name" | "customer.not-found" | "customer.unknown-currency" | "idempotency.key-reused" | "internal" | "order.already-cancelled" | "order.already-shipped" | "order.amount-too-large" | "order.cancel-reason-required" | "order.cancel-reason-too-long" | "order.credit-limit-exceeded" | "order.duplicate-sku" | "order.invalid-quantity" | "order.invalid-sku" | "order.invalid-unit-price" | "order.line-not-found" | "order.no-lines" | "order.not-draft" | "order.not-found" | "order.not-placed" | "order.too-many-lines" | "order.total-too-large" | "precondition.version-mismatch" | "request.headers-too-large" | "request.invalid" | "request.json-too-deep" | "request.malformed-encoding" | "request.malformed-http" | "request.malformed-json" | "request.timeout" | "request.too-large" | "request.unsupported-encoding" | "request.unsupported-media-type" | "service.starting" | "upstream.timeout" | "upstream.unavailable";
+            code: "auth.forbidden" | "auth.keys-unavailable" | "auth.token-invalid" | "auth.token-missing" | "command.not-found" | "concurrency.conflict" | "customer.already-registered" | "customer.email-not-verified" | "customer.email-taken" | "customer.invalid-credit-limit" | "customer.invalid-email" | "customer.invalid-name" | "customer.not-found" | "customer.unknown-currency" | "idempotency.key-reused" | "internal" | "live.too-many-streams" | "order.already-cancelled" | "order.already-shipped" | "order.amount-too-large" | "order.cancel-reason-required" | "order.cancel-reason-too-long" | "order.credit-limit-exceeded" | "order.duplicate-sku" | "order.invalid-quantity" | "order.invalid-sku" | "order.invalid-unit-price" | "order.line-not-found" | "order.no-lines" | "order.not-draft" | "order.not-found" | "order.not-placed" | "order.too-many-lines" | "order.total-too-large" | "precondition.version-mismatch" | "request.headers-too-large" | "request.invalid" | "request.json-too-deep" | "request.malformed-encoding" | "request.malformed-http" | "request.malformed-json" | "request.timeout" | "request.too-large" | "request.unsupported-encoding" | "request.unsupported-media-type" | "service.starting" | "upstream.timeout" | "upstream.unavailable";
             /** @description On 400: each invalid field (dotted path, or a query/header name) and what is wrong with it */
             errors?: {
                 field: string;
@@ -2579,6 +2623,315 @@ export interface operations {
             };
             /** @description The Idempotency-Key was already used with a different body (or by another caller). Codes: `idempotency.key-reused`. */
             422: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KB. Codes: `request.headers-too-large`. */
+            431: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A bug: quote `X-Correlation-Id`. Codes: `internal`. */
+            500: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `upstream.unavailable`: the service owning this route could not be reached. Codes: `upstream.unavailable`. */
+            502: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not available right now: retry after `Retry-After`. Codes: `auth.keys-unavailable`. */
+            503: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `upstream.timeout`: the owning service did not answer in time (a command may have been applied: retry it with the same key). Codes: `upstream.timeout`. */
+            504: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    watchOrders: {
+        parameters: {
+            query?: {
+                /** @description Only this customer’s orders (a customer sees only its own whatever this says) */
+                customerId?: string;
+            };
+            header?: {
+                /** @description Ignored: this stream does not replay. After a reconnect, read `GET /api/orders` again for what you missed. */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A stream of Server-Sent Events, open until either side closes it: `event: order`, `data:` the order as `GET /api/orders/{id}` shows it (`OrderSummary`), `id:` `<order id>.<version>`; a `: heartbeat` comment on a stream idle for 15 s; `retry:` the reconnection delay. */
+            200: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example retry: 2000
+                     *
+                     *     id: 0b7c6f4e-2a4f-4b8e-9d64-3f1c2a5e7d10.3
+                     *     event: order
+                     *     data: {"id":"0b7c6f4e-2a4f-4b8e-9d64-3f1c2a5e7d10","customerId":"5d0e1c7a-8f2b-4c3d-a1e9-6b7f8c9d0e12","status":"placed","currency":"EUR","lines":[{"sku":"BOOK-1","quantity":2,"unitPrice":1999}],"lineCount":1,"total":3998,"version":3,"createdAt":"2026-03-02T09:14:03.120Z","updatedAt":"2026-03-02T09:15:41.877Z","placedAt":"2026-03-02T09:15:41.877Z","shippedAt":null,"cancelledAt":null,"cancelReason":null}
+                     *
+                     *     : heartbeat
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            /** @description The request is invalid: `errors` names each bad field (body field, path or query parameter, header). Codes: `request.invalid`, `request.malformed-http`. */
+            400: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No acceptable access token: send one as `Authorization: Bearer <token>`; `WWW-Authenticate` says what was wrong (RFC 6750). Codes: `auth.token-invalid`, `auth.token-missing`. */
+            401: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token is valid, but this caller may not do this. Codes: `auth.forbidden`. */
+            403: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request’s headers did not arrive in time. Codes: `request.timeout`. */
+            408: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Over a limit: `code` says which; retry later (after `Retry-After` when it is sent). Codes: `live.too-many-streams`. */
+            429: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request line and headers exceed 16 KB. Codes: `request.headers-too-large`. */
+            431: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A bug: quote `X-Correlation-Id`. Codes: `internal`. */
+            500: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `upstream.unavailable`: the service owning this route could not be reached. Codes: `upstream.unavailable`. */
+            502: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not available right now: retry after `Retry-After`. Codes: `auth.keys-unavailable`. */
+            503: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description `upstream.timeout`: the owning service did not answer in time (a command may have been applied: retry it with the same key). Codes: `upstream.timeout`. */
+            504: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    watchOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `id` of the last event you got (an order version): the stream resumes after it, so a reconnect misses no change and gets none twice. Browsers’ EventSource sends it by itself when it reconnects. */
+                "Last-Event-ID"?: string;
+                /** @description The `consistencyToken` of the command that created the order: the stream waits (as a read does) until the order is there before answering, instead of 404. */
+                "X-Consistency-Token"?: string;
+                /** @description `wait=N`: with X-Consistency-Token, wait up to N seconds (at most 10) instead of 2. */
+                Prefer?: string;
+            };
+            path: {
+                /** @description Order id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A stream of Server-Sent Events, open until either side closes it: `event: order`, `data:` the order as `GET /api/orders/{id}` shows it (`OrderSummary`), `id:` its version; a `: heartbeat` comment on a stream idle for 15 s; `retry:` the reconnection delay. */
+            200: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example retry: 2000
+                     *
+                     *     id: 3
+                     *     event: order
+                     *     data: {"id":"0b7c6f4e-2a4f-4b8e-9d64-3f1c2a5e7d10","customerId":"5d0e1c7a-8f2b-4c3d-a1e9-6b7f8c9d0e12","status":"placed","currency":"EUR","lines":[{"sku":"BOOK-1","quantity":2,"unitPrice":1999}],"lineCount":1,"total":3998,"version":3,"createdAt":"2026-03-02T09:14:03.120Z","updatedAt":"2026-03-02T09:15:41.877Z","placedAt":"2026-03-02T09:15:41.877Z","shippedAt":null,"cancelledAt":null,"cancelReason":null}
+                     *
+                     *     : heartbeat
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            /** @description The request is invalid: `errors` names each bad field (body field, path or query parameter, header). Codes: `request.invalid`, `request.malformed-http`. */
+            400: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No acceptable access token: send one as `Authorization: Bearer <token>`; `WWW-Authenticate` says what was wrong (RFC 6750). Codes: `auth.token-invalid`, `auth.token-missing`. */
+            401: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token is valid, but this caller may not do this. Codes: `auth.forbidden`. */
+            403: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such resource (or no such route). Codes: `order.not-found`. */
+            404: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request’s headers did not arrive in time. Codes: `request.timeout`. */
+            408: {
+                headers: {
+                    /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
+                    "X-Correlation-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Over a limit: `code` says which; retry later (after `Retry-After` when it is sent). Codes: `live.too-many-streams`. */
+            429: {
                 headers: {
                     /** @description The id this request is logged under in every service (yours, if you sent a sane one). */
                     "X-Correlation-Id"?: string;

@@ -32,6 +32,9 @@ export const READ_ACCESS = {
   getCustomer: rolesOf('customer', 'staff'),
   getOrder: rolesOf('customer', 'staff'),
   listOrders: rolesOf('customer', 'staff'),
+  /** Live updates (Server-Sent Events), authorized as the reads they follow. */
+  watchOrder: rolesOf('customer', 'staff'),
+  watchOrders: rolesOf('customer', 'staff'),
   getDailySales: rolesOf('staff'),
   /** A command's status: its sender, or staff (anyone else's key answers 404, as an unknown one). */
   getCommandStatus: rolesOf('customer', 'staff'),

@@ -30,6 +30,7 @@ export const HTTP_PROBLEM_CODES = {
   'concurrency.conflict': { status: 409, title: 'Concurrency conflict' },
   'idempotency.key-reused': { status: 422, title: 'Idempotency key reused' },
   'rate-limit.exceeded': { status: 429, title: 'Too many requests' },
+  'live.too-many-streams': { status: 429, title: 'Too many live streams' },
   internal: { status: 500, title: 'Internal server error' },
   'upstream.unavailable': { status: 502, title: 'Upstream service unavailable' },
   'upstream.timeout': { status: 504, title: 'Upstream service timed out' },

@@ -28,6 +28,14 @@ const SELECT = `SELECT ${selectList(columns)} FROM ${table} o`;
 const OWNED = (param: string) =>
   `o.customer_id IN (SELECT customer_id FROM ${customerOrdersModel.table} WHERE owner_subject = ${param})`;
 
+/** An order as the live streams read it: the row, and the account its customer record belongs to (or null). */
+export interface OwnedOrderSummaryRow {
+  row: OrderSummaryRow;
+  owner: string | null;
+}
+
+const OWNER_OF = `(SELECT c.owner_subject FROM ${customerOrdersModel.table} c WHERE c.customer_id = o.customer_id)`;
+
 /** Reads of the order-summary read model. */
 export class OrderSummaryQueries {
   constructor(private readonly dataSource: DataSource) {}
@@ -67,4 +75,50 @@ export class OrderSummaryQueries {
       ORDER BY o.created_at DESC, o.order_id DESC LIMIT ${param(limit, 'int')}`;
     return rowsOf(columns, await this.dataSource.query(sql, params));
   }
+
+  /** The orders with these ids that exist, each with its owner: one query for every live stream a notice wakes. */
+  async findManyWithOwner(orderIds: readonly string[]): Promise<OwnedOrderSummaryRow[]> {
+    if (orderIds.length === 0) return [];
+    const raw: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT ${selectList(columns)}, ${OWNER_OF} AS owner_subject FROM ${table} o WHERE o.order_id = ANY($1::uuid[])`,
+      [orderIds],
+    );
+    return owned(raw);
+  }
+
+  /**
+   * The orders of a list filter (owner, customer) whose last event is at or after `since`, oldest change first, at
+   * most `limit`: what a live list stream re-reads when a notice could not name the orders that moved.
+   */
+  async changedSince(
+    filter: Pick<OrderListFilter, 'owner' | 'customerId'>,
+    since: Date,
+    limit: number,
+  ): Promise<OwnedOrderSummaryRow[]> {
+    const params: unknown[] = [since];
+    const where = ['o.updated_at >= $1::timestamptz'];
+    if (filter.owner !== undefined) {
+      params.push(filter.owner);
+      where.push(OWNED(`$${params.length}::text`));
+    }
+    if (filter.customerId !== undefined) {
+      params.push(filter.customerId);
+      where.push(`o.customer_id = $${params.length}::uuid`);
+    }
+    params.push(limit);
+    const raw: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT ${selectList(columns)}, ${OWNER_OF} AS owner_subject FROM ${table} o WHERE ${where.join(' AND ')}
+        ORDER BY o.updated_at, o.order_id LIMIT $${params.length}::int`,
+      params,
+    );
+    return owned(raw);
+  }
+}
+
+function owned(raw: Record<string, unknown>[]): OwnedOrderSummaryRow[] {
+  const rows = rowsOf(columns, raw);
+  return rows.map((row, i) => {
+    const owner = raw[i]?.['owner_subject'];
+    return { row, owner: typeof owner === 'string' ? owner : null };
+  });
 }

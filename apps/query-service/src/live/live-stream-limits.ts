@@ -1,0 +1,23 @@
+import type { Request } from 'express';
+import { principalOf } from '@tandem/platform/auth';
+
+/** The per-stream limits of this replica's live streams (config: SSE_HEARTBEAT_SECONDS, SSE_MAX_BUFFERED_BYTES). */
+export const LIVE_STREAM_LIMITS = Symbol('LIVE_STREAM_LIMITS');
+
+export interface LiveStreamWriteLimits {
+  heartbeatMs: number;
+  maxBufferedBytes: number;
+}
+
+/** `Last-Event-ID` of a reconnecting order stream: the version it last got (anything else starts from scratch). */
+export function lastVersionOf(header: string | undefined): number {
+  const value = header?.trim() ?? '';
+  return /^\d{1,9}$/.test(value) ? Number(value) : 0;
+}
+
+/** Whose stream it is, for the per-caller cap: the token's subject (a read route always has one). */
+export function callerOf(request: Request): string {
+  const principal = principalOf(request);
+  if (principal === undefined) throw new Error('a live stream opened without an authenticated principal');
+  return principal.subject;
+}
