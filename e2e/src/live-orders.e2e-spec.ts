@@ -7,7 +7,7 @@ import { startE2eStack, type E2eStack } from './support';
  * Live updates end to end (issue 15, must-show 2): the typed client's `watchOrder()` over Server-Sent Events through
  * the gateway, from the query service, woken by the projection's NOTIFY. customer1 watches its order through 50
  * changes and sees each version once, in order; its connection is cut in the middle and `watchOrder` resumes with
- * Last-Event-ID, missing nothing (one change committed while it was away) and repeating nothing. customer1 watching
+ * Last-Event-ID, missing nothing (five changes committed while it was away) and repeating nothing. customer1 watching
  * customer2's order is refused 404, exactly as a missing order is.
  *
  * Each change is made once the previous one was seen: so each version reaches the read model in a projection
@@ -17,6 +17,8 @@ import { startE2eStack, type E2eStack } from './support';
 let e2e: E2eStack;
 let customer1: TandemClient;
 let cut: () => void = () => undefined;
+/** Held while the test keeps the client away: its reconnect waits for it. */
+let away: Promise<void> = Promise.resolve();
 
 const register = (client: TandemClient, user: string) =>
   client.command((header) =>
@@ -41,8 +43,9 @@ beforeAll(async () => {
   customer1 = createTandemClient({
     baseUrl: e2e.stack.gatewayUrl,
     token: () => e2e.stack.tokenFor('customer1'),
-    fetch: (request) => {
+    fetch: async (request) => {
       if (request.headers.get('accept') !== 'text/event-stream') return fetch(request);
+      await away;
       const connection = new AbortController();
       cut = () => connection.abort(new Error('cut by the test'));
       return fetch(request, { signal: AbortSignal.any([request.signal, connection.signal]) });
@@ -78,16 +81,24 @@ it('shows each of 50 changes once, in version order, and resumes after a cut wit
     }
   })();
   await until(seen, 1);
+  let releaseClient: () => void = () => undefined;
   for (let n = 1; n <= 50; n += 1) {
-    if (n === 26) {
-      // Cut after version 26; version 27 commits (and is projected) while the client is away.
-      cut();
+    if (n >= 26 && n <= 30) {
+      // Cut after version 26; versions 27 to 31 commit (each projected before the next is sent) while the client
+      // is away: the reconnect is replayed every one of them.
+      if (n === 26) {
+        away = new Promise<void>((resolve) => (releaseClient = resolve));
+        cut();
+      }
       const answer = await addLine(customer1, order.id, n);
       const read = await customer1.api.GET('/api/orders/{id}', {
         params: { path: { id: order.id }, header: { Prefer: 'wait=10' } },
       });
       expect(read.response.headers.get('x-consistency')).toBe('reached');
-      await until(seen, answer.version);
+      if (n === 30) {
+        releaseClient();
+        await until(seen, answer.version);
+      }
       continue;
     }
     const answer = await addLine(customer1, order.id, n);

@@ -56,8 +56,9 @@ export class OrdersController {
     summary: 'Watch an order change, live (Server-Sent Events)',
     description:
       'The order now, then again at each new version the read model commits, in version order and never twice ' +
-      '(`id:` is the version). Reconnect with `Last-Event-ID` to resume after the last event you got. Versions ' +
-      'committed between two reads of the read model are coalesced: you get the latest, never an older one.',
+      '(`id:` is the version). Reconnect with `Last-Event-ID` to be replayed every version committed after the ' +
+      'last event you got (the read model keeps the last 100 of each order). Versions the projection applied in ' +
+      'one transaction were committed as the latest of them, and arrive as that one.',
     params: { id: ORDER_ID },
     resumes: true,
     notFound: 'order.not-found',

@@ -41,14 +41,19 @@ describe('an order stream', () => {
     await stream.waitFor(1);
     const seen: StreamUnderTest[] = [stream];
     for (let version = 2; version <= 51; version += 1) {
-      if (version === 27) {
-        // Disconnected: version 27 commits meanwhile; the reconnect names the last id it got.
-        stream.close();
-        await stream.closed;
-        await service.project(messages.slice(26, 27));
-        stream = await watch(orderId, { 'last-event-id': stream.events.at(-1)?.id ?? '' });
-        seen.push(stream);
-        await stream.waitFor(1);
+      if (version >= 27 && version <= 31) {
+        // Disconnected: versions 27 to 31 commit meanwhile, each in a transaction of its own; the reconnect names
+        // the last id it got, and is replayed every one of them from the change log.
+        if (version === 27) {
+          stream.close();
+          await stream.closed;
+        }
+        await service.project(messages.slice(version - 1, version));
+        if (version === 31) {
+          stream = await watch(orderId, { 'last-event-id': stream.events.at(-1)?.id ?? '' });
+          seen.push(stream);
+          await stream.waitFor(5);
+        }
         continue;
       }
       await service.project(messages.slice(version - 1, version));
@@ -66,7 +71,40 @@ describe('an order stream', () => {
     stream.close();
   });
 
-  it('coalesces versions committed between two reads, never sending one twice or out of order', async () => {
+  it('sends every version committed while it was not reading, and as one the versions committed together', async () => {
+    const orderId = randomUUID();
+    const messages = storyMessages(orderStory(orderId, customerId, Array(20).fill('line')));
+    await service.project(messages.slice(0, 1));
+    const stream = await watch(orderId);
+    await stream.waitFor(1);
+    // Ten commits in a row, faster than the stream's reads: each is in the change log.
+    for (const message of messages.slice(1, 11)) await service.project([message]);
+    await stream.waitFor(11);
+    // Ten versions in one projection transaction: the read model only ever committed the last.
+    await service.project(messages.slice(11, 21));
+    await stream.waitFor(12);
+    await sleep(300);
+    expect(versions(stream)).toEqual([...Array.from({ length: 11 }, (_, i) => i + 1), 21]);
+    stream.close();
+  });
+
+  it('replays from the change log what a Last-Event-ID names, and starts a new stream at the current row', async () => {
+    const orderId = randomUUID();
+    // Six versions, each committed on its own, before any stream opens.
+    for (const message of storyMessages(orderStory(orderId, customerId, Array(5).fill('line'))))
+      await service.project([message]);
+    const fresh = await watch(orderId);
+    const replayed = await watch(orderId, { 'last-event-id': '2' });
+    await fresh.waitFor(1);
+    await replayed.waitFor(4);
+    await sleep(300);
+    expect(versions(fresh)).toEqual([6]);
+    expect(versions(replayed)).toEqual([3, 4, 5, 6]);
+    fresh.close();
+    replayed.close();
+  });
+
+  it('never sends a version twice or out of order while commits race its reads', async () => {
     const orderId = randomUUID();
     const messages = storyMessages(orderStory(orderId, customerId, Array(30).fill('line')));
     await service.project(messages.slice(0, 1));

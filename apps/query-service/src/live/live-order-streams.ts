@@ -3,6 +3,7 @@ import { counter, gauge, type Logger } from '@tandem/platform/observability';
 import {
   ORDER_SUMMARY_PROJECTION,
   type OrderSummaryQueries,
+  type OrderSummaryRow,
   type OwnedOrderSummaryRow,
 } from '@tandem/read/models';
 import type { CheckpointNotice } from '@tandem/read/projections/progress';
@@ -26,6 +27,11 @@ interface OrderWatcher {
   stream: EventStream;
   /** The version last sent: only a newer row is sent, so nothing goes twice and versions only grow. */
   version: number;
+  /**
+   * Whether what follows `version` is replayed from the change log (every committed version), or the stream
+   * starts at the current row (a new stream, without `Last-Event-ID`: it asked for the order, not its history).
+   */
+  replay: boolean;
 }
 
 interface ListWatcher {
@@ -46,10 +52,12 @@ const SINCE_MARGIN_MS = 60_000;
 /**
  * The live streams of one replica over the order-summary read model. They are woken by the projections'
  * checkpoint notices (the query service's one LISTEN connection, NOTIFY in the projection's transaction, so after
- * its commit), never by a poll while LISTEN works: a notice naming watched orders makes ONE query for the rows of
- * all of them, and each stream is sent the row when its version is newer than the one it last sent. Reads run one
- * at a time, so a stream's events leave in version order. Intermediate versions committed between two reads are
- * coalesced: a stream shows each state the read model had when it was read, in order, never one twice.
+ * its commit), never by a poll while LISTEN works: a notice naming watched orders makes one query of the change
+ * log (`order_summary_changes`, written by a trigger in the projection's transaction) and one of the rows, for all of
+ * them; each order stream is sent every committed version after the one it last sent, in order, never one twice,
+ * also those committed while its client was away (`Last-Event-ID`; the log keeps the last 100 per order). Versions
+ * folded into one projection transaction were never committed apart, and arrive as the one committed. Reads run
+ * one at a time, so a stream's events leave in version order. List streams show each row as it is when read.
  */
 export class LiveOrderStreams {
   private readonly orders = new Map<string, Set<OrderWatcher>>();
@@ -116,8 +124,8 @@ export class LiveOrderStreams {
    * Watches one order from `afterVersion` (its Last-Event-ID, or 0): the current row is sent at once if newer,
    * then each newer row a notice brings. Registered before the first read, so no commit falls between the two.
    */
-  watchOrder(orderId: string, stream: EventStream, afterVersion: number): () => void {
-    const watcher: OrderWatcher = { stream, version: afterVersion };
+  watchOrder(orderId: string, stream: EventStream, afterVersion: number | null): () => void {
+    const watcher: OrderWatcher = { stream, version: afterVersion ?? 0, replay: afterVersion !== null };
     const watchers = this.orders.get(orderId) ?? new Set<OrderWatcher>();
     this.orders.set(orderId, watchers);
     watchers.add(watcher);
@@ -203,8 +211,25 @@ export class LiveOrderStreams {
 
   private async read(pending: Set<string> | 'all'): Promise<void> {
     const ids = pending === 'all' ? [...this.orders.keys()] : [...pending];
+    // The rows first, then the log: the log is read later, so it holds every version the rows show (but one it
+    // never had: applied to a rebuild's table before the swap, or older than it keeps).
     const rows = await this.queries.findManyWithOwner(ids);
-    for (const owned of rows) this.offer(owned);
+    const replayFrom = new Map<string, number>();
+    for (const id of ids) {
+      for (const watcher of this.orders.get(id) ?? []) {
+        if (!watcher.replay) continue;
+        replayFrom.set(id, Math.min(replayFrom.get(id) ?? watcher.version, watcher.version));
+      }
+    }
+    const logged = await this.queries.changesAfter(
+      [...replayFrom].map(([orderId, after]) => ({ orderId, after })),
+    );
+    for (const row of logged) this.offerLogged(row);
+    // Then each row as read: a new stream's first event, list streams, and a version the log does not have.
+    const started = new Set<string>();
+    for (const owned of rows) this.offer(owned, started);
+    // A stream that has just started from its row follows the log from there: what committed since is read now.
+    if (started.size > 0) this.schedule([...started]);
     if (pending !== 'all') return;
     for (const list of [...this.lists]) {
       for (const owned of await this.queries.changedSince(list.scope, list.since, RESCAN_LIMIT)) {
@@ -213,9 +238,23 @@ export class LiveOrderStreams {
     }
   }
 
-  private offer(owned: OwnedOrderSummaryRow): void {
+  /** A version from the change log, to the replaying streams of its order that have not had it. */
+  private offerLogged(row: OrderSummaryRow): void {
+    for (const watcher of this.orders.get(row.order_id) ?? []) {
+      if (!watcher.replay || row.version <= watcher.version) continue;
+      watcher.version = row.version;
+      watcher.stream.send(String(row.version), 'order', toOrderView(row));
+    }
+  }
+
+  private offer(owned: OwnedOrderSummaryRow, started: Set<string>): void {
     const { row } = owned;
     for (const watcher of this.orders.get(row.order_id) ?? []) {
+      // From its first row on, a stream follows the log.
+      if (!watcher.replay) {
+        watcher.replay = true;
+        started.add(row.order_id);
+      }
       if (row.version <= watcher.version) continue;
       watcher.version = row.version;
       watcher.stream.send(String(row.version), 'order', toOrderView(row));

@@ -9,10 +9,13 @@ export interface LiveStreamWriteLimits {
   maxBufferedBytes: number;
 }
 
-/** `Last-Event-ID` of a reconnecting order stream: the version it last got (anything else starts from scratch). */
-export function lastVersionOf(header: string | undefined): number {
+/**
+ * `Last-Event-ID` of a reconnecting order stream: the version it last got, whose successors it is replayed; null
+ * (none, or not a version) starts the stream at the order's current row.
+ */
+export function lastVersionOf(header: string | undefined): number | null {
   const value = header?.trim() ?? '';
-  return /^\d{1,9}$/.test(value) ? Number(value) : 0;
+  return /^\d{1,9}$/.test(value) ? Number(value) : null;
 }
 
 /** Whose stream it is, for the per-caller cap: the token's subject (a read route always has one). */

@@ -186,6 +186,27 @@ test.each(Object.keys(PROJECTIONS) as ProjectionName[])(
   },
 );
 
+test("a rebuild's swap keeps the order summary's change log: the trigger is made again on the new table", async () => {
+  const log = mixedLog().filter((m) => PROJECTIONS['order-summary'].topics.includes(m.topic));
+  await rebuild('order-summary', log);
+  const triggers = (await dataSource.query(
+    `SELECT tgname FROM pg_trigger WHERE tgrelid = 'order_summary'::regclass AND NOT tgisinternal`,
+  )) as Array<{ tgname: string }>;
+  expect(triggers.map((t) => t.tgname)).toEqual(['order_summary_changes']);
+  const [row] = (await dataSource.query(`SELECT order_id, version FROM order_summary LIMIT 1`)) as Array<{
+    order_id: string;
+    version: number;
+  }>;
+  await dataSource.query(`UPDATE order_summary SET version = version + 1 WHERE order_id = $1`, [
+    row?.order_id,
+  ]);
+  const logged = (await dataSource.query(
+    `SELECT version FROM order_summary_changes WHERE order_id = $1 ORDER BY version DESC LIMIT 1`,
+    [row?.order_id],
+  )) as Array<{ version: number }>;
+  expect(logged[0]?.version).toBe((row?.version ?? 0) + 1);
+});
+
 /** The same message as orders.order.v1 carried it: the same envelope, its v1 type, its v1 payload. */
 function asV1Message(message: IncomingMessage): IncomingMessage {
   const event = decoded(message) as TandemEvent;

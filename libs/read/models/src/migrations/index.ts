@@ -5,6 +5,7 @@ import { OrderSummaryLinesChangedAt1796200000000 } from './1796200000000-order-s
 import { CustomerOwner1796300000000 } from './1796300000000-customer-owner.migration';
 import { AdminAudit1796300000100 } from './1796300000100-admin-audit.migration';
 import { ProjectionRebuilds1796400000000 } from './1796400000000-projection-rebuilds.migration';
+import { OrderSummaryChanges1796500000000 } from './1796500000000-order-summary-changes.migration';
 
 /** Every read-DB migration, in order. Listed explicitly: the apps are bundled, so globs find nothing. */
 export const READ_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const READ_MIGRATIONS = [
   CustomerOwner1796300000000,
   AdminAudit1796300000100,
   ProjectionRebuilds1796400000000,
+  OrderSummaryChanges1796500000000,
 ];

@@ -76,6 +76,24 @@ export class OrderSummaryQueries {
     return rowsOf(columns, await this.dataSource.query(sql, params));
   }
 
+  /**
+   * The committed versions of these orders after the version given for each, from the change log
+   * (`order_summary_changes`, the last 100 per order), in order and version order: what a live stream replays.
+   */
+  async changesAfter(watched: ReadonlyArray<{ orderId: string; after: number }>): Promise<OrderSummaryRow[]> {
+    if (watched.length === 0) return [];
+    const raw: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT ${selectList(columns)} FROM (
+         SELECT (jsonb_populate_record(NULL::${table}, c.row)).*
+           FROM order_summary_changes c
+           JOIN unnest($1::uuid[], $2::int[]) AS w(order_id, after)
+             ON c.order_id = w.order_id AND c.version > w.after
+       ) o ORDER BY o.order_id, o.version`,
+      [watched.map((w) => w.orderId), watched.map((w) => w.after)],
+    );
+    return rowsOf(columns, raw);
+  }
+
   /** The orders with these ids that exist, each with its owner: one query for every live stream a notice wakes. */
   async findManyWithOwner(orderIds: readonly string[]): Promise<OwnedOrderSummaryRow[]> {
     if (orderIds.length === 0) return [];

@@ -46,9 +46,13 @@ export async function swapInRebuiltTables(
     await db.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
     const oldIndexes = await indexesOf(db, table);
     const newIndexes = await indexesOf(db, `${table}${REBUILD_SUFFIX}`);
+    const triggers = await triggersOf(db, table);
     await db.query(`ALTER TABLE ${table} RENAME TO ${table}${OLD_SUFFIX}`);
     await db.query(`ALTER TABLE ${table}${REBUILD_SUFFIX} RENAME TO ${table}`);
     await db.query(`DROP TABLE ${table}${OLD_SUFFIX}`);
+    // A copy has no triggers (LIKE copies none): the old table's, dropped with it, are made again on the new one
+    // (the order summary's change log). Their definitions name the table, which is now the new one.
+    for (const definition of triggers) await db.query(definition);
     // Copies get generated index names; the migrations' names come back so that later migrations and the next
     // rebuild find what they expect.
     for (const [shape, name] of newIndexes) {
@@ -72,4 +76,13 @@ async function indexesOf(db: Queryable, table: string): Promise<Map<string, stri
     [table],
   )) as Array<{ name: string; def: string }>;
   return new Map(rows.map((r) => [r.def.slice(r.def.indexOf(' USING ')), r.name]));
+}
+
+/** The definitions (CREATE TRIGGER statements) of a table's own triggers. */
+async function triggersOf(db: Queryable, table: string): Promise<string[]> {
+  const rows = (await db.query(
+    `SELECT pg_get_triggerdef(t.oid) AS def FROM pg_trigger t WHERE t.tgrelid = $1::regclass AND NOT t.tgisinternal`,
+    [table],
+  )) as Array<{ def: string }>;
+  return rows.map((r) => r.def);
 }
