@@ -49,10 +49,20 @@ export function spawnService(options: {
   const color = COLORS[nextColor++ % COLORS.length];
   const prefix = `\x1b[${color}m[${options.name}]\x1b[0m`;
   const output = options.output ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const child = spawn(process.execPath, ['--enable-source-maps', options.script, ...(options.args ?? [])], {
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // BENCH_CPU_PROFILE_DIR=<dir>: each service writes a V8 CPU profile there when it exits (`--cpu-prof`), for the
+  // benchmarks' breakdown of where the CPU goes.
+  const profileDir = process.env['BENCH_CPU_PROFILE_DIR'];
+  const profile = profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${options.name}.cpuprofile`]
+    : [];
+  const child = spawn(
+    process.execPath,
+    ['--enable-source-maps', ...profile, options.script, ...(options.args ?? [])],
+    {
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
     createInterface({ input: stream }).on('line', (line) =>
