@@ -46,27 +46,30 @@ export function runAggregateCommand<State, DomainCommand>(
 ): Promise<CommandAnswer> {
   const id = message.input.id;
   const { principal } = message.input;
-  return transactions.run({ ...message.options, aggregateId: id }, async (unit) => {
-    const state = await storage.load(unit, id);
-    // A customer reaches only what it owns; another's aggregate answers exactly as a missing one does.
-    if (state !== null && principal !== undefined && !seesAll(principal)) {
-      if ((await storage.ownerOf(unit, state)) !== principal.subject) throw storage.notFound(id);
-    }
-    const { expectedVersion } = message;
-    if (state !== null && expectedVersion !== undefined && expectedVersion !== storage.versionOf(state)) {
-      throw new VersionMismatch(expectedVersion, storage.versionOf(state));
-    }
-    const version = await storage.decideAndWrite(unit, id, state, await toDomainCommand(state, unit));
-    return {
-      outcome: state === null ? 'created' : 'changed',
-      body: {
-        id,
-        version,
-        consistencyToken: tokens.issue(
-          { kind: storage.kind, streamId: id, version },
-          principal?.subject ?? '',
-        ),
-      },
-    };
-  });
+  return transactions.run(
+    { ...message.options, aggregateId: id, aggregateKind: storage.kind },
+    async (unit) => {
+      const state = await storage.load(unit, id);
+      // A customer reaches only what it owns; another's aggregate answers exactly as a missing one does.
+      if (state !== null && principal !== undefined && !seesAll(principal)) {
+        if ((await storage.ownerOf(unit, state)) !== principal.subject) throw storage.notFound(id);
+      }
+      const { expectedVersion } = message;
+      if (state !== null && expectedVersion !== undefined && expectedVersion !== storage.versionOf(state)) {
+        throw new VersionMismatch(expectedVersion, storage.versionOf(state));
+      }
+      const version = await storage.decideAndWrite(unit, id, state, await toDomainCommand(state, unit));
+      return {
+        outcome: state === null ? 'created' : 'changed',
+        body: {
+          id,
+          version,
+          consistencyToken: tokens.issue(
+            { kind: storage.kind, streamId: id, version },
+            principal?.subject ?? '',
+          ),
+        },
+      };
+    },
+  );
 }

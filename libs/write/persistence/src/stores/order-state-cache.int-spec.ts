@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import type { OrderCustomer } from '@tandem/write/domain';
 import { orderCommand, stepCommand } from '../test/order-commands';
 import { createWriteTestDatabase, type WriteTestDatabase } from '../test/write-test-database';
 import { PostgresCommandTransactions } from '../transactions/postgres-command-transactions';
-import { Sql } from '../transactions/sql';
 import { OrderStateCache } from './order-state-cache';
 
 /**
@@ -21,21 +21,45 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-/** The number of event rows each stream load read while `work` ran. */
-async function statementsWhile<T>(work: () => Promise<T>): Promise<{ result: T; rowsRead: number[] }> {
+/**
+ * What the driver was asked while `work` ran: the round trips (queries sent, each answered before the next), and the
+ * number of event rows each read of a stream's events returned, whether the store read them itself or the
+ * transaction's opening round trip did.
+ */
+async function statementsWhile<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; rowsRead: number[]; roundTrips: number }> {
   const rowsRead: number[] = [];
-  const original = Sql.prototype.rows;
-  const spy = jest.spyOn(Sql.prototype, 'rows').mockImplementation(async function <R>(
-    this: Sql,
-    sql: string,
-    params?: unknown[],
-  ): Promise<R[]> {
-    const rows = await original.call(this, sql, params);
-    if (/FROM events\s+WHERE stream_id = \$1/.test(sql)) rowsRead.push(rows.length);
-    return rows as R[];
-  });
+  let roundTrips = 0;
+  const count = (answer: unknown): void => {
+    for (const one of Array.isArray(answer) ? answer : [answer]) {
+      const { fields, rows } = one as { fields?: { name: string }[]; rows?: unknown[] };
+      if (fields?.some((field) => field.name === 'schema_version')) rowsRead.push(rows?.length ?? 0);
+    }
+  };
+  const original = Client.prototype.query;
+  const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (
+    this: Client,
+    ...args: unknown[]
+  ) {
+    roundTrips++;
+    const last = args[args.length - 1];
+    if (typeof last === 'function') {
+      // typeorm's runner passes a callback.
+      args[args.length - 1] = (error: unknown, answer: unknown) => {
+        if (!error) count(answer);
+        (last as (error: unknown, answer: unknown) => void)(error, answer);
+      };
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    }
+    const answer = (original as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+    return answer.then((value) => {
+      count(value);
+      return value;
+    });
+  } as typeof Client.prototype.query);
   try {
-    return { result: await work(), rowsRead };
+    return { result: await work(), rowsRead, roundTrips };
   } finally {
     spy.mockRestore();
   }
@@ -123,6 +147,36 @@ it('is refused by the append when two replicas race on the same version, and the
   expect([...versions].sort((x, y) => x - y)).toEqual(Array.from({ length: 10 }, (_, n) => n + 3));
   await orderCommand(new PostgresCommandTransactions(db.dataSource), orderId, (state) => {
     expect(state?.lines).toHaveLength(11);
+    return stepCommand('place', orderId, customer);
+  });
+});
+
+it('takes three round trips for a command on an order it holds: BEGIN, the key and the reads; the append; COMMIT', async () => {
+  const orderId = randomUUID();
+  const cached = new PostgresCommandTransactions(db.dataSource, {
+    orderStateCache: new OrderStateCache(100),
+  });
+  const uncached = new PostgresCommandTransactions(db.dataSource);
+  await orderCommand(cached, orderId, () => stepCommand('create', orderId, customer), randomUUID());
+
+  const held = await statementsWhile(() =>
+    orderCommand(cached, orderId, () => stepCommand('line', orderId, customer, 1), randomUUID()),
+  );
+  // The one event written since its load (the create's own), and the customer beside it: no round trip of its own.
+  expect(held).toMatchObject({ result: 2, rowsRead: [1], roundTrips: 3 });
+
+  // Without the cache the whole stream is read, still in the opening round trip.
+  const notHeld = await statementsWhile(() =>
+    orderCommand(uncached, orderId, () => stepCommand('line', orderId, customer, 2), randomUUID()),
+  );
+  expect(notHeld).toMatchObject({ result: 3, rowsRead: [2], roundTrips: 3 });
+
+  // The same key again: its stored answer, and nothing written.
+  const key = randomUUID();
+  await orderCommand(cached, orderId, () => stepCommand('line', orderId, customer, 3), key);
+  expect(await orderCommand(cached, orderId, () => stepCommand('line', orderId, customer, 4), key)).toBe(4);
+  await orderCommand(uncached, orderId, (state) => {
+    expect(state?.lines.map((line) => line.sku)).toEqual(['SKU-1', 'SKU-2', 'SKU-3']);
     return stepCommand('place', orderId, customer);
   });
 });

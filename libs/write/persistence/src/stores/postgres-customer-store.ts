@@ -1,4 +1,5 @@
 import type { CustomerEvent } from '@tandem/contracts';
+import { sqlLiteral } from '@tandem/platform/sql';
 import { emailUniquenessKey, type CustomerState } from '@tandem/write/domain';
 import { envelopeEvents, enqueueInOutbox } from '../outbox/outbox-writer';
 import type { CommandOrigin } from '../transactions/command-transactions';
@@ -7,7 +8,8 @@ import type { WrittenEvents } from '../transactions/written-events';
 import type { CustomerStore } from './customer-store';
 import { StaleWrite } from '../errors/stale-write.error';
 
-interface CustomerRow {
+/** A customer's row as the stores read it (`CUSTOMER_COLUMNS`). */
+export interface CustomerRow {
   customer_id: string;
   name: string;
   email: string;
@@ -15,6 +17,26 @@ interface CustomerRow {
   credit_limit: string;
   version: number;
   owner_subject: string | null;
+}
+
+const CUSTOMER_COLUMNS = 'customer_id, name, email, currency, credit_limit, version, owner_subject';
+
+/** The customer's row by id, for the simple protocol (the id as a literal): a transaction's opening read. */
+export function customerRowQuery(customerId: string): string {
+  return `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE customer_id = ${sqlLiteral(customerId)}`;
+}
+
+export function customerStateOf(row: CustomerRow | undefined): CustomerState | null {
+  if (!row) return null;
+  return {
+    customerId: row.customer_id,
+    name: row.name,
+    email: row.email,
+    currency: row.currency,
+    creditLimit: Number(row.credit_limit),
+    version: row.version,
+    ...(row.owner_subject === null ? {} : { ownerSubject: row.owner_subject }),
+  };
 }
 
 export class PostgresCustomerStore implements CustomerStore {
@@ -28,7 +50,11 @@ export class PostgresCustomerStore implements CustomerStore {
     private readonly sql: Sql,
     private readonly origin: CommandOrigin,
     private readonly written?: WrittenEvents,
-  ) {}
+    /** Customers the transaction's opening round trip already read (see `PostgresCommandTransactions`). */
+    read?: ReadonlyMap<string, CustomerState | null>,
+  ) {
+    for (const [customerId, state] of read ?? []) this.loaded.set(customerId, state);
+  }
 
   async load(customerId: string): Promise<CustomerState | null> {
     const known = this.loaded.get(customerId);
@@ -40,20 +66,10 @@ export class PostgresCustomerStore implements CustomerStore {
 
   private async read(customerId: string): Promise<CustomerState | null> {
     const [row] = await this.sql.rows<CustomerRow>(
-      `SELECT customer_id, name, email, currency, credit_limit, version, owner_subject FROM customers
-       WHERE customer_id = $1`,
+      `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE customer_id = $1`,
       [customerId],
     );
-    if (!row) return null;
-    return {
-      customerId: row.customer_id,
-      name: row.name,
-      email: row.email,
-      currency: row.currency,
-      creditLimit: Number(row.credit_limit),
-      version: row.version,
-      ...(row.owner_subject === null ? {} : { ownerSubject: row.owner_subject }),
-    };
+    return customerStateOf(row);
   }
 
   async ownedBy(subject: string): Promise<string | null> {

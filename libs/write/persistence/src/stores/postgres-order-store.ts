@@ -1,4 +1,5 @@
 import type { OrderEvent } from '@tandem/contracts';
+import { sqlLiteral } from '@tandem/platform/sql';
 import { evolveOrder, type OrderState } from '@tandem/write/domain';
 import { planInlineAppend } from '../inline/inline-append';
 import { NO_INLINE_PROJECTIONS, type InlineProjections } from '../inline/inline-projections';
@@ -7,7 +8,7 @@ import type { CommandOrigin } from '../transactions/command-transactions';
 import type { Sql } from '../transactions/sql';
 import type { WrittenEvents } from '../transactions/written-events';
 import type { OrderStore } from './order-store';
-import { NO_ORDER_STATE_CACHE, type OrderStateCache } from './order-state-cache';
+import { NO_ORDER_STATE_CACHE, type CachedOrder, type OrderStateCache } from './order-state-cache';
 import {
   latestOrderEvents,
   storedForm,
@@ -16,6 +17,29 @@ import {
 } from './stored-order-events';
 
 export const ORDER_STREAM_TYPE = 'order';
+
+/** The events of an order after a version, in order: what `load` reads. */
+const ORDER_TAIL = `SELECT type, schema_version, data FROM events
+       WHERE stream_id = $1 AND stream_type = $2 AND version > $3 ORDER BY version`;
+
+/** `ORDER_TAIL` for the simple protocol (values as literals): a transaction's opening read. */
+export function orderTailQuery(orderId: string, after: number): string {
+  if (!Number.isSafeInteger(after)) throw new Error(`orderTailQuery: not a version: ${after}`);
+  return ORDER_TAIL.replace('$1', sqlLiteral(orderId))
+    .replace('$2', sqlLiteral(ORDER_STREAM_TYPE))
+    .replace('$3', String(after));
+}
+
+/**
+ * An order's events as the transaction's opening round trip read them, after the version of `base` (the cached
+ * state it was read against, or none: the whole stream). `load` folds them on `base`, not on whatever the cache
+ * holds by then, so a concurrent load that moved the cache meanwhile cannot fold an event twice.
+ */
+export interface ReadOrderTail {
+  readonly orderId: string;
+  readonly base: CachedOrder | undefined;
+  readonly rows: readonly StoredOrderEvent[];
+}
 
 export class PostgresOrderStore implements OrderStore {
   /** The types of each stream's events as loaded in this transaction: which earlier events an inline model reads. */
@@ -28,6 +52,8 @@ export class PostgresOrderStore implements OrderStore {
     private readonly written?: WrittenEvents,
     private readonly versionWritten: EventVersionWritten = 2,
     private readonly cache: OrderStateCache = NO_ORDER_STATE_CACHE,
+    /** Read in the transaction's opening round trip; used by the first load of that order, once. */
+    private tail?: ReadOrderTail,
   ) {}
 
   /**
@@ -35,13 +61,12 @@ export class PostgresOrderStore implements OrderStore {
    * order in the cache is read from the version after its cached one: one round trip still, but only the new rows.
    */
   async load(orderId: string): Promise<OrderState | null> {
-    const cached = this.cache.get(orderId);
+    const tail = this.tail?.orderId === orderId ? this.tail : undefined;
+    this.tail = undefined;
+    const cached = tail ? tail.base : this.cache.get(orderId);
     const after = cached?.state.version ?? 0;
-    const rows = await this.sql.rows<StoredOrderEvent>(
-      `SELECT type, schema_version, data FROM events
-       WHERE stream_id = $1 AND stream_type = $2 AND version > $3 ORDER BY version`,
-      [orderId, ORDER_STREAM_TYPE, after],
-    );
+    const rows =
+      tail?.rows ?? (await this.sql.rows<StoredOrderEvent>(ORDER_TAIL, [orderId, ORDER_STREAM_TYPE, after]));
     const types = [...(cached?.types ?? []), ...rows.map((event) => event.type)];
     this.loadedTypes.set(orderId, types);
     const known = cached ? { currency: cached.state.currency } : undefined;

@@ -2,14 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { decideOrder, type OrderCommand, type OrderCustomer, type OrderState } from '@tandem/write/domain';
 import type { CommandTransactions } from '../transactions/command-transactions';
 
-/** One order command as the command service runs it (load, decide, append) in one command transaction. */
+/**
+ * One order command as the command service runs it (load, decide, append) in one command transaction, under an
+ * idempotency key of its own when `idempotencyKey` is given.
+ */
 export async function orderCommand(
   transactions: CommandTransactions,
   orderId: string,
   command: (state: OrderState | null) => OrderCommand,
+  idempotencyKey?: string,
 ): Promise<number> {
   const answer = await transactions.run(
-    { correlationId: randomUUID(), commandId: randomUUID(), aggregateId: orderId },
+    {
+      correlationId: randomUUID(),
+      commandId: idempotencyKey ?? randomUUID(),
+      aggregateId: orderId,
+      aggregateKind: 'order',
+      ...(idempotencyKey ? { idempotency: { key: idempotencyKey, fingerprint: 'test' } } : {}),
+    },
     async ({ orders }) => {
       const state = await orders.load(orderId);
       const version = await orders.append(orderId, state?.version ?? 0, decideOrder(command(state), state));

@@ -19,6 +19,8 @@ export interface CommandOptions extends CommandOrigin {
   idempotency?: { key: string; fingerprint: string };
   /** The aggregate the command writes: retries after a version conflict queue on it instead of racing again. */
   aggregateId?: string;
+  /** Which kind of aggregate `aggregateId` is: the transaction reads it in its opening round trip. */
+  aggregateKind?: 'order' | 'customer';
 }
 
 /**

@@ -1,14 +1,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { lastAnswer, sqlLiteral, type SqlClient } from '@tandem/platform/sql';
+import { sqlLiteral, type QueryAnswer, type SqlClient } from '@tandem/platform/sql';
+import type { CustomerState } from '@tandem/write/domain';
 import type { DataSource } from 'typeorm';
 import { IdempotencyKeyReused } from '../errors/idempotency-key-reused.error';
 import { StaleWrite } from '../errors/stale-write.error';
 import { WriteConflict } from '../errors/write-conflict.error';
 import type { InlineProjections } from '../inline/inline-projections';
-import { PostgresCustomerStore } from '../stores/postgres-customer-store';
-import { PostgresOrderStore } from '../stores/postgres-order-store';
+import {
+  customerRowQuery,
+  customerStateOf,
+  PostgresCustomerStore,
+  type CustomerRow,
+} from '../stores/postgres-customer-store';
+import { orderTailQuery, PostgresOrderStore, type ReadOrderTail } from '../stores/postgres-order-store';
 import type { OrderStateCache } from '../stores/order-state-cache';
-import type { EventVersionWritten } from '../stores/stored-order-events';
+import type { EventVersionWritten, StoredOrderEvent } from '../stores/stored-order-events';
 import type { CommandAnswer, CommandOptions, CommandTransactions, WriteUnit } from './command-transactions';
 import { isUniqueViolation, Sql } from './sql';
 import { storedAnswer, type StoredKey } from './stored-answer';
@@ -18,6 +24,27 @@ import { WrittenEvents } from './written-events';
 const AGGREGATE_LOCK_CLASS = 7301;
 
 type Attempt = { done: CommandAnswer } | { retry: true };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What the opening round trip read, for the stores. */
+interface OpeningRead {
+  orderTail?: ReadOrderTail;
+  customers?: ReadonlyMap<string, CustomerState | null>;
+}
+
+/** Statements added to the opening round trip, and how their answers (in the same order) become an `OpeningRead`. */
+interface OpeningReads {
+  statements: string[];
+  take(answers: QueryAnswer[]): OpeningRead;
+}
+
+const NO_OPENING_READS: OpeningReads = { statements: [], take: () => ({}) };
+
+/** A simple-protocol query's answers: one per statement (the driver gives a lone one unwrapped). */
+function asList(answers: QueryAnswer | QueryAnswer[]): QueryAnswer[] {
+  return Array.isArray(answers) ? answers : [answers];
+}
 
 export class PostgresCommandTransactions implements CommandTransactions {
   constructor(
@@ -48,8 +75,48 @@ export class PostgresCommandTransactions implements CommandTransactions {
   }
 
   /**
-   * One attempt, in one transaction. BEGIN goes with the idempotency key's claim, and the stored answer with COMMIT,
-   * each pair as one simple-protocol query (values as escaped literals): an AddOrderLine takes five round trips.
+   * What the command will read first, read in its opening round trip (after BEGIN, the retry's lock and the key's
+   * claim, in one simple-protocol query): an order command's events after its cached version, and, when the cache
+   * knows the order's customer, the customer (the owner check reads it); a customer command's customer. In READ
+   * COMMITTED each statement sees what was committed when it started, so reading these a moment earlier in the same
+   * transaction gives the guarantees the stores' own reads give: the append's unique version still refuses a stale
+   * writer, and the customer is read, as before, without a lock. An id that is not a UUID is not read here (the
+   * store's own read reports it as before).
+   */
+  private openingReads(options: CommandOptions): OpeningReads {
+    const id = options.aggregateId;
+    if (id === undefined || !UUID.test(id) || options.aggregateKind === undefined) return NO_OPENING_READS;
+    if (options.aggregateKind === 'customer') {
+      return {
+        statements: [customerRowQuery(id)],
+        take: ([customer]) => ({
+          customers: new Map([[id, customerStateOf(customer?.rows[0] as CustomerRow | undefined)]]),
+        }),
+      };
+    }
+    const base = this.options.orderStateCache?.get(id);
+    const customerId = base?.state.customerId;
+    const statements = [orderTailQuery(id, base?.state.version ?? 0)];
+    if (customerId !== undefined && UUID.test(customerId)) statements.push(customerRowQuery(customerId));
+    return {
+      statements,
+      take: ([tail, customer]) => ({
+        orderTail: { orderId: id, base, rows: (tail?.rows ?? []) as StoredOrderEvent[] },
+        ...(customerId !== undefined && customer
+          ? {
+              customers: new Map([
+                [customerId, customerStateOf(customer.rows[0] as CustomerRow | undefined)],
+              ]),
+            }
+          : {}),
+      }),
+    };
+  }
+
+  /**
+   * One attempt, in one transaction. BEGIN goes with the idempotency key's claim and the opening reads, and the
+   * stored answer with COMMIT, each as one simple-protocol query (values as escaped literals): an AddOrderLine on
+   * an order this replica has seen takes three round trips.
    */
   private async attempt(
     options: CommandOptions,
@@ -63,19 +130,33 @@ export class PostgresCommandTransactions implements CommandTransactions {
     let open = false;
     try {
       const { idempotency } = options;
+      const reads = this.openingReads(options);
+      // After losing a race once, queue behind the other writers of this aggregate rather than race again: under
+      // heavy contention on one order every retry would otherwise keep losing to a fresher writer. The lock comes
+      // before the opening reads, so they see what the winner wrote.
+      const lock =
+        attempt > 1 && options.aggregateId
+          ? [
+              `SELECT pg_advisory_xact_lock(${AGGREGATE_LOCK_CLASS}, hashtext(${sqlLiteral(options.aggregateId)}))`,
+            ]
+          : [];
       // READ COMMITTED: every write-DB connection has it as its default (createWriteDataSource).
-      if (idempotency) {
-        // Inserted first: a concurrent request with the same key blocks here until this transaction ends, then
-        // finds the committed answer (or, if this one failed, inserts the key itself and runs the command).
-        open = true;
-        const claimed = lastAnswer(
-          await client.query(
-            `BEGIN; INSERT INTO idempotency_keys (key, fingerprint, issued_by)
+      // Inserted first: a concurrent request with the same key blocks here until this transaction ends, then finds
+      // the committed answer (or, if this one failed, inserts the key itself and runs the command).
+      const claim = idempotency
+        ? [
+            `INSERT INTO idempotency_keys (key, fingerprint, issued_by)
              VALUES (${sqlLiteral(idempotency.key)}, ${sqlLiteral(idempotency.fingerprint)},
                      ${options.issuedBy ? sqlLiteral(options.issuedBy.subject) : 'NULL'})
              ON CONFLICT (key) DO NOTHING RETURNING key`,
-          ),
-        ).rows;
+          ]
+        : [];
+      open = true;
+      const answers = asList(
+        await client.query(['BEGIN', ...lock, ...claim, ...reads.statements].join('; ')),
+      );
+      if (idempotency) {
+        const claimed = answers[1 + lock.length]?.rows ?? [];
         if (claimed.length === 0) {
           const [stored] = await sql.rows<StoredKey>(
             `SELECT fingerprint, answer, response_status, response_body FROM idempotency_keys WHERE key = $1`,
@@ -88,18 +169,8 @@ export class PostgresCommandTransactions implements CommandTransactions {
           if (stored.fingerprint !== idempotency.fingerprint) throw new IdempotencyKeyReused(idempotency.key);
           return { done: { ...answer, replayed: true } };
         }
-      } else {
-        open = true;
-        await client.query('BEGIN');
       }
-      if (attempt > 1 && options.aggregateId) {
-        // After losing a race once, queue behind the other writers of this aggregate rather than race again:
-        // under heavy contention on one order every retry would otherwise keep losing to a fresher writer.
-        await sql.rows(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [
-          AGGREGATE_LOCK_CLASS,
-          options.aggregateId,
-        ]);
-      }
+      const read = reads.take(answers.slice(answers.length - reads.statements.length));
       const written = new WrittenEvents();
       const unit: WriteUnit = {
         orders: new PostgresOrderStore(
@@ -109,8 +180,9 @@ export class PostgresCommandTransactions implements CommandTransactions {
           written,
           this.options.eventVersionWritten,
           this.options.orderStateCache,
+          read.orderTail,
         ),
-        customers: new PostgresCustomerStore(sql, options, written),
+        customers: new PostgresCustomerStore(sql, options, written, read.customers),
       };
       const response = await work(unit);
       // If the UPDATE fails, the COMMIT after it does not run: the error rolls the transaction back below. The
