@@ -62,4 +62,17 @@ describe('W3C traceparent', () => {
     });
     expect(startSpan().traceId).not.toBe(root.traceId);
   });
+
+  it('draws every id fresh, across refills of its random pool (well past 4 KiB of ids)', () => {
+    const spans = Array.from({ length: 2000 }, () => startSpan());
+    const traceIds = new Set(spans.map((span) => span.traceId));
+    const spanIds = new Set(spans.map((span) => span.spanId));
+    expect(traceIds.size).toBe(2000);
+    expect(spanIds.size).toBe(2000);
+    for (const span of spans) {
+      expect(span.traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(span.spanId).toMatch(/^[0-9a-f]{16}$/);
+      expect(span.traceId).not.toContain(span.spanId);
+    }
+  });
 });
