@@ -95,6 +95,7 @@ export function createAppModule(infrastructure: CommandServiceInfrastructure): T
           inline: infrastructure.inline,
           eventVersionWritten: infrastructure.eventVersionWritten,
           orderStateCache: infrastructure.orderStateCache,
+          ...(infrastructure.relay ? { relay: infrastructure.relay } : {}),
         }),
       },
       { provide: CONSISTENCY_TOKENS, useValue: infrastructure.consistencyTokens },

@@ -14,7 +14,7 @@ export {
   type CommandTransactions,
   type WriteUnit,
 } from './transactions/command-transactions';
-export { PostgresCommandTransactions } from './transactions/postgres-command-transactions';
+export { PostgresCommandTransactions, type LocalRelay } from './transactions/postgres-command-transactions';
 export {
   IdempotencyKeySweeper,
   type IdempotencyKeySweeperOptions,

@@ -5,6 +5,7 @@ import { CustomerOwner1796300000000 } from './1796300000000-customer-owner.migra
 import { CommandStatus1796400000000 } from './1796400000000-command-status.migration';
 import { EventVersions1796400000100 } from './1796400000100-event-versions.migration';
 import { OutboxRetention1796500000000 } from './1796500000000-outbox-retention.migration';
+import { OutboxLocalWake1796600000000 } from './1796600000000-outbox-local-wake.migration';
 
 /**
  * Every write-DB migration, in order. Listed explicitly: the apps are bundled, so globs find nothing. TypeORM runs
@@ -18,4 +19,5 @@ export const WRITE_MIGRATIONS = [
   CommandStatus1796400000000,
   EventVersions1796400000100,
   OutboxRetention1796500000000,
+  OutboxLocalWake1796600000000,
 ];

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import type { OrderEvent } from '@tandem/contracts';
 import { createLogger } from '@tandem/platform/observability';
 import { isRealPostgres, waitFor } from '@tandem/platform/testing';
@@ -8,7 +9,7 @@ import { RecordingPublisher } from '../test/recording-publisher';
 import type { CommandOptions } from '../transactions/command-transactions';
 import { PostgresCommandTransactions } from '../transactions/postgres-command-transactions';
 import { Sql } from '../transactions/sql';
-import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+import { OUTBOX_CHANNEL, OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 
 // Embedded PGlite starts slowly on a busy machine.
 jest.setTimeout(60_000);
@@ -225,6 +226,42 @@ it('keeps every event while the broker fails, and publishes them once it answers
   await waitFor(() => publisher.versionsOf(order).length === 1, { what: 'published', timeoutMs: 5000 });
   expect(Date.now() - started).toBeLessThan(2000);
 });
+
+(isRealPostgres() ? it : it.skip)(
+  "is woken in-process by its own replica's commands, which send no NOTIFY; other writers still notify",
+  async () => {
+    const publisher = new RecordingPublisher();
+    const relay = startRelay(publisher, { pollIntervalMs: 60_000 });
+    await waitFor(() => relay.isLeader, { what: 'relay active' });
+    const listener = new Client({ connectionString: db.url });
+    await listener.connect();
+    let notices = 0;
+    listener.on('notification', () => notices++);
+    await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const local = new PostgresCommandTransactions(db.dataSource, { relay });
+      const order = randomUUID();
+      const started = Date.now();
+      await local.run(origin(), async ({ orders }) => {
+        const version = await orders.append(order, 0, [created(order)]);
+        return { outcome: 'created', body: { id: order, version, consistencyToken: 'x' } };
+      });
+      // Not the 60 s poll: the nudge after COMMIT.
+      await waitFor(() => publisher.versionsOf(order).length === 1, { what: 'published', timeoutMs: 5000 });
+      expect(Date.now() - started).toBeLessThan(2000);
+      // Another writer (a replica whose relay is a standby, an older release) notifies as before.
+      const other = randomUUID();
+      await append(other, 0, [created(other)]);
+      await waitFor(() => publisher.versionsOf(other).length === 1, { what: 'published', timeoutMs: 5000 });
+      await waitFor(() => notices === 1, { what: "the other writer's notice", timeoutMs: 2000 });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(notices).toBe(1);
+    } finally {
+      await listener.end();
+    }
+  },
+);
 
 (isRealPostgres() ? it : it.skip)('is active in one replica at a time; a standby takes over', async () => {
   const first = new RecordingPublisher();

@@ -71,6 +71,16 @@ export class OutboxRelay {
     };
   }
 
+  /**
+   * New rows were committed in this process: relay them now, as a notification would make it. While this replica
+   * is the active relay its own command transactions send no NOTIFY (`PostgresCommandTransactions`, option
+   * `relay`) and call this after COMMIT instead.
+   */
+  nudge(): void {
+    this.notified = true;
+    this.wake();
+  }
+
   start(): void {
     this.stopping = false;
     this.loop ??= this.run();

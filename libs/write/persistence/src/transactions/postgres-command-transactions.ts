@@ -25,6 +25,12 @@ const AGGREGATE_LOCK_CLASS = 7301;
 
 type Attempt = { done: CommandAnswer } | { retry: true };
 
+/** The part of `OutboxRelay` a command transaction uses. */
+export interface LocalRelay {
+  readonly isLeader: boolean;
+  nudge(): void;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What the opening round trip read, for the stores. */
@@ -57,6 +63,12 @@ export class PostgresCommandTransactions implements CommandTransactions {
       eventVersionWritten?: EventVersionWritten;
       /** Orders kept folded between commands (`ORDER_STATE_CACHE_SIZE`); none by default. */
       orderStateCache?: OrderStateCache;
+      /**
+       * This process's outbox relay. While it is the active one, a command's transaction sends no NOTIFY for its
+       * outbox rows and wakes the relay in-process after COMMIT (migration 1796600000000): no turn at PostgreSQL's
+       * cluster-wide notification lock in every commit, no wake-up of the relay's connection per command.
+       */
+      relay?: LocalRelay;
     } = {},
   ) {}
 
@@ -151,12 +163,16 @@ export class PostgresCommandTransactions implements CommandTransactions {
              ON CONFLICT (key) DO NOTHING RETURNING key`,
           ]
         : [];
+      // Read before the transaction starts: if the relay loses its lock meanwhile, the one that takes over starts
+      // with a batch, and every relay polls besides, so a row written without a notice is never left behind.
+      const wakeRelay = this.options.relay?.isLeader === true;
+      const quiet = wakeRelay ? [`SET LOCAL tandem.outbox_notify = 'off'`] : [];
       open = true;
       const answers = asList(
-        await client.query(['BEGIN', ...lock, ...claim, ...reads.statements].join('; ')),
+        await client.query(['BEGIN', ...quiet, ...lock, ...claim, ...reads.statements].join('; ')),
       );
       if (idempotency) {
-        const claimed = answers[1 + lock.length]?.rows ?? [];
+        const claimed = answers[1 + quiet.length + lock.length]?.rows ?? [];
         if (claimed.length === 0) {
           const [stored] = await sql.rows<StoredKey>(
             `SELECT fingerprint, answer, response_status, response_body FROM idempotency_keys WHERE key = $1`,
@@ -194,6 +210,7 @@ export class PostgresCommandTransactions implements CommandTransactions {
         : 'COMMIT';
       await client.query(commit);
       open = false;
+      if (wakeRelay && written.events.length > 0) this.options.relay?.nudge();
       return { done: response };
     } catch (error) {
       // On a dead connection this fails too; the server rolls the transaction back on its own.
