@@ -19,6 +19,7 @@ describe('projection-service configuration', () => {
       KAFKA_SESSION_TIMEOUT_MS: 6_000,
       KAFKA_HEARTBEAT_INTERVAL_MS: 1_000,
       KAFKA_REBALANCE_TIMEOUT_MS: 30_000,
+      KAFKA_OFFSET_COMMIT_INTERVAL_MS: 500,
     });
   });
 

@@ -64,6 +64,8 @@ export const ProjectionServiceConfigSchema = z
     KAFKA_SESSION_TIMEOUT_MS: z.pipe(integer({ min: 1000, max: 300_000, default: 6_000 }), z.number()),
     KAFKA_HEARTBEAT_INTERVAL_MS: z.pipe(integer({ min: 100, max: 100_000, default: 1_000 }), z.number()),
     KAFKA_REBALANCE_TIMEOUT_MS: z.pipe(integer({ min: 1000, max: 600_000, default: 30_000 }), z.number()),
+    // Applied offsets go to Kafka at most this often (the checkpoints, not the offsets, make a batch apply once).
+    KAFKA_OFFSET_COMMIT_INTERVAL_MS: z.pipe(integer({ min: 0, max: 60_000, default: 500 }), z.number()),
     LOG_LEVEL: logLevel(),
   })
   .superRefine((config, ctx) => {

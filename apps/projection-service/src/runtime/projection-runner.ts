@@ -160,6 +160,7 @@ export class ProjectionRunner {
       logger: this.logger.child({ projection: name }),
       ...(this.producer ? { producer: this.producer } : {}),
       liveness: this.liveness(),
+      offsetCommitIntervalMs: this.config.KAFKA_OFFSET_COMMIT_INTERVAL_MS,
     });
     await consumer.start();
     this.running.set(name, { name, applier, consumer });

@@ -6,7 +6,7 @@ import type { BatchApplier } from './batch-applier';
 import type { IncomingMessage } from './incoming-message';
 import { countBatch, recordNewestEventTime, recordPartitionLag } from './projection-metrics';
 import { DEFAULT_GROUP_LIVENESS, type GroupLiveness } from './group-liveness';
-import { commitAfterApply } from './offset-commit';
+import { DeferredOffsetCommits } from './offset-commit';
 import { traceProjectionBatch } from './projection-tracing';
 import { BatchRetries } from './batch-retries';
 
@@ -32,6 +32,11 @@ export interface ProjectionConsumerOptions {
   maxMessagesPerTransaction?: number;
   /** Consumer-group liveness; defaults in `DEFAULT_GROUP_LIVENESS`. */
   liveness?: GroupLiveness;
+  /**
+   * Applied offsets are committed to Kafka at most this often (`DeferredOffsetCommits`). Default 500 ms; 0
+   * commits after every batch.
+   */
+  offsetCommitIntervalMs?: number;
 }
 
 /** One partition's fetched batch, waiting to be applied with the others of its fetch. */
@@ -49,7 +54,7 @@ const RESTART_AFTER_MS = 1000;
 export interface PartitionProgress {
   topic: string;
   partition: number;
-  /** Next offset to consume (last committed + 1). */
+  /** Next offset to consume (last applied + 1): committed to Kafka within `offsetCommitIntervalMs`. */
   committed: string;
   highWatermark: string;
 }
@@ -70,6 +75,7 @@ export class ProjectionConsumer {
   private consumer: Consumer | null = null;
   private readonly progress = new Map<string, PartitionProgress>();
   private readonly retries: BatchRetries;
+  private readonly commits: DeferredOffsetCommits;
   private readonly waiting: WaitingBatch[] = [];
   private draining = false;
   private stopping = false;
@@ -81,6 +87,12 @@ export class ProjectionConsumer {
       options.logger,
       options.retry ?? { initialMs: 200, maxMs: 5_000 },
       (options.liveness ?? DEFAULT_GROUP_LIVENESS).heartbeatIntervalMs,
+    );
+    this.commits = new DeferredOffsetCommits(
+      options.offsetCommitIntervalMs ?? 500,
+      () => this.consumer,
+      options.logger,
+      options.groupId,
     );
   }
 
@@ -171,8 +183,18 @@ export class ProjectionConsumer {
     this.stopping = true;
     clearTimeout(this.restartTimer);
     const consumer = this.consumer;
-    this.consumer = null;
+    // The applied batches' offsets, before the group is left; a batch still in flight commits its own (stopping).
+    await this.commits
+      .flush()
+      .catch((error: unknown) =>
+        this.options.logger.warn(
+          { err: error instanceof Error ? error.message : String(error), groupId: this.groupId },
+          'offsets not committed at stop; the next owner replays them',
+        ),
+      );
     if (consumer) await consumer.disconnect();
+    this.consumer = null;
+    this.commits.clear();
   }
 
   /** Queues a partition's batch; resolves once it has been applied and its offset committed (or given back). */
@@ -251,14 +273,7 @@ export class ProjectionConsumer {
         offset: (BigInt(last) + 1n).toString(),
       };
     });
-    const committed = await commitAfterApply(
-      group[0]?.consumer,
-      this.consumer,
-      offsets,
-      this.options.logger,
-      this.groupId,
-    );
-    if (!committed) return;
+    await this.commits.note(group[0]?.consumer, offsets, this.stopping);
     countBatch(this.name, result);
     recordNewestEventTime(this.name, messages);
     for (const [i, { payload }] of group.entries()) {
