@@ -1,4 +1,4 @@
-import { lastAnswer, sqlLiteral, textArrayLiteral, type SqlClient } from '@tandem/platform/sql';
+import { inlineParameters, lastAnswer, sqlLiteral, type SqlClient } from '@tandem/platform/sql';
 import type { DataSource } from 'typeorm';
 import { countMoved, moveCheckpointsWhereTheyStand, type CheckpointMoves } from '../bookkeeping/checkpoints';
 import { notifyCheckpointsStatement } from '../bookkeeping/checkpoint-notifications';
@@ -59,14 +59,26 @@ export function continuation(enveloped: EnvelopedMessage[]): Continuation | null
   };
 }
 
+/** A statement the model handed to `write`: sent in the commit's round trip. */
+interface HeldWrite {
+  sql: string;
+  params: unknown[];
+}
+
+/** How the model's part of a batch ended: its writes held, or the error it failed with. */
+type ModelOutcome = { ok: true } | { ok: false; error: unknown };
+
 /**
- * The common case, in three round trips and without reading the checkpoints first: a batch that continues every
+ * The common case, in two round trips and without reading the checkpoints first: a batch that continues every
  * stream it touches, each with consecutive versions. One simple-protocol round trip begins the transaction, takes
  * the partition locks and moves the checkpoints on the assumption that each stream stands just before the batch's
  * first event of it; its answer says whether that held for every stream and whether any of them has events parked.
- * The payloads are decoded meanwhile. Then the model, then COMMIT. If the assumption did not hold, a payload is
- * poison, or anything else than a transient error goes wrong, the transaction is rolled back and null returned:
- * the general path then sorts the batch out.
+ * Meanwhile the payloads are decoded and the model builds its writes (a model that reads rows first has its read
+ * queued behind that round trip, on the same connection). The second round trip sends the model's writes, the
+ * notification of the moved checkpoints and COMMIT, as one simple query: PostgreSQL skips the rest of such a query
+ * after a failing statement, so nothing commits unless every write went through. If the assumption did not hold,
+ * a payload is poison, or anything else than a transient error goes wrong, the transaction is rolled back and null
+ * returned: the general path then sorts the batch out.
  */
 export class ContinuingPath {
   constructor(
@@ -75,38 +87,34 @@ export class ContinuingPath {
   ) {}
 
   async apply(batch: Continuation, decodeAll: () => DecodedMessage[]): Promise<BatchResult | null> {
-    const { projection, table } = this.target;
     const runner = this.dataSource.createQueryRunner();
     try {
-      // The driver's own connection, for a multi-statement simple query (which takes no parameters).
+      // The driver's own connection, for multi-statement simple queries (which take no parameters).
       const client = (await runner.connect()) as SqlClient;
+      let model: Promise<ModelOutcome> | null = null;
       try {
         const opening = client.query(this.opening(batch));
-        // Decoding the payloads (JSON, schemas) takes about as long as that round trip: done while it runs.
+        // Decoding (JSON, schemas) and the model's fold take about as long as that round trip: done while it runs.
         const decoded = decodeAll();
-        const answers = await opening;
-        const [verdict] = lastAnswer(answers).rows as Array<{ continued: number; parked: boolean }>;
         const events: ProjectedEvent[] = [];
         for (const item of decoded) if (item.kind === 'event') events.push(item);
-        if (
-          verdict?.continued !== batch.streams.length ||
-          verdict.parked ||
-          events.length !== decoded.length
-        ) {
+        const writes: HeldWrite[] = [];
+        if (events.length === decoded.length) model = this.applyModel(client, events, writes);
+        const answers = await opening;
+        const outcome = model && (await model);
+        if (outcome && !outcome.ok && isTransientError(outcome.error)) throw outcome.error;
+        const [verdict] = lastAnswer(answers).rows as Array<{ continued: number; parked: boolean }>;
+        if (verdict?.continued !== batch.streams.length || verdict.parked || !outcome?.ok) {
           await client.query('ROLLBACK');
           return null;
         }
-        const context: ProjectionContext = {
-          query: async <Row>(sql: string, params: unknown[]) =>
-            lastAnswer(await client.query(sql, params)).rows as Row[],
-          table,
-        };
-        if (projection.applyMany) await projection.applyMany(events, context);
-        else for (const event of events) await projection.apply(event, context);
-        await client.query('COMMIT');
+        await this.commit(client, batch, writes);
       } catch (error) {
-        // Also when BEGIN went through and a later statement did not: the connection goes back to the pool out of
-        // any transaction. On a dead connection this fails too, and the server discards the transaction anyway.
+        // The model may still be running a query queued behind a failed one: it ends before the connection is
+        // handed back. Then the rollback, also when BEGIN went through and a later statement did not: the
+        // connection goes back to the pool out of any transaction. On a dead connection this fails too, and the
+        // server discards the transaction anyway.
+        await model;
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       }
@@ -127,9 +135,61 @@ export class ContinuingPath {
   }
 
   /**
-   * The opening round trip: BEGIN, the rebuild gate (waits while a rebuild cuts over), the partition locks, the
-   * notification of the streams it moves, then one statement that moves the checkpoints where they stand, records
-   * the status, and answers for how many streams the move held and whether any has events parked.
+   * Runs the model's part of the batch on the connection, its writes held in `writes` for the commit's round trip;
+   * never rejects (its outcome says how it ended), so that it can run beside the opening round trip.
+   */
+  private async applyModel(
+    client: SqlClient,
+    events: ProjectedEvent[],
+    writes: HeldWrite[],
+  ): Promise<ModelOutcome> {
+    const { projection, table } = this.target;
+    const context: ProjectionContext = {
+      query: async <Row>(sql: string, params: unknown[]) => {
+        // A read after a held write must see it: the writes held so far go first, in order.
+        for (const held of writes.splice(0)) await client.query(held.sql, held.params);
+        return lastAnswer(await client.query(sql, params)).rows as Row[];
+      },
+      write: (sql, params) => {
+        writes.push({ sql, params });
+      },
+      table,
+    };
+    try {
+      if (projection.applyMany) await projection.applyMany(events, context);
+      else for (const event of events) await projection.apply(event, context);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }
+
+  /**
+   * The second round trip: the model's writes, the notification of the streams the batch moved (delivered at
+   * COMMIT, dropped on ROLLBACK: the waiting reads of these streams look again once they moved), then COMMIT. A
+   * write that cannot be rewritten with literals goes first, with its parameters, in a round trip of its own.
+   */
+  private async commit(client: SqlClient, batch: Continuation, writes: HeldWrite[]): Promise<void> {
+    const statements: string[] = [];
+    for (const write of writes) {
+      const inlined = inlineParameters(write.sql, write.params);
+      if (inlined !== null) {
+        statements.push(inlined);
+        continue;
+      }
+      // Kept in order: what was inlined before it goes first too.
+      if (statements.length > 0) await client.query(statements.splice(0).join(';\n'));
+      await client.query(write.sql, write.params);
+    }
+    statements.push(notifyCheckpointsStatement(this.target.namespace, batch.streams), 'COMMIT');
+    await client.query(statements.join(';\n'));
+  }
+
+  /**
+   * The opening round trip: BEGIN, the rebuild gate (waits while a rebuild cuts over), the partition locks, then
+   * one statement that moves the checkpoints where they stand, records the status, and answers for how many
+   * streams the move held and whether any of the streams it moved has events parked (if it did not move them all,
+   * the batch is rolled back anyway).
    */
   private opening(batch: Continuation): string {
     const { namespace } = this.target;
@@ -139,12 +199,10 @@ export class ContinuingPath {
       'BEGIN',
       passGateStatement(namespace),
       ...batch.partitions.map((partition) => lockPartitionStatement(namespace, partition)),
-      // Delivered at COMMIT, dropped on ROLLBACK: the waiting reads of these streams look again once they moved.
-      notifyCheckpointsStatement(namespace, batch.streams),
       `WITH moved AS (${moveCheckpointsWhereTheyStand(projection, batch)}),
        status AS (${recordBatchStatus(projection, lastEventAt, String(batch.count))})
        SELECT ${countMoved('moved')} AS continued,
-              ${anyParked(projection, textArrayLiteral(batch.streams))} AS parked`,
+              ${anyParked(projection, 'ARRAY(SELECT stream_id FROM moved)')} AS parked`,
     ].join(';\n');
   }
 }
