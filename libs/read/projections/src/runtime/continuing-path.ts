@@ -24,9 +24,12 @@ export interface Continuation extends CheckpointMoves {
 
 /** The batch as a continuation of its streams, or null if its versions skip or repeat within a stream. */
 export function continuation(enveloped: EnvelopedMessage[]): Continuation | null {
-  const first = new Map<string, number>();
-  const last = new Map<string, number>();
+  // Per stream, in order of first appearance: the version it starts at and the last one seen.
+  const spans = new Map<string, { first: number; last: number }>();
   const partitions = new Set<string>();
+  // Consecutive messages mostly come from one partition: its name is only built when it changes.
+  let topic: string | null = null;
+  let partition = -1;
   // Times as toISOString writes them compare as strings: parsed once at the end, unless another form shows up.
   let latest: string | null = null;
   let latestAt = Number.NEGATIVE_INFINITY;
@@ -34,11 +37,16 @@ export function continuation(enveloped: EnvelopedMessage[]): Continuation | null
   for (const item of enveloped) {
     if (item.kind !== 'enveloped') return null;
     const { subject, streamVersion, time } = item.envelope;
-    const before = last.get(subject);
-    if (before === undefined) first.set(subject, streamVersion);
-    else if (streamVersion !== before + 1) return null;
-    last.set(subject, streamVersion);
-    partitions.add(partitionOf(item.message));
+    const span = spans.get(subject);
+    if (span === undefined) spans.set(subject, { first: streamVersion, last: streamVersion });
+    else if (streamVersion !== span.last + 1) return null;
+    else span.last = streamVersion;
+    const { message } = item;
+    if (message.topic !== topic || message.partition !== partition) {
+      topic = message.topic;
+      partition = message.partition;
+      partitions.add(partitionOf(message));
+    }
     if (canonical && isCanonicalUtc(time)) {
       if (latest === null || time > latest) latest = time;
     } else {
@@ -48,13 +56,20 @@ export function continuation(enveloped: EnvelopedMessage[]): Continuation | null
     }
   }
   if (enveloped.length === 0) return null;
-  const streams = [...last.keys()];
+  const streams: string[] = [];
+  const from: number[] = [];
+  const to: number[] = [];
+  for (const [stream, span] of spans) {
+    streams.push(stream);
+    from.push(span.first - 1);
+    to.push(span.last);
+  }
   return {
     count: enveloped.length,
     partitions: [...partitions].sort(),
     streams,
-    from: streams.map((s) => (first.get(s) ?? 1) - 1),
-    to: streams.map((s) => last.get(s) ?? 0),
+    from,
+    to,
     lastEventAt: new Date(canonical && latest !== null ? Date.parse(latest) : latestAt),
   };
 }
