@@ -88,8 +88,8 @@ type ModelOutcome = { ok: true } | { ok: false; error: unknown };
  * stream it touches, each with consecutive versions. One simple-protocol round trip begins the transaction, takes
  * the partition locks and moves the checkpoints on the assumption that each stream stands just before the batch's
  * first event of it; its answer says whether that held for every stream and whether any of them has events parked.
- * Meanwhile the payloads are decoded and the model builds its writes (a model that reads rows first has its read
- * queued behind that round trip, on the same connection). The second round trip sends the model's writes, the
+ * Meanwhile the payloads are decoded and the model builds its writes (a model that reads rows first sends its read
+ * as soon as that round trip is answered, on the same connection). The second round trip sends the model's writes, the
  * notification of the moved checkpoints and COMMIT, as one simple query: PostgreSQL skips the rest of such a query
  * after a failing statement, so nothing commits unless every write went through. If the assumption did not hold,
  * a payload is poison, or anything else than a transient error goes wrong, the transaction is rolled back and null
@@ -107,14 +107,20 @@ export class ContinuingPath {
       // The driver's own connection, for multi-statement simple queries (which take no parameters).
       const client = (await runner.connect()) as SqlClient;
       let model: Promise<ModelOutcome> | null = null;
+      // Nothing else is sent before the opening is answered: pg would queue it behind, which it deprecates.
+      let opened: Promise<void> = Promise.resolve();
       try {
         const opening = client.query(this.opening(batch));
+        opened = opening.then(
+          () => undefined,
+          () => undefined,
+        );
         // Decoding (JSON, schemas) and the model's fold take about as long as that round trip: done while it runs.
         const decoded = decodeAll();
         const events: ProjectedEvent[] = [];
         for (const item of decoded) if (item.kind === 'event') events.push(item);
         const writes: HeldWrite[] = [];
-        if (events.length === decoded.length) model = this.applyModel(client, events, writes);
+        if (events.length === decoded.length) model = this.applyModel(client, opened, events, writes);
         const answers = await opening;
         const outcome = model && (await model);
         if (outcome && !outcome.ok && isTransientError(outcome.error)) throw outcome.error;
@@ -125,10 +131,11 @@ export class ContinuingPath {
         }
         await this.commit(client, batch, writes);
       } catch (error) {
-        // The model may still be running a query queued behind a failed one: it ends before the connection is
-        // handed back. Then the rollback, also when BEGIN went through and a later statement did not: the
-        // connection goes back to the pool out of any transaction. On a dead connection this fails too, and the
-        // server discards the transaction anyway.
+        // The opening, and the model with any read it sent after it, end before the connection is handed back.
+        // Then the rollback, also when BEGIN went through and a later statement did not: the connection goes back
+        // to the pool out of any transaction. On a dead connection this fails too, and the server discards the
+        // transaction anyway.
+        await opened;
         await model;
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
@@ -155,12 +162,14 @@ export class ContinuingPath {
    */
   private async applyModel(
     client: SqlClient,
+    opened: Promise<void>,
     events: ProjectedEvent[],
     writes: HeldWrite[],
   ): Promise<ModelOutcome> {
     const { projection, table } = this.target;
     const context: ProjectionContext = {
       query: async <Row>(sql: string, params: unknown[]) => {
+        await opened;
         // A read after a held write must see it: the writes held so far go first, in order.
         for (const held of writes.splice(0)) await client.query(held.sql, held.params);
         return lastAnswer(await client.query(sql, params)).rows as Row[];
