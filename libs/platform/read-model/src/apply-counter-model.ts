@@ -36,7 +36,8 @@ export async function applyCounterModel<E extends TypedEvent>(
     statements.length === 0
       ? last
       : `WITH ${statements.map((s, i) => `shape${i} AS (${s})`).join(', ')} ${last}`;
-  await context.query(sql, params);
+  if (context.write) context.write(sql, params);
+  else await context.query(sql, params);
 }
 
 export interface CounterWritesOptions {

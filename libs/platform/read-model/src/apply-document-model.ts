@@ -72,7 +72,8 @@ export async function applyDocumentModel<E extends TypedEvent>(
     const upsert = known.length === 0 ? null : upsertRows(model, table, known, params);
     // Both in one statement when there are both (they never touch the same row).
     const sql = insert && upsert ? `WITH created AS (${insert}) ${upsert}` : (insert ?? upsert ?? '');
-    await context.query(sql, params);
+    if (context.write) context.write(sql, params);
+    else await context.query(sql, params);
   }
 }
 

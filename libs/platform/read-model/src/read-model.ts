@@ -13,6 +13,12 @@ export interface ModelEvent<E> {
  */
 export interface ReadModelContext {
   query<Row = Record<string, unknown>>(sql: string, params: unknown[]): Promise<Row[]>;
+  /**
+   * Optional: takes a statement whose answer the model does not need (its writes), to be sent with what the
+   * context sends next, in order: the projection runtime sends a batch's writes in its commit's round trip. A
+   * statement that fails there fails the transaction all the same. Without it, the model sends them with `query`.
+   */
+  write?(sql: string, params: unknown[]): void;
   table(name: string): string;
 }
 

@@ -1,4 +1,12 @@
-import { intArrayLiteral, lastAnswer, sqlLiteral, sqlLiteralOrNull, textArrayLiteral } from './simple-query';
+import { escapeLiteral } from 'pg';
+import {
+  inlineParameters,
+  intArrayLiteral,
+  lastAnswer,
+  sqlLiteral,
+  sqlLiteralOrNull,
+  textArrayLiteral,
+} from './simple-query';
 import { isUniqueViolation, sqlState } from './sql-errors';
 
 describe('simple-query helpers', () => {
@@ -13,6 +21,45 @@ describe('simple-query helpers', () => {
     expect(sqlLiteral('a\\b')).toBe(" E'a\\\\b'");
     expect(sqlLiteralOrNull(undefined)).toBe('NULL');
     expect(sqlLiteralOrNull(null)).toBe('NULL');
+  });
+
+  it('writes the same literal as pg with or without quotes and backslashes to escape', () => {
+    expect(sqlLiteral('b7c1e2f0-uuid')).toBe(escapeLiteral('b7c1e2f0-uuid'));
+    for (const value of ['', "a'b", 'a\\b', "'\\'", 'plain'])
+      expect(sqlLiteral(value)).toBe(escapeLiteral(value));
+  });
+
+  it('inlines parameters as the text pg would send, quoted, so the casts type them', () => {
+    expect(
+      inlineParameters('INSERT INTO t (a, b, c) VALUES ($1::date, $2::numeric, $3::char(3))', [
+        '2026-01-01',
+        12n,
+        "E'R",
+      ]),
+    ).toBe(`INSERT INTO t (a, b, c) VALUES ('2026-01-01'::date, '12'::numeric, 'E''R'::char(3))`);
+    expect(inlineParameters('SELECT $1::int, $2::text, $10::int', [7, null, 0, 0, 0, 0, 0, 0, 0, -3])).toBe(
+      "SELECT '7'::int, NULL::text, '-3'::int",
+    );
+    expect(
+      inlineParameters('SELECT * FROM unnest($1::text[], $2::int[])', [
+        ['a"b', null, 'c\\d'],
+        [1, 2, 3],
+      ]),
+    ).toBe(String.raw`SELECT * FROM unnest( E'{"a\\"b",NULL,"c\\\\d"}'::text[], '{"1","2","3"}'::int[])`);
+  });
+
+  it('leaves alone a statement it cannot rewrite safely', () => {
+    expect(inlineParameters(`SELECT '$1', $1::int`, [1])).toBeNull();
+    expect(inlineParameters('SELECT "a$1" FROM t WHERE a = $1', [1])).toBeNull();
+    expect(inlineParameters('SELECT a$1 FROM t', [1])).toBeNull();
+    expect(inlineParameters('SELECT $$ $1 $$', [1])).toBeNull();
+    expect(inlineParameters('SELECT 1 -- $1', [1])).toBeNull();
+    expect(inlineParameters('SELECT /* $1 */ 1', [1])).toBeNull();
+    expect(inlineParameters('SELECT $2::int', [1])).toBeNull();
+    expect(inlineParameters('SELECT $0::int', [1])).toBeNull();
+    expect(inlineParameters('SELECT $1::bytea', [Buffer.from('x')])).toBeNull();
+    expect(inlineParameters('SELECT $1::timestamptz', [new Date()])).toBeNull();
+    expect(inlineParameters('SELECT $1::jsonb', [{ a: 1 }])).toBeNull();
   });
 
   it('quotes every element of a text array literal', () => {

@@ -19,14 +19,18 @@ export function lastAnswer(answers: QueryAnswer | QueryAnswer[]): QueryAnswer {
   return (Array.isArray(answers) ? answers[answers.length - 1] : answers) ?? { rows: [] };
 }
 
-/** A string as an SQL literal, for the simple protocol, which takes no parameters. */
+/**
+ * A string as an SQL literal, for the simple protocol, which takes no parameters. pg's `escapeLiteral` builds its
+ * answer a character at a time; a batch's statements carry tens of kilobytes of stream ids, which almost never hold
+ * a quote or a backslash: those are only wrapped in quotes, the same literal `escapeLiteral` would write.
+ */
 export function sqlLiteral(value: string): string {
-  return escapeLiteral(value);
+  return /['\\]/.test(value) ? escapeLiteral(value) : `'${value}'`;
 }
 
 /** A string, or SQL NULL for undefined or null, as a literal. */
 export function sqlLiteralOrNull(value: string | null | undefined): string {
-  return value === undefined || value === null ? 'NULL' : escapeLiteral(value);
+  return value === undefined || value === null ? 'NULL' : sqlLiteral(value);
 }
 
 /**
@@ -34,7 +38,7 @@ export function sqlLiteralOrNull(value: string | null | undefined): string {
  * PostgreSQL's array input reads them, then the whole escaped as a string literal. Cast it (`::text[]`) in the query.
  */
 export function textArrayLiteral(values: readonly string[]): string {
-  return escapeLiteral(`{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`);
+  return sqlLiteral(`{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`);
 }
 
 /** An integer array literal (`'{1,2,3}'`); throws on anything but safe integers, so nothing else reaches the SQL. */
@@ -44,4 +48,62 @@ export function intArrayLiteral(values: readonly number[]): string {
       throw new TypeError(`not an integer for an SQL array literal: ${String(v)}`);
   }
   return `'{${values.join(',')}}'`;
+}
+
+/**
+ * A statement with parameters (`$1`, `$2`…) as one with literals, for a simple-protocol query: each parameter as
+ * the text pg would send for it (`String(value)`; an array as PostgreSQL's array input form, as pg writes it), as a
+ * quoted literal, so its type comes from the statement's casts or context exactly as a parameter's does. Null when
+ * the statement cannot be rewritten safely: it holds a quote, a comment or a `$` that is not plainly a parameter
+ * (where `$1` might be part of a string, an identifier or a dollar-quoted body), refers to a parameter it was not
+ * given, or a value is of a kind pg would not send as text (a Buffer, a Date, an object). The caller then sends it
+ * with its parameters.
+ */
+export function inlineParameters(sql: string, params: readonly unknown[]): string | null {
+  if (/['"]|--|\/\*/.test(sql)) return null;
+  // Every `$` must start a parameter, after something that cannot be part of an identifier or a literal.
+  if (/\$(?!\d)|[^\s(,=<>+\-*/|[:]\$/.test(sql)) return null;
+  let inlinable = true;
+  const text = sql.replace(/\$(\d+)/g, (_, digits: string) => {
+    const index = Number(digits) - 1;
+    const literal = index >= 0 && index < params.length ? parameterLiteral(params[index]) : null;
+    if (literal === null) inlinable = false;
+    return literal ?? '';
+  });
+  return inlinable ? text : null;
+}
+
+/** One parameter's value as a literal; null when pg would not send it as plain text. */
+function parameterLiteral(value: unknown): string | null {
+  if (value === null || value === undefined) return 'NULL';
+  const text = parameterText(value);
+  return text === null ? null : sqlLiteral(text);
+}
+
+function parameterText(value: unknown): string | null {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return String(value);
+    case 'object': {
+      if (!Array.isArray(value)) return null;
+      const elements: string[] = [];
+      for (const element of value as unknown[]) {
+        if (element === null || element === undefined) {
+          elements.push('NULL');
+          continue;
+        }
+        const text = parameterText(element);
+        if (text === null) return null;
+        // A nested array is written as it is; any other element quoted, with `\` and `"` escaped (pg's form).
+        elements.push(Array.isArray(element) ? text : `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`);
+      }
+      return `{${elements.join(',')}}`;
+    }
+    default:
+      return null;
+  }
 }

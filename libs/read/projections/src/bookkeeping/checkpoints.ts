@@ -55,20 +55,27 @@ export interface CheckpointMoves {
  * For a data-modifying WITH: moves each stream's checkpoint to its `to` version only where it stands at its `from`
  * version, and returns a row per stream it tried; `countMoved` over those rows says for how many that held. Each new
  * version is sent negated for a stream that must already have a checkpoint: if it has none, the row inserted shows a
- * negative version (not counted, and the caller rolls back). Written with literals, for a simple query: the stream
- * ids are escaped, the versions are integers.
+ * negative version (not counted, and the caller rolls back). Each row returned also names its stream
+ * (`stream_id`). Written with literals, for a simple query: the stream ids are escaped, the versions are integers.
  */
 export function moveCheckpointsWhereTheyStand(projectionLiteral: string, moves: CheckpointMoves): string {
   const versions = moves.streams.map((_, i) => (moves.from[i] === 0 ? 1 : -1) * (moves.to[i] ?? 0));
+  // {"stream": from, …}: each key through JSON.stringify (escaped), each value an integer.
   const from = sqlLiteral(
-    JSON.stringify(Object.fromEntries(moves.streams.map((stream, i) => [stream, moves.from[i]]))),
+    `{${moves.streams.map((stream, i) => `${JSON.stringify(stream)}:${intLiteral(moves.from[i])}`).join(',')}}`,
   );
   return `INSERT INTO projection_checkpoints AS c (projection, stream_id, version, updated_at)
       SELECT ${projectionLiteral}, s, v, now()
         FROM unnest(${textArrayLiteral(moves.streams)}::text[], ${intArrayLiteral(versions)}::int[]) AS t(s, v)
       ON CONFLICT (projection, stream_id) DO UPDATE SET version = abs(EXCLUDED.version), updated_at = now()
        WHERE c.version = (${from}::jsonb ->> EXCLUDED.stream_id)::int
-      RETURNING c.version`;
+      RETURNING c.stream_id, c.version`;
+}
+
+function intLiteral(value: number | undefined): string {
+  if (value === undefined || !Number.isSafeInteger(value))
+    throw new TypeError(`not an integer for an SQL literal: ${String(value)}`);
+  return String(value);
 }
 
 /** An SQL expression: how many streams `moveCheckpointsWhereTheyStand`, run as the WITH query `moved`, moved. */

@@ -1,4 +1,4 @@
-import { lastAnswer, sqlLiteral, textArrayLiteral, type SqlClient } from '@tandem/platform/sql';
+import { inlineParameters, lastAnswer, sqlLiteral, type SqlClient } from '@tandem/platform/sql';
 import type { DataSource } from 'typeorm';
 import { countMoved, moveCheckpointsWhereTheyStand, type CheckpointMoves } from '../bookkeeping/checkpoints';
 import { notifyCheckpointsStatement } from '../bookkeeping/checkpoint-notifications';
@@ -24,9 +24,12 @@ export interface Continuation extends CheckpointMoves {
 
 /** The batch as a continuation of its streams, or null if its versions skip or repeat within a stream. */
 export function continuation(enveloped: EnvelopedMessage[]): Continuation | null {
-  const first = new Map<string, number>();
-  const last = new Map<string, number>();
+  // Per stream, in order of first appearance: the version it starts at and the last one seen.
+  const spans = new Map<string, { first: number; last: number }>();
   const partitions = new Set<string>();
+  // Consecutive messages mostly come from one partition: its name is only built when it changes.
+  let topic: string | null = null;
+  let partition = -1;
   // Times as toISOString writes them compare as strings: parsed once at the end, unless another form shows up.
   let latest: string | null = null;
   let latestAt = Number.NEGATIVE_INFINITY;
@@ -34,11 +37,16 @@ export function continuation(enveloped: EnvelopedMessage[]): Continuation | null
   for (const item of enveloped) {
     if (item.kind !== 'enveloped') return null;
     const { subject, streamVersion, time } = item.envelope;
-    const before = last.get(subject);
-    if (before === undefined) first.set(subject, streamVersion);
-    else if (streamVersion !== before + 1) return null;
-    last.set(subject, streamVersion);
-    partitions.add(partitionOf(item.message));
+    const span = spans.get(subject);
+    if (span === undefined) spans.set(subject, { first: streamVersion, last: streamVersion });
+    else if (streamVersion !== span.last + 1) return null;
+    else span.last = streamVersion;
+    const { message } = item;
+    if (message.topic !== topic || message.partition !== partition) {
+      topic = message.topic;
+      partition = message.partition;
+      partitions.add(partitionOf(message));
+    }
     if (canonical && isCanonicalUtc(time)) {
       if (latest === null || time > latest) latest = time;
     } else {
@@ -48,25 +56,44 @@ export function continuation(enveloped: EnvelopedMessage[]): Continuation | null
     }
   }
   if (enveloped.length === 0) return null;
-  const streams = [...last.keys()];
+  const streams: string[] = [];
+  const from: number[] = [];
+  const to: number[] = [];
+  for (const [stream, span] of spans) {
+    streams.push(stream);
+    from.push(span.first - 1);
+    to.push(span.last);
+  }
   return {
     count: enveloped.length,
     partitions: [...partitions].sort(),
     streams,
-    from: streams.map((s) => (first.get(s) ?? 1) - 1),
-    to: streams.map((s) => last.get(s) ?? 0),
+    from,
+    to,
     lastEventAt: new Date(canonical && latest !== null ? Date.parse(latest) : latestAt),
   };
 }
 
+/** A statement the model handed to `write`: sent in the commit's round trip. */
+interface HeldWrite {
+  sql: string;
+  params: unknown[];
+}
+
+/** How the model's part of a batch ended: its writes held, or the error it failed with. */
+type ModelOutcome = { ok: true } | { ok: false; error: unknown };
+
 /**
- * The common case, in three round trips and without reading the checkpoints first: a batch that continues every
+ * The common case, in two round trips and without reading the checkpoints first: a batch that continues every
  * stream it touches, each with consecutive versions. One simple-protocol round trip begins the transaction, takes
  * the partition locks and moves the checkpoints on the assumption that each stream stands just before the batch's
  * first event of it; its answer says whether that held for every stream and whether any of them has events parked.
- * The payloads are decoded meanwhile. Then the model, then COMMIT. If the assumption did not hold, a payload is
- * poison, or anything else than a transient error goes wrong, the transaction is rolled back and null returned:
- * the general path then sorts the batch out.
+ * Meanwhile the payloads are decoded and the model builds its writes (a model that reads rows first sends its read
+ * as soon as that round trip is answered, on the same connection). The second round trip sends the model's writes, the
+ * notification of the moved checkpoints and COMMIT, as one simple query: PostgreSQL skips the rest of such a query
+ * after a failing statement, so nothing commits unless every write went through. If the assumption did not hold,
+ * a payload is poison, or anything else than a transient error goes wrong, the transaction is rolled back and null
+ * returned: the general path then sorts the batch out.
  */
 export class ContinuingPath {
   constructor(
@@ -75,38 +102,41 @@ export class ContinuingPath {
   ) {}
 
   async apply(batch: Continuation, decodeAll: () => DecodedMessage[]): Promise<BatchResult | null> {
-    const { projection, table } = this.target;
     const runner = this.dataSource.createQueryRunner();
     try {
-      // The driver's own connection, for a multi-statement simple query (which takes no parameters).
+      // The driver's own connection, for multi-statement simple queries (which take no parameters).
       const client = (await runner.connect()) as SqlClient;
+      let model: Promise<ModelOutcome> | null = null;
+      // Nothing else is sent before the opening is answered: pg would queue it behind, which it deprecates.
+      let opened: Promise<void> = Promise.resolve();
       try {
         const opening = client.query(this.opening(batch));
-        // Decoding the payloads (JSON, schemas) takes about as long as that round trip: done while it runs.
+        opened = opening.then(
+          () => undefined,
+          () => undefined,
+        );
+        // Decoding (JSON, schemas) and the model's fold take about as long as that round trip: done while it runs.
         const decoded = decodeAll();
-        const answers = await opening;
-        const [verdict] = lastAnswer(answers).rows as Array<{ continued: number; parked: boolean }>;
         const events: ProjectedEvent[] = [];
         for (const item of decoded) if (item.kind === 'event') events.push(item);
-        if (
-          verdict?.continued !== batch.streams.length ||
-          verdict.parked ||
-          events.length !== decoded.length
-        ) {
+        const writes: HeldWrite[] = [];
+        if (events.length === decoded.length) model = this.applyModel(client, opened, events, writes);
+        const answers = await opening;
+        const outcome = model && (await model);
+        if (outcome && !outcome.ok && isTransientError(outcome.error)) throw outcome.error;
+        const [verdict] = lastAnswer(answers).rows as Array<{ continued: number; parked: boolean }>;
+        if (verdict?.continued !== batch.streams.length || verdict.parked || !outcome?.ok) {
           await client.query('ROLLBACK');
           return null;
         }
-        const context: ProjectionContext = {
-          query: async <Row>(sql: string, params: unknown[]) =>
-            lastAnswer(await client.query(sql, params)).rows as Row[],
-          table,
-        };
-        if (projection.applyMany) await projection.applyMany(events, context);
-        else for (const event of events) await projection.apply(event, context);
-        await client.query('COMMIT');
+        await this.commit(client, batch, writes);
       } catch (error) {
-        // Also when BEGIN went through and a later statement did not: the connection goes back to the pool out of
-        // any transaction. On a dead connection this fails too, and the server discards the transaction anyway.
+        // The opening, and the model with any read it sent after it, end before the connection is handed back.
+        // Then the rollback, also when BEGIN went through and a later statement did not: the connection goes back
+        // to the pool out of any transaction. On a dead connection this fails too, and the server discards the
+        // transaction anyway.
+        await opened;
+        await model;
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       }
@@ -127,9 +157,63 @@ export class ContinuingPath {
   }
 
   /**
-   * The opening round trip: BEGIN, the rebuild gate (waits while a rebuild cuts over), the partition locks, the
-   * notification of the streams it moves, then one statement that moves the checkpoints where they stand, records
-   * the status, and answers for how many streams the move held and whether any has events parked.
+   * Runs the model's part of the batch on the connection, its writes held in `writes` for the commit's round trip;
+   * never rejects (its outcome says how it ended), so that it can run beside the opening round trip.
+   */
+  private async applyModel(
+    client: SqlClient,
+    opened: Promise<void>,
+    events: ProjectedEvent[],
+    writes: HeldWrite[],
+  ): Promise<ModelOutcome> {
+    const { projection, table } = this.target;
+    const context: ProjectionContext = {
+      query: async <Row>(sql: string, params: unknown[]) => {
+        await opened;
+        // A read after a held write must see it: the writes held so far go first, in order.
+        for (const held of writes.splice(0)) await client.query(held.sql, held.params);
+        return lastAnswer(await client.query(sql, params)).rows as Row[];
+      },
+      write: (sql, params) => {
+        writes.push({ sql, params });
+      },
+      table,
+    };
+    try {
+      if (projection.applyMany) await projection.applyMany(events, context);
+      else for (const event of events) await projection.apply(event, context);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }
+
+  /**
+   * The second round trip: the model's writes, the notification of the streams the batch moved (delivered at
+   * COMMIT, dropped on ROLLBACK: the waiting reads of these streams look again once they moved), then COMMIT. A
+   * write that cannot be rewritten with literals goes first, with its parameters, in a round trip of its own.
+   */
+  private async commit(client: SqlClient, batch: Continuation, writes: HeldWrite[]): Promise<void> {
+    const statements: string[] = [];
+    for (const write of writes) {
+      const inlined = inlineParameters(write.sql, write.params);
+      if (inlined !== null) {
+        statements.push(inlined);
+        continue;
+      }
+      // Kept in order: what was inlined before it goes first too.
+      if (statements.length > 0) await client.query(statements.splice(0).join(';\n'));
+      await client.query(write.sql, write.params);
+    }
+    statements.push(notifyCheckpointsStatement(this.target.namespace, batch.streams), 'COMMIT');
+    await client.query(statements.join(';\n'));
+  }
+
+  /**
+   * The opening round trip: BEGIN, the rebuild gate (waits while a rebuild cuts over), the partition locks, then
+   * one statement that moves the checkpoints where they stand, records the status, and answers for how many
+   * streams the move held and whether any of the streams it moved has events parked (if it did not move them all,
+   * the batch is rolled back anyway).
    */
   private opening(batch: Continuation): string {
     const { namespace } = this.target;
@@ -139,12 +223,10 @@ export class ContinuingPath {
       'BEGIN',
       passGateStatement(namespace),
       ...batch.partitions.map((partition) => lockPartitionStatement(namespace, partition)),
-      // Delivered at COMMIT, dropped on ROLLBACK: the waiting reads of these streams look again once they moved.
-      notifyCheckpointsStatement(namespace, batch.streams),
       `WITH moved AS (${moveCheckpointsWhereTheyStand(projection, batch)}),
        status AS (${recordBatchStatus(projection, lastEventAt, String(batch.count))})
        SELECT ${countMoved('moved')} AS continued,
-              ${anyParked(projection, textArrayLiteral(batch.streams))} AS parked`,
+              ${anyParked(projection, 'ARRAY(SELECT stream_id FROM moved)')} AS parked`,
     ].join(';\n');
   }
 }

@@ -22,8 +22,20 @@ export function partitionOf(message: IncomingMessage): string {
   return `${lockedTopicOf(message.topic)}:${message.partition}`;
 }
 
+// Asked for every message of every batch, of a handful of topics.
+const lockedTopics = new Map<string, string>();
+
 /** The name a topic on the cluster (with this deployment's prefix) is locked under. */
 function lockedTopicOf(clusterTopic: string): string {
+  let locked = lockedTopics.get(clusterTopic);
+  if (locked === undefined) {
+    locked = replacedTopicOf(clusterTopic);
+    lockedTopics.set(clusterTopic, locked);
+  }
+  return locked;
+}
+
+function replacedTopicOf(clusterTopic: string): string {
   for (const topic of EVENT_TOPICS) {
     const predecessor = predecessorOf(topic);
     if (predecessor && clusterTopic.endsWith(topic))

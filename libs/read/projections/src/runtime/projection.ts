@@ -5,6 +5,11 @@ import type { ProjectionName } from '@tandem/read/models';
 export interface ProjectionContext {
   /** Runs one statement in the batch's transaction; returns the rows it produced (`RETURNING`). */
   query<Row = Record<string, unknown>>(sql: string, params: unknown[]): Promise<Row[]>;
+  /**
+   * Optional: a statement whose answer the handler does not need, sent in order with what follows it, at the latest
+   * in the commit's round trip; its failure fails the batch's transaction as a failing `query` would.
+   */
+  write?(sql: string, params: unknown[]): void;
   /** The physical name of one of this projection's tables: a rebuild writes to copies of them. */
   table(name: string): string;
 }
