@@ -155,3 +155,17 @@ export const BENCH_RATE_LIMITS: Record<string, string> = Object.fromEntries(
     ['COMMANDS', 'READS', 'ADMIN'].map((routeClass) => [`RATE_LIMIT_${scope}_${routeClass}`, '10000000']),
   ),
 );
+
+/** Waits until `url`'s `/health/<probe>` answers 200 (a service the benchmark started), at most 60 s. */
+export async function waitHealthy(url: string, probe: 'ready' | 'live' = 'ready'): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/health/${probe}`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not become ${probe}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

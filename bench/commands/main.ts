@@ -21,6 +21,7 @@ import {
   option,
   percentile,
   startBenchBroker,
+  waitHealthy,
 } from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -37,19 +38,6 @@ function start(app: string, env: Record<string, string>): ChildProcess {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-}
-
-async function waitReady(url: string, probe = 'ready'): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/health/${probe}`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not become ready`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 interface Run {
@@ -149,7 +137,7 @@ export async function main(args: string[]): Promise<void> {
       }),
     );
     const commandUrl = `http://127.0.0.1:${commandPort}`;
-    await waitReady(commandUrl);
+    await waitHealthy(commandUrl);
     children.push(
       start('gateway', {
         PORT: String(gatewayPort),
@@ -162,7 +150,7 @@ export async function main(args: string[]): Promise<void> {
       }),
     );
     const api = `http://127.0.0.1:${gatewayPort}/api`;
-    await waitReady(`http://127.0.0.1:${gatewayPort}`, 'live');
+    await waitHealthy(`http://127.0.0.1:${gatewayPort}`, 'live');
 
     const post = async (url: string, body?: unknown, as = authorization): Promise<{ id: string }> => {
       const response = await fetch(url, {

@@ -14,7 +14,14 @@ import { encodeConsistencyToken } from '@tandem/contracts';
 import { freePort } from '@tandem/dev-stack';
 import { createReadDataSource, migrateReadDatabase } from '@tandem/read/models';
 import { BatchApplier, eventMessage, PROJECTIONS } from '@tandem/read/projections';
-import { choiceOption, machineCpuSeconds, option, percentile, processCpuSeconds } from '../support';
+import {
+  choiceOption,
+  machineCpuSeconds,
+  option,
+  percentile,
+  processCpuSeconds,
+  waitHealthy,
+} from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -40,19 +47,6 @@ function get(agent: Agent, url: string, headers: Record<string, string> = {}): P
     req.on('error', reject);
     req.end();
   });
-}
-
-async function waitReady(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/health/ready`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not become ready`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 async function phase(
@@ -192,7 +186,7 @@ export async function main(args: string[]): Promise<void> {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const base = `http://127.0.0.1:${port}`;
-    await waitReady(base);
+    await waitHealthy(base);
     const api = `${base}/api`;
     const pid = child.pid;
     // The statistics collector's view of the bench database (flushed about every second: a small lag).

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { TestIssuer } from '@tandem/platform/auth/testing';
 import { freePort, spawnService } from '@tandem/dev-stack';
 import { StandInService } from '../../apps/gateway/src/test/stand-in-service';
-import { BENCH_RATE_LIMITS, option, percentile, processCpuSeconds } from '../support';
+import { BENCH_RATE_LIMITS, option, percentile, processCpuSeconds, waitHealthy } from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -40,19 +40,6 @@ function post(agent: Agent, url: URL, body: string, headers: Record<string, stri
     outgoing.on('error', reject);
     outgoing.end(body);
   });
-}
-
-async function waitReady(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/health/live`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not become live`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -88,7 +75,7 @@ export async function main(args: string[]): Promise<void> {
     output: (line) => logs.push(line),
   });
   try {
-    await waitReady(gateway.url);
+    await waitHealthy(gateway.url, 'live');
     const target = new URL(`${gateway.url}/api/orders/${orderId}/lines`);
     const headers = {
       authorization: `Bearer ${await issuer.token({ subject: 'customer1', roles: ['customer'] })}`,
