@@ -25,9 +25,9 @@ const ORDER_TAIL = `SELECT type, schema_version, data FROM events
 /** `ORDER_TAIL` for the simple protocol (values as literals): a transaction's opening read. */
 export function orderTailQuery(orderId: string, after: number): string {
   if (!Number.isSafeInteger(after)) throw new Error(`orderTailQuery: not a version: ${after}`);
-  return ORDER_TAIL.replace('$1', sqlLiteral(orderId))
-    .replace('$2', sqlLiteral(ORDER_STREAM_TYPE))
-    .replace('$3', String(after));
+  const values = [sqlLiteral(orderId), sqlLiteral(ORDER_STREAM_TYPE), String(after)];
+  // One pass, so that a literal's own text is never taken for a later parameter.
+  return ORDER_TAIL.replace(/\$([1-3])/g, (_, n: string) => values[Number(n) - 1] ?? '');
 }
 
 /**
