@@ -6,12 +6,12 @@
 // between builds (the stand-in and the driver run in this process, not in the gateway's).
 // Usage: npm run bench -- gateway [--requests 20000] [--connections 32]
 import { randomUUID } from 'node:crypto';
-import { Agent, request } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { TestIssuer } from '@tandem/platform/auth/testing';
 import { freePort, spawnService } from '@tandem/dev-stack';
-import { StandInService } from '../../apps/gateway/src/test/stand-in-service';
 import { BENCH_RATE_LIMITS, option, percentile, processCpuSeconds, waitHealthy } from '../support';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -42,18 +42,36 @@ function post(agent: Agent, url: URL, body: string, headers: Record<string, stri
   });
 }
 
+/** The stand-in command service: reads each request's body and answers at once; counts the commands it got. */
+async function startStandIn(
+  answer: string,
+): Promise<{ url: string; received: () => number; server: Server }> {
+  let received = 0;
+  const server = createServer((incoming, outgoing) => {
+    incoming.resume();
+    incoming.on('end', () => {
+      if (incoming.url === '/health/live') {
+        outgoing.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+        return;
+      }
+      received++;
+      outgoing
+        .writeHead(200, { 'content-type': 'application/json', 'x-consistency-token': 'v1.bench' })
+        .end(answer);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, received: () => received, server };
+}
+
 export async function main(args: string[]): Promise<void> {
   const requests = option(args, '--requests', 20_000);
   const connections = option(args, '--connections', 32);
   execFileSync(process.execPath, ['tools/build/build.mjs'], { cwd: ROOT, stdio: 'ignore' });
   const issuer = await TestIssuer.shared();
-  const upstream = await StandInService.start('command-service');
   const orderId = randomUUID();
-  upstream.answer(() => ({
-    status: 200,
-    headers: { 'content-type': 'application/json', 'x-consistency-token': 'v1.bench' },
-    body: JSON.stringify({ id: orderId, version: 2 }),
-  }));
+  const upstream = await startStandIn(JSON.stringify({ id: orderId, version: 2 }));
   const port = await freePort();
   const logs: string[] = [];
   const gateway = spawnService({
@@ -101,13 +119,15 @@ export async function main(args: string[]): Promise<void> {
       return { seconds: Number(process.hrtime.bigint() - started) / 1e9, latencies, failed };
     };
     await run(Math.min(2000, requests)); // warm-up: JIT, pools, the verifier's cache
-    upstream.received.length = 0;
+    const receivedBefore = upstream.received();
     const cpuBefore = processCpuSeconds(gateway.child.pid);
     const measured = await run(requests);
     const cpuSeconds = processCpuSeconds(gateway.child.pid) - cpuBefore;
     if (measured.failed > 0) throw new Error(`${measured.failed} of ${requests} commands did not answer 200`);
-    if (upstream.received.length !== requests)
-      throw new Error(`the stand-in received ${upstream.received.length} of ${requests} commands`);
+    if (upstream.received() - receivedBefore !== requests)
+      throw new Error(
+        `the stand-in received ${upstream.received() - receivedBefore} of ${requests} commands`,
+      );
     const perSecond = Math.round(requests / measured.seconds);
     const cpuMsPerRequest = Math.round((cpuSeconds / requests) * 1e6) / 1e3;
     const p50 = percentile(measured.latencies, 50);
@@ -131,6 +151,7 @@ export async function main(args: string[]): Promise<void> {
     throw error;
   } finally {
     await gateway.stop();
-    await upstream.stop();
+    upstream.server.closeAllConnections();
+    await new Promise<void>((resolve) => upstream.server.close(() => resolve()));
   }
 }
