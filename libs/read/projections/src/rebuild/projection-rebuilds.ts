@@ -151,7 +151,16 @@ export class ProjectionRebuilds {
       table: (table) => `${table}${REBUILD_SUFFIX}`,
     });
     const groupId = `${this.options.groupPrefix}.${name}.rebuild.${Date.now()}`;
-    const copy = new ProjectionConsumer({ kafka, applier, groupId, logger, topicNames, liveness });
+    // Offsets committed after every batch: the catch-up below is judged by the copy's committed offsets.
+    const copy = new ProjectionConsumer({
+      kafka,
+      applier,
+      groupId,
+      logger,
+      topicNames,
+      liveness,
+      offsetCommitIntervalMs: 0,
+    });
     logger.info({ groupId }, 'rebuild started');
     await copy.start();
     const topics = projection.topics.map((topic) => topicNames.onCluster(topic));
