@@ -6,7 +6,7 @@
 // the exactly-once bookkeeping costs in plain SQL. From it and the rate of decoding alone, the bench prints the most
 // any runtime that writes those checkpoints could reach against the raw ceiling. Runs on BENCH_POSTGRES_URL (a
 // server URL; a scratch database is created and dropped), else TEST_POSTGRES_URL, else embedded PGlite.
-// Usage: npm run bench -- projections [--events N] [--batch B]
+// Usage: npm run bench -- projections [--events N] [--batch B] [--only <projection>]
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { TandemEvent } from '@tandem/contracts';
@@ -19,7 +19,7 @@ import {
   PROJECTIONS,
   type IncomingMessage,
 } from '@tandem/read/projections';
-import { option } from '../support';
+import { choiceOption, option } from '../support';
 
 const TARGET = 0.5;
 
@@ -351,7 +351,10 @@ export async function main(args: string[]): Promise<void> {
     const checkpointed: Record<string, number> = {};
     const bounds: Record<string, { checkpoints: number; checkpointsThenDecoding: number }> = {};
     const decoding = decodingRate(log.map((l) => l.message));
-    for (const projection of Object.values(PROJECTIONS)) {
+    const names = Object.values(PROJECTIONS).map((p) => p.name);
+    const only = choiceOption(args, '--only', ['all', ...names], 'all');
+    const projections = Object.values(PROJECTIONS).filter((p) => only === 'all' || p.name === only);
+    for (const projection of projections) {
       const applier = new BatchApplier(db, projection);
       const ofProjection = log.filter((l) => projection.topics.includes(l.message.topic));
       const messages = ofProjection.map((l) => l.message);
