@@ -1,3 +1,5 @@
+import { isUuid } from './uuid';
+
 /**
  * A consistency token names a stream and a version: "the read side has seen my write once this stream reached
  * this version". Opaque to clients (base64url JSON), so its format can change without breaking them.
@@ -18,8 +20,6 @@ export function encodeConsistencyToken(token: ConsistencyToken): string {
   );
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Returns the token, or a message saying what is wrong with it. */
 export function decodeConsistencyToken(raw: string): ConsistencyToken | { error: string } {
   if (!/^[A-Za-z0-9_-]{1,512}$/.test(raw)) return { error: 'consistency token is not base64url' };
@@ -32,8 +32,7 @@ export function decodeConsistencyToken(raw: string): ConsistencyToken | { error:
   if (typeof parsed !== 'object' || parsed === null) return { error: 'consistency token does not decode' };
   const { k, s, v } = parsed as Record<string, unknown>;
   if (k !== 'order' && k !== 'customer') return { error: 'consistency token names an unknown stream kind' };
-  if (typeof s !== 'string' || !UUID.test(s))
-    return { error: 'consistency token names an invalid stream id' };
+  if (!isUuid(s)) return { error: 'consistency token names an invalid stream id' };
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
     return { error: 'consistency token carries an invalid version' };
   }

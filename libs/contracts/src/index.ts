@@ -17,6 +17,7 @@ export * from './events/event-catalog';
 export * from './events/published-events';
 export * from './cloudevents/cloud-event-headers';
 export * from './consistency-token';
+export * from './uuid';
 export * from './http/command-route';
 export * from './http/customer.commands';
 export * from './http/order.commands';
