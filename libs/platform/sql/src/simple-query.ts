@@ -19,6 +19,42 @@ export function lastAnswer(answers: QueryAnswer | QueryAnswer[]): QueryAnswer {
   return (Array.isArray(answers) ? answers[answers.length - 1] : answers) ?? { rows: [] };
 }
 
+/** A simple query's answers as a list, one per statement (the driver gives a lone one unwrapped). */
+export function asList(answers: QueryAnswer | QueryAnswer[]): QueryAnswer[] {
+  return Array.isArray(answers) ? answers : [answers];
+}
+
+/** A statement with its parameters, held back to go out with the transaction's COMMIT. */
+export interface HeldWrite {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * Sends `writes` in order, then `closing` (statements with literals, ending with COMMIT), in as few round trips as
+ * it can: one simple query for all of them when every write can be rewritten with literals (`inlineParameters`). A
+ * write that cannot goes with its parameters in a round trip of its own, after those before it. PostgreSQL skips
+ * the rest of a simple query after a statement that fails, so the COMMIT runs only if every write went through;
+ * the caller rolls back when this rejects.
+ */
+export async function sendInOrder(
+  client: SqlClient,
+  writes: readonly HeldWrite[],
+  closing: readonly string[],
+): Promise<void> {
+  const statements: string[] = [];
+  for (const write of writes) {
+    const inlined = inlineParameters(write.sql, write.params);
+    if (inlined !== null) {
+      statements.push(inlined);
+      continue;
+    }
+    if (statements.length > 0) await client.query(statements.splice(0).join(';\n'));
+    await client.query(write.sql, write.params);
+  }
+  await client.query([...statements, ...closing].join(';\n'));
+}
+
 /**
  * A string as an SQL literal, for the simple protocol, which takes no parameters. pg's `escapeLiteral` builds its
  * answer a character at a time; a batch's statements carry tens of kilobytes of stream ids, which almost never hold

@@ -1,4 +1,4 @@
-import { inlineParameters, lastAnswer, sqlLiteral, type SqlClient } from '@tandem/platform/sql';
+import { lastAnswer, sendInOrder, sqlLiteral, type HeldWrite, type SqlClient } from '@tandem/platform/sql';
 import type { DataSource } from 'typeorm';
 import { countMoved, moveCheckpointsWhereTheyStand, type CheckpointMoves } from '../bookkeeping/checkpoints';
 import { notifyCheckpointsStatement } from '../bookkeeping/checkpoint-notifications';
@@ -72,12 +72,6 @@ export function continuation(enveloped: EnvelopedMessage[]): Continuation | null
     to,
     lastEventAt: new Date(canonical && latest !== null ? Date.parse(latest) : latestAt),
   };
-}
-
-/** A statement the model handed to `write`: sent in the commit's round trip. */
-interface HeldWrite {
-  sql: string;
-  params: unknown[];
 }
 
 /** How the model's part of a batch ended: its writes held, or the error it failed with. */
@@ -194,19 +188,10 @@ export class ContinuingPath {
    * write that cannot be rewritten with literals goes first, with its parameters, in a round trip of its own.
    */
   private async commit(client: SqlClient, batch: Continuation, writes: HeldWrite[]): Promise<void> {
-    const statements: string[] = [];
-    for (const write of writes) {
-      const inlined = inlineParameters(write.sql, write.params);
-      if (inlined !== null) {
-        statements.push(inlined);
-        continue;
-      }
-      // Kept in order: what was inlined before it goes first too.
-      if (statements.length > 0) await client.query(statements.splice(0).join(';\n'));
-      await client.query(write.sql, write.params);
-    }
-    statements.push(notifyCheckpointsStatement(this.target.namespace, batch.streams), 'COMMIT');
-    await client.query(statements.join(';\n'));
+    await sendInOrder(client, writes, [
+      notifyCheckpointsStatement(this.target.namespace, batch.streams),
+      'COMMIT',
+    ]);
   }
 
   /**
