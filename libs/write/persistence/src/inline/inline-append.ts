@@ -12,6 +12,9 @@ import { claimCheckpointPart, lockCheckpoint, setCheckpoint } from './inline-che
 import type { InlineModel, InlineProjections } from './inline-projections';
 import { STORED_EVENT_COLUMNS, storedModelEvent, type StoredEventRow } from './stored-events';
 
+/** SQLSTATE of a held append whose inline claim missed (write migration 1796700000000). */
+export const INLINE_CLAIM_MISSED = 'TI001';
+
 export interface InlineAppendInput {
   streamId: string;
   expectedVersion: number;
@@ -27,6 +30,12 @@ export interface InlineAppend {
   parts: string[];
   /** The statement's last part: one row saying, per model, whether its claim held (`claimed_<i>`: 0 or 1). */
   select: string;
+  /**
+   * The last part instead when the statement is held for COMMIT (no answer read): it fails with
+   * `INLINE_CLAIM_MISSED` unless every claim held. Null when some model's writes cannot all go in the statement (a
+   * document model, applied after it): the statement is then sent on its own and `finish` run.
+   */
+  heldSelect: string | null;
   /** Applies, in the same transaction, what the statement could not: document models, streams not caught up. */
   finish(sql: Sql, answer: Record<string, unknown> | undefined): Promise<void>;
 }
@@ -76,9 +85,13 @@ export function planInlineAppend(
       writes.forEach((write, j) => parts.push(`inline_write_${i}_${j} AS (${write})`));
     }
   });
+  const claims = models.map((_, i) => `(SELECT count(*) FROM inline_claim_${i})::int`);
   return {
     parts,
-    select: `SELECT ${models.map((_, i) => `(SELECT count(*) FROM inline_claim_${i})::int AS claimed_${i}`).join(', ')}`,
+    select: `SELECT ${claims.map((claim, i) => `${claim} AS claimed_${i}`).join(', ')}`,
+    heldSelect: models.every((model) => model.kind === 'counters')
+      ? `SELECT inline_claims_held(ARRAY[${claims.join(', ')}])`
+      : null,
     finish: async (sql, answer) => {
       for (const [i, model] of models.entries()) {
         if (answer?.[`claimed_${i}`] !== 1) {

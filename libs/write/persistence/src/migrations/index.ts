@@ -6,6 +6,7 @@ import { CommandStatus1796400000000 } from './1796400000000-command-status.migra
 import { EventVersions1796400000100 } from './1796400000100-event-versions.migration';
 import { OutboxRetention1796500000000 } from './1796500000000-outbox-retention.migration';
 import { OutboxLocalWake1796600000000 } from './1796600000000-outbox-local-wake.migration';
+import { InlineClaimsHeld1796700000000 } from './1796700000000-inline-claims-held.migration';
 
 /**
  * Every write-DB migration, in order. Listed explicitly: the apps are bundled, so globs find nothing. TypeORM runs
@@ -20,4 +21,5 @@ export const WRITE_MIGRATIONS = [
   EventVersions1796400000100,
   OutboxRetention1796500000000,
   OutboxLocalWake1796600000000,
+  InlineClaimsHeld1796700000000,
 ];

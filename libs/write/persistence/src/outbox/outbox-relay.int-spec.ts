@@ -192,10 +192,10 @@ it('keeps every event while the broker fails, and publishes them once it answers
     const runnerA = db.dataSource.createQueryRunner();
     await runnerA.connect();
     await runnerA.startTransaction();
-    await new PostgresOrderStore(new Sql(runnerA), origin()).append(late, 0, [created(late)]);
-    const [positionA] = (await runnerA.query(`SELECT max(position)::text AS p FROM outbox`)) as Array<{
-      p: string;
-    }>;
+    const sqlA = new Sql(runnerA);
+    await new PostgresOrderStore(sqlA, origin()).append(late, 0, [created(late)]);
+    // The store holds its append for the commit's round trip: the next statement on the same Sql sends it first.
+    const [positionA] = await sqlA.rows<{ p: string }>(`SELECT max(position)::text AS p FROM outbox`);
 
     // B takes a higher position and commits; the relay publishes it while A is still open.
     await append(early, 0, [created(early)]);

@@ -1,10 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sqlLiteral, type QueryAnswer, type SqlClient } from '@tandem/platform/sql';
+import { isUuid } from '@tandem/contracts';
+import {
+  asList,
+  sendInOrder,
+  sqlLiteral,
+  sqlState,
+  type QueryAnswer,
+  type SqlClient,
+} from '@tandem/platform/sql';
 import type { CustomerState } from '@tandem/write/domain';
 import type { DataSource } from 'typeorm';
 import { IdempotencyKeyReused } from '../errors/idempotency-key-reused.error';
 import { StaleWrite } from '../errors/stale-write.error';
 import { WriteConflict } from '../errors/write-conflict.error';
+import { INLINE_CLAIM_MISSED } from '../inline/inline-append';
 import type { InlineProjections } from '../inline/inline-projections';
 import {
   customerRowQuery,
@@ -23,15 +32,13 @@ import { WrittenEvents } from './written-events';
 /** Advisory lock class of per-aggregate retry queues; the relay's lock uses the one-key form, so they never clash. */
 const AGGREGATE_LOCK_CLASS = 7301;
 
-type Attempt = { done: CommandAnswer } | { retry: true };
+type Attempt = { done: CommandAnswer } | { retry: true; claimMissed?: true };
 
 /** The part of `OutboxRelay` a command transaction uses. */
 export interface LocalRelay {
   readonly isLeader: boolean;
   nudge(): void;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What the opening round trip read, for the stores. */
 interface OpeningRead {
@@ -47,9 +54,9 @@ interface OpeningReads {
 
 const NO_OPENING_READS: OpeningReads = { statements: [], take: () => ({}) };
 
-/** A simple-protocol query's answers: one per statement (the driver gives a lone one unwrapped). */
-function asList(answers: QueryAnswer | QueryAnswer[]): QueryAnswer[] {
-  return Array.isArray(answers) ? answers : [answers];
+/** The customer `customerRowQuery(id)` answered with (none: no such customer), for the customer store. */
+function customerRead(id: string, answer: QueryAnswer | undefined): Map<string, CustomerState | null> {
+  return new Map([[id, customerStateOf(answer?.rows[0] as CustomerRow | undefined)]]);
 }
 
 export class PostgresCommandTransactions implements CommandTransactions {
@@ -77,9 +84,15 @@ export class PostgresCommandTransactions implements CommandTransactions {
     work: (unit: WriteUnit) => Promise<CommandAnswer>,
   ): Promise<CommandAnswer> {
     const maxAttempts = this.options.maxAttempts ?? 10;
+    let holdInlineClaims = true;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const outcome = await this.attempt(options, work, attempt);
+      const outcome = await this.attempt(options, work, attempt, holdInlineClaims);
       if ('done' in outcome) return outcome.done;
+      // An inline model missed its claim: no other writer is involved, so run again at once, the append on its own.
+      if (outcome.claimMissed) {
+        holdInlineClaims = false;
+        continue;
+      }
       // Jitter spreads the losers out so they do not collide again on the same version.
       await sleep(Math.floor(Math.random() * 5 * attempt));
     }
@@ -97,43 +110,36 @@ export class PostgresCommandTransactions implements CommandTransactions {
    */
   private openingReads(options: CommandOptions): OpeningReads {
     const id = options.aggregateId;
-    if (id === undefined || !UUID.test(id) || options.aggregateKind === undefined) return NO_OPENING_READS;
+    if (id === undefined || !isUuid(id) || options.aggregateKind === undefined) return NO_OPENING_READS;
     if (options.aggregateKind === 'customer') {
       return {
         statements: [customerRowQuery(id)],
-        take: ([customer]) => ({
-          customers: new Map([[id, customerStateOf(customer?.rows[0] as CustomerRow | undefined)]]),
-        }),
+        take: ([customer]) => ({ customers: customerRead(id, customer) }),
       };
     }
     const base = this.options.orderStateCache?.get(id);
     const customerId = base?.state.customerId;
     const statements = [orderTailQuery(id, base?.state.version ?? 0)];
-    if (customerId !== undefined && UUID.test(customerId)) statements.push(customerRowQuery(customerId));
+    if (isUuid(customerId)) statements.push(customerRowQuery(customerId));
     return {
       statements,
       take: ([tail, customer]) => ({
         orderTail: { orderId: id, base, rows: (tail?.rows ?? []) as StoredOrderEvent[] },
-        ...(customerId !== undefined && customer
-          ? {
-              customers: new Map([
-                [customerId, customerStateOf(customer.rows[0] as CustomerRow | undefined)],
-              ]),
-            }
-          : {}),
+        ...(customerId !== undefined && customer ? { customers: customerRead(customerId, customer) } : {}),
       }),
     };
   }
 
   /**
    * One attempt, in one transaction. BEGIN goes with the idempotency key's claim and the opening reads, and the
-   * stored answer with COMMIT, each as one simple-protocol query (values as escaped literals): an AddOrderLine on
-   * an order this replica has seen takes three round trips.
+   * held writes and the stored answer with COMMIT, each as one simple-protocol query (values as escaped literals):
+   * an AddOrderLine on an order this replica has seen takes two round trips.
    */
   private async attempt(
     options: CommandOptions,
     work: (unit: WriteUnit) => Promise<CommandAnswer>,
     attempt: number,
+    holdInlineClaims: boolean,
   ): Promise<Attempt> {
     const runner = this.dataSource.createQueryRunner();
     // The driver's own connection for BEGIN and COMMIT; the stores' statements go through the runner, on it too.
@@ -197,24 +203,30 @@ export class PostgresCommandTransactions implements CommandTransactions {
           this.options.eventVersionWritten,
           this.options.orderStateCache,
           read.orderTail,
+          holdInlineClaims,
         ),
         customers: new PostgresCustomerStore(sql, options, written, read.customers),
       };
       const response = await work(unit);
-      // If the UPDATE fails, the COMMIT after it does not run: the error rolls the transaction back below. The
-      // events recorded go with the answer: the command's status finds their outbox rows by id.
-      const commit = idempotency
-        ? `UPDATE idempotency_keys SET answer = ${sqlLiteral(JSON.stringify(response))},
-                  events = ${sqlLiteral(JSON.stringify(written.events))}
-           WHERE key = ${sqlLiteral(idempotency.key)}; COMMIT`
-        : 'COMMIT';
-      await client.query(commit);
+      // If a held write or the UPDATE fails, the COMMIT after it does not run: the error rolls the transaction back
+      // below (a held append that lost the race on its version fails here, and the command is retried). The events
+      // recorded go with the answer: the command's status finds their outbox rows by id.
+      const answer = idempotency
+        ? [
+            `UPDATE idempotency_keys SET answer = ${sqlLiteral(JSON.stringify(response))},
+                    events = ${sqlLiteral(JSON.stringify(written.events))}
+             WHERE key = ${sqlLiteral(idempotency.key)}`,
+          ]
+        : [];
+      // The writes the stores held (an append nobody reads back) go first, in the same round trip.
+      await sendInOrder(client, sql.takeHeld(), [...answer, 'COMMIT']);
       open = false;
       if (wakeRelay && written.events.length > 0) this.options.relay?.nudge();
       return { done: response };
     } catch (error) {
       // On a dead connection this fails too; the server rolls the transaction back on its own.
       if (open) await client.query('ROLLBACK').catch(() => undefined);
+      if (sqlState(error) === INLINE_CLAIM_MISSED) return { retry: true, claimMissed: true };
       if (isUniqueViolation(error) || error instanceof StaleWrite) return { retry: true };
       throw error;
     } finally {
