@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '@tandem/platform/testing';
-import { inlineParameters } from './simple-query';
+import { inlineParameters, sendInOrder, type SqlClient } from './simple-query';
 
 /**
  * A statement rewritten with literals must mean exactly what it meant with parameters: the same values, typed the
@@ -45,4 +45,47 @@ test('an inlined statement reads the same values as the statement with parameter
     expect(withLiterals).toEqual(withParams);
     expect(withLiterals[0]).toMatchObject({ t: text, ts: [text, null, ...awkward] });
   }
+});
+
+test('sendInOrder: held writes and COMMIT in one round trip; a write it cannot inline goes on its own, in order', async () => {
+  await client.query('CREATE TABLE held (n int PRIMARY KEY, note text)');
+  const sent: string[] = [];
+  const counting: SqlClient = {
+    query: (sql: string, params?: unknown[]) => {
+      sent.push(sql);
+      return client.query(sql, params) as never;
+    },
+  };
+  await client.query('BEGIN');
+  await sendInOrder(
+    counting,
+    [
+      { sql: 'INSERT INTO held (n, note) VALUES ($1, $2)', params: [1, "it's"] },
+      { sql: `INSERT INTO held (n, note) VALUES ($1, 'literal')`, params: [2] },
+      { sql: 'INSERT INTO held (n, note) VALUES ($1, $2)', params: [3, null] },
+    ],
+    ['COMMIT'],
+  );
+  // The first alone (it goes before the one it cannot inline), the second with its parameters, the third and COMMIT.
+  expect(sent).toHaveLength(3);
+  expect((await client.query('SELECT n, note FROM held ORDER BY n')).rows).toEqual([
+    { n: 1, note: "it's" },
+    { n: 2, note: 'literal' },
+    { n: 3, note: null },
+  ]);
+
+  // A failing write skips the rest of its query, COMMIT included: nothing of the transaction is kept.
+  await client.query('BEGIN');
+  await expect(
+    sendInOrder(
+      client,
+      [
+        { sql: 'INSERT INTO held (n) VALUES ($1)', params: [4] },
+        { sql: 'INSERT INTO held (n) VALUES ($1)', params: [1] },
+      ],
+      ['COMMIT'],
+    ),
+  ).rejects.toThrow(/duplicate key/);
+  await client.query('ROLLBACK');
+  expect((await client.query('SELECT count(*)::int AS c FROM held')).rows).toEqual([{ c: 3 }]);
 });
