@@ -1,3 +1,5 @@
+import { isTimestamp } from './timestamps';
+
 /**
  * CloudEvents 1.0, Kafka protocol binding, binary content mode: the event's attributes travel as `ce_*` headers and
  * the Kafka value is the JSON payload alone. Extension attributes carry the stream position and the
@@ -163,6 +165,7 @@ type HeaderValue = Buffer | string | undefined | Array<Buffer | string>;
 /** A header's first value as text; undefined when absent. */
 function headerText(headers: Record<string, HeaderValue> | undefined, name: string): string | undefined {
   const raw = headers?.[name];
+  if (typeof raw === 'string') return raw;
   const value = Array.isArray(raw) ? raw[0] : raw;
   return typeof value === 'string' || value === undefined ? value : value.toString();
 }
@@ -191,7 +194,7 @@ export function fromKafkaHeaders(headers: Record<string, HeaderValue> | undefine
   const time = requiredHeader(headers, CE_HEADERS.time);
   // Tracing is optional and never a reason to refuse an event: a malformed traceparent is dropped.
   const traceparent = headerText(headers, CE_HEADERS.traceparent);
-  if (Number.isNaN(Date.parse(time))) throw new InvalidEnvelopeError(`${CE_HEADERS.time} is not a timestamp`);
+  if (!isTimestamp(time)) throw new InvalidEnvelopeError(`${CE_HEADERS.time} is not a timestamp`);
   const ownerSubject = headerText(headers, CE_HEADERS.ownerSubject);
   if (ownerSubject !== undefined && !SUBJECT.test(ownerSubject)) {
     throw new InvalidEnvelopeError(`${CE_HEADERS.ownerSubject} must be 1 to 255 visible ASCII characters`);
