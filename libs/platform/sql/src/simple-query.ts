@@ -86,6 +86,9 @@ function parameterLiteral(value: unknown): string | null {
   return text === null ? null : sqlLiteral(text);
 }
 
+/** What a quoted element of an array's input form escapes. */
+const ARRAY_ELEMENT_ESCAPED = /["\\]/;
+
 function parameterText(value: unknown): string | null {
   switch (typeof value) {
     case 'string':
@@ -105,7 +108,14 @@ function parameterText(value: unknown): string | null {
         const text = parameterText(element);
         if (text === null) return null;
         // A nested array is written as it is; any other element quoted, with `\` and `"` escaped (pg's form).
-        elements.push(Array.isArray(element) ? text : `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`);
+        // Most hold neither (ids, numbers, times): tested first, as a replace with a callback costs far more.
+        elements.push(
+          Array.isArray(element)
+            ? text
+            : ARRAY_ELEMENT_ESCAPED.test(text)
+              ? `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`
+              : `"${text}"`,
+        );
       }
       return `{${elements.join(',')}}`;
     }
