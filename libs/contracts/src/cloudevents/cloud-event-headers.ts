@@ -170,6 +170,37 @@ function headerText(headers: Record<string, HeaderValue> | undefined, name: stri
   return typeof value === 'string' || value === undefined ? value : value.toString();
 }
 
+/**
+ * Whether the spec version header is `1.0`; read from its bytes when Kafka delivered it as a Buffer, as kafkajs does
+ * (the only bytes that decode to `1.0`), so that the header is not decoded for every message.
+ */
+function isSupportedSpecVersion(headers: Record<string, HeaderValue> | undefined): boolean {
+  const raw = headers?.[CE_HEADERS.specversion];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (typeof value === 'string' || value === undefined) return value === CLOUDEVENTS_SPEC_VERSION;
+  return value.length === 3 && value[0] === 0x31 && value[1] === 0x2e && value[2] === 0x30;
+}
+
+/**
+ * The stream version header as `Number` reads it. A Buffer of 1 to 15 ASCII digits (what the command service sends)
+ * is read from its bytes: the same number, exactly, without decoding the header; anything else is decoded and read.
+ */
+function streamVersionOf(headers: Record<string, HeaderValue> | undefined): number {
+  const raw = headers?.[CE_HEADERS.streamVersion];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (typeof value !== 'string' && value !== undefined && value.length > 0 && value.length <= 15) {
+    let version = 0;
+    let i = 0;
+    for (; i < value.length; i++) {
+      const digit = (value[i] as number) - 0x30;
+      if (digit < 0 || digit > 9) break;
+      version = version * 10 + digit;
+    }
+    if (i === value.length) return version;
+  }
+  return Number(requiredHeader(headers, CE_HEADERS.streamVersion));
+}
+
 /** A header every event carries, as text. */
 function requiredHeader(headers: Record<string, HeaderValue> | undefined, name: string): string {
   const value = headerText(headers, name);
@@ -183,11 +214,11 @@ function requiredHeader(headers: Record<string, HeaderValue> | undefined, name: 
  * more than the reading itself.
  */
 export function fromKafkaHeaders(headers: Record<string, HeaderValue> | undefined): EventEnvelope {
-  const specVersion = requiredHeader(headers, CE_HEADERS.specversion);
-  if (specVersion !== CLOUDEVENTS_SPEC_VERSION) {
+  if (!isSupportedSpecVersion(headers)) {
+    const specVersion = requiredHeader(headers, CE_HEADERS.specversion);
     throw new InvalidEnvelopeError(`unsupported ${CE_HEADERS.specversion} "${specVersion}"`);
   }
-  const streamVersion = Number(requiredHeader(headers, CE_HEADERS.streamVersion));
+  const streamVersion = streamVersionOf(headers);
   if (!Number.isSafeInteger(streamVersion) || streamVersion < 1) {
     throw new InvalidEnvelopeError(`${CE_HEADERS.streamVersion} must be a positive integer`);
   }
