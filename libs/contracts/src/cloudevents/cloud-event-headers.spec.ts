@@ -62,4 +62,26 @@ describe('CloudEvents Kafka headers (binary mode)', () => {
     expect(() => fromKafkaHeaders({ ...toKafkaHeaders(envelope), ...change })).toThrow(InvalidEnvelopeError);
     expect(() => fromKafkaHeaders({ ...toKafkaHeaders(envelope), ...change })).toThrow(message);
   });
+
+  /** What fromKafkaHeaders answers, or the message it refuses with. */
+  const outcome = (headers: Parameters<typeof fromKafkaHeaders>[0]): unknown => {
+    try {
+      return fromKafkaHeaders(headers);
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+
+  it.each([
+    ['ce_specversion', ['1.0', '1.00', '0.3', '1.0 ', '', '١.٠']],
+    ['ce_streamversion', ['1', '12', '007', '0', '-1', '1.5', '1e3', ' 5', '0x10', '', '٣']],
+    ['ce_streamversion', ['123456789012345', '9007199254740991', '9007199254740992', '12345678901234567890']],
+  ])('read %s the same from bytes as from text', (name, values) => {
+    for (const value of values) {
+      const text = { ...toKafkaHeaders(envelope), [name]: value };
+      const bytes = Object.fromEntries(Object.entries(text).map(([k, v]) => [k, Buffer.from(v)]));
+      expect([value, outcome(bytes)]).toEqual([value, outcome(text)]);
+      expect([value, outcome({ ...text, [name]: [Buffer.from(value)] })]).toEqual([value, outcome(text)]);
+    }
+  });
 });

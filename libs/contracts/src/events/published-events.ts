@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { EventDefinition } from '../event-definition';
 import { EVENT_CATALOG, SUPERSEDED_EVENTS, type ConsumedEvent } from './event-catalog';
 
@@ -13,6 +14,24 @@ export const PUBLISHED_EVENTS: readonly EventDefinition[] = [
 ];
 
 const byCloudEventType = new Map(PUBLISHED_EVENTS.map((d) => [d.type, d]));
+
+/**
+ * Each definition's schema as `parseEvent` runs it: compiled by zod (`z.compile`), on first use, unless zod is told
+ * not to generate code (`jitless`). A payload the compiled schema accepts is read by generated code, several times
+ * cheaper than zod's own parser; any other payload is handed to that parser, so a refusal carries the same issues.
+ */
+const checkedSchemas = new Map<string, z.ZodType>();
+
+function checkedSchema(definition: EventDefinition): z.ZodType {
+  let schema = checkedSchemas.get(definition.type);
+  if (schema === undefined) {
+    // The contracts package allows any zod 4.6: one without `compile` runs the parser alone.
+    const compile = (z as { compile?: typeof z.compile }).compile;
+    schema = z.config().jitless || !compile ? definition.schema : compile(definition.schema);
+    checkedSchemas.set(definition.type, schema);
+  }
+  return schema;
+}
 
 /** The definition of one released version of an event, if it exists. */
 export function definitionOfVersion(name: string, version: number): EventDefinition | undefined {
@@ -46,7 +65,7 @@ export function parseEvent(cloudEventType: string, payload: unknown): ParsedEven
     }
     return { ok: false, reason: 'unknown-type', message: `unknown event type "${cloudEventType}"` };
   }
-  const result = definition.schema.safeParse(payload);
+  const result = checkedSchema(definition).safeParse(payload);
   if (!result.success) {
     const detail = result.error.issues
       .map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`)

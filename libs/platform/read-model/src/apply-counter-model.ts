@@ -61,6 +61,7 @@ export function counterModelWrites<E extends TypedEvent>(
 ): string[] {
   const names = Object.keys(model.columns);
   const keys = names.filter((n) => model.columns[n]?.role === 'key');
+  const setColumns = names.filter((n) => model.columns[n]?.role === 'set');
   const rows = new Map<string, Folded>();
   for (const event of events) {
     for (const change of changesOf(model, event)) {
@@ -69,28 +70,34 @@ export function counterModelWrites<E extends TypedEvent>(
   }
   if (rows.size === 0) return [];
 
-  // Rows grouped by the `set` columns they bring: each group is one INSERT … ON CONFLICT.
+  // Rows grouped by the `set` columns they bring (every other column is in every row's INSERT): each group is one
+  // INSERT … ON CONFLICT. A row's shape names which `set` columns it has, one digit each; its columns are listed
+  // once per shape.
   const shapes = new Map<string, { columns: string[]; rows: Folded[] }>();
   for (const row of rows.values()) {
-    const columns = names.filter((n) => {
-      const role = model.columns[n]?.role;
-      return role !== 'set' || row.values.has(n);
-    });
-    const shape = columns.join(',');
-    const group = shapes.get(shape) ?? { columns, rows: [] };
+    let shape = '';
+    for (const name of setColumns) shape += row.values.has(name) ? '1' : '0';
+    let group = shapes.get(shape);
+    if (group === undefined) {
+      const columns = names.filter((n) => model.columns[n]?.role !== 'set' || row.values.has(n));
+      group = { columns, rows: [] };
+      shapes.set(shape, group);
+    }
     group.rows.push(row);
-    shapes.set(shape, group);
   }
   const { table, params, when } = options;
   return [...shapes.values()].map(({ columns, rows: group }) => {
-    const declared = columns.map((name) => [name, model.columns[name] as CounterColumns[string]] as const);
-    const values = group.map((row) =>
-      declared.map(([name, col]) => {
-        const value = row.values.get(name);
-        return col.role === 'increment' ? (value ?? 0).toString() : writeValue(col, value);
-      }),
-    );
-    const types = declared.map(([, col]) => col.type);
+    const declared = columns.map((name) => model.columns[name] as CounterColumns[string]);
+    const values = group.map((row) => {
+      const written: unknown[] = [];
+      for (let c = 0; c < columns.length; c++) {
+        const col = declared[c] as CounterColumns[string];
+        const value = row.values.get(columns[c] as string);
+        written.push(col.role === 'increment' ? (value ?? 0).toString() : writeValue(col, value));
+      }
+      return written;
+    });
+    const types = declared.map((col) => col.type);
     const rows = rowSource(columns, types, values, params);
     // A guard needs a SELECT to hang its WHERE on: one row comes as VALUES, which takes none.
     const source = !when
@@ -132,25 +139,30 @@ function fold(
   }
   let row = rows.get(id);
   if (!row) {
-    row = { values: new Map(keys.map((k) => [k, change[k]])) };
+    const initial = new Map<string, Value>();
+    for (const k of keys) initial.set(k, change[k]);
+    row = { values: initial };
     rows.set(id, row);
   }
+  const { values } = row;
   for (const name in change) {
     const value = change[name];
     const col = columns[name];
     if (!col) throw new Error(`${modelName}: a change to ${name}, which is not a column`);
-    if (value === undefined || col.role === 'key') continue;
-    const before = row.values.get(name);
+    if (value === undefined) continue;
+    // A key column is the row's already; a `set` value needs nothing of what the row holds.
     switch (col.role) {
       case 'increment':
-        row.values.set(name, add(col.type, before, value, modelName, name));
+        values.set(name, add(col.type, values.get(name), value, modelName, name));
         break;
       case 'set':
-        row.values.set(name, value);
+        values.set(name, value);
         break;
-      case 'greatest':
-        row.values.set(name, before === undefined ? value : greater(col.type, before, value));
+      case 'greatest': {
+        const before = values.get(name);
+        values.set(name, before === undefined ? value : greater(col.type, before, value));
         break;
+      }
     }
   }
 }

@@ -68,6 +68,20 @@ describe('simple-query helpers', () => {
     expect(textArrayLiteral([])).toBe("'{}'");
   });
 
+  it('writes a text array with nothing to escape as the escaping form would', () => {
+    const escaped = (values: string[]): string =>
+      sqlLiteral(`{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`);
+    for (const values of [
+      [''],
+      ['0b7c6f4e-2a4f-4b8e-9d64-3f1c2a5e7d10', '6f1c0d9e-1f2a-4b3c-8d4e-5f6a7b8c9d0e'],
+      ['a b', 'ü', '{x}', 'a,b', 'NULL'],
+      ['plain', 'b"c'],
+      ['plain', "d'e"],
+      ['plain', 'f\\g'],
+    ])
+      expect(textArrayLiteral(values)).toBe(escaped(values));
+  });
+
   it('refuses anything but safe integers in an integer array literal', () => {
     expect(intArrayLiteral([1, -2, 3])).toBe("'{1,-2,3}'");
     expect(() => intArrayLiteral([1.5])).toThrow(/not an integer/);

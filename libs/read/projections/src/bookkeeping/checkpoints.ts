@@ -60,16 +60,36 @@ export interface CheckpointMoves {
  */
 export function moveCheckpointsWhereTheyStand(projectionLiteral: string, moves: CheckpointMoves): string {
   const versions = moves.streams.map((_, i) => (moves.from[i] === 0 ? 1 : -1) * (moves.to[i] ?? 0));
-  // {"stream": from, …}: each key through JSON.stringify (escaped), each value an integer.
-  const from = sqlLiteral(
-    `{${moves.streams.map((stream, i) => `${JSON.stringify(stream)}:${intLiteral(moves.from[i])}`).join(',')}}`,
-  );
+  const from = fromLiteral(moves);
   return `INSERT INTO projection_checkpoints AS c (projection, stream_id, version, updated_at)
       SELECT ${projectionLiteral}, s, v, now()
         FROM unnest(${textArrayLiteral(moves.streams)}::text[], ${intArrayLiteral(versions)}::int[]) AS t(s, v)
       ON CONFLICT (projection, stream_id) DO UPDATE SET version = abs(EXCLUDED.version), updated_at = now()
        WHERE c.version = (${from}::jsonb ->> EXCLUDED.stream_id)::int
       RETURNING c.stream_id, c.version`;
+}
+
+/** Printable ASCII but `"`, `'` and `\`: written as it is in a JSON string and in an SQL string literal. */
+const PLAIN_KEY = /^[\x20\x21\x23-\x26\x28-\x5b\x5d-\x7e]*$/;
+
+/**
+ * `{"stream": from, …}` as a string literal: each key as JSON.stringify writes it (escaped), each value an integer.
+ * A key of printable ASCII with no `"`, `'` or `\` (a UUID) reads the same unescaped, in JSON and in the literal: a
+ * batch of such streams is written without JSON.stringify and without the literal's escaping.
+ */
+function fromLiteral(moves: CheckpointMoves): string {
+  const { streams } = moves;
+  let pairs = '';
+  for (let i = 0; i < streams.length; i++) {
+    const stream = streams[i] as string;
+    if (!PLAIN_KEY.test(stream)) {
+      return sqlLiteral(
+        `{${streams.map((s, j) => `${JSON.stringify(s)}:${intLiteral(moves.from[j])}`).join(',')}}`,
+      );
+    }
+    pairs += `${i === 0 ? '' : ','}"${stream}":${intLiteral(moves.from[i])}`;
+  }
+  return `'{${pairs}}'`;
 }
 
 function intLiteral(value: number | undefined): string {
