@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import examples from '../asyncapi/event-examples.json';
-import { definitionOfType, parseEvent, PUBLISHED_EVENTS, type ParsedEvent } from './published-events';
+import {
+  definitionOfType,
+  invalidPayload,
+  parseEvent,
+  PUBLISHED_EVENTS,
+  type ParsedEvent,
+} from './published-events';
 
 /** What parseEvent answered when it ran each schema with zod's own parser. */
 function byRuntimeParser(type: string, payload: unknown): unknown {
@@ -8,14 +14,7 @@ function byRuntimeParser(type: string, payload: unknown): unknown {
   if (!definition) throw new Error(`no ${type}`);
   const result = definition.schema.safeParse(payload);
   if (result.success) return { ok: true, data: result.data, keys: Object.keys(result.data as object) };
-  const detail = result.error.issues
-    .map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`)
-    .join('; ');
-  return {
-    ok: false,
-    reason: 'invalid-payload',
-    message: `${definition.name}.v${definition.version} payload is invalid: ${detail}`,
-  };
+  return invalidPayload(definition, result.error.issues);
 }
 
 function answer(parsed: ParsedEvent): unknown {

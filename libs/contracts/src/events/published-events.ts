@@ -66,15 +66,19 @@ export function parseEvent(cloudEventType: string, payload: unknown): ParsedEven
     return { ok: false, reason: 'unknown-type', message: `unknown event type "${cloudEventType}"` };
   }
   const result = checkedSchema(definition).safeParse(payload);
-  if (!result.success) {
-    const detail = result.error.issues
-      .map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`)
-      .join('; ');
-    return {
-      ok: false,
-      reason: 'invalid-payload',
-      message: `${definition.name}.v${definition.version} payload is invalid: ${detail}`,
-    };
-  }
+  if (!result.success) return invalidPayload(definition, result.error.issues);
   return { ok: true, definition, event: { type: definition.name, data: result.data } as ConsumedEvent };
+}
+
+/** The refusal of a payload its event's schema did not accept: every issue, with its path. */
+export function invalidPayload(
+  definition: EventDefinition,
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+): Extract<ParsedEvent, { ok: false }> {
+  const detail = issues.map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`).join('; ');
+  return {
+    ok: false,
+    reason: 'invalid-payload',
+    message: `${definition.name}.v${definition.version} payload is invalid: ${detail}`,
+  };
 }
