@@ -25,8 +25,30 @@ describe('simple-query helpers', () => {
 
   it('writes the same literal as pg with or without quotes and backslashes to escape', () => {
     expect(sqlLiteral('b7c1e2f0-uuid')).toBe(escapeLiteral('b7c1e2f0-uuid'));
-    for (const value of ['', "a'b", 'a\\b', "'\\'", 'plain'])
+    for (const value of [
+      '',
+      "a'b",
+      'a\\b',
+      "'\\'",
+      'plain',
+      "''",
+      '\\\\',
+      '{"sku":"A\\"B"}',
+      "ü'€\\😀",
+      '$1',
+    ])
       expect(sqlLiteral(value)).toBe(escapeLiteral(value));
+    // Random strings over the characters that matter, and a few others.
+    const alphabet = ["'", '\\', '"', 'a', ' ', 'E', '\n', 'ü'];
+    let seed = 7;
+    for (let n = 0; n < 2000; n++) {
+      let value = '';
+      for (let i = 0; i < n % 17; i++) {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        value += alphabet[seed % alphabet.length];
+      }
+      expect([value, sqlLiteral(value)]).toEqual([value, escapeLiteral(value)]);
+    }
   });
 
   it('inlines parameters as the text pg would send, quoted, so the casts type them', () => {

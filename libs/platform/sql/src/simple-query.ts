@@ -1,5 +1,3 @@
-import { escapeLiteral } from 'pg';
-
 /** What one statement answered: the rows of a SELECT or RETURNING (none for other statements). */
 export interface QueryAnswer {
   rows: unknown[];
@@ -56,12 +54,16 @@ export async function sendInOrder(
 }
 
 /**
- * A string as an SQL literal, for the simple protocol, which takes no parameters. pg's `escapeLiteral` builds its
- * answer a character at a time; a batch's statements carry tens of kilobytes of stream ids, which almost never hold
- * a quote or a backslash: those are only wrapped in quotes, the same literal `escapeLiteral` would write.
+ * A string as an SQL literal, for the simple protocol, which takes no parameters: the literal pg's `escapeLiteral`
+ * writes (each quote and backslash doubled, and the `E''` form when there is a backslash). `escapeLiteral` builds
+ * its answer a character at a time; a batch's statements carry tens of kilobytes of stream ids and JSON, so the same
+ * literal is written here by the engine's own replace, and a string with nothing to escape is only wrapped.
  */
 export function sqlLiteral(value: string): string {
-  return /['\\]/.test(value) ? escapeLiteral(value) : `'${value}'`;
+  const backslash = value.includes('\\');
+  if (!backslash && !value.includes("'")) return `'${value}'`;
+  const doubled = value.replace(/'/g, "''");
+  return backslash ? ` E'${doubled.replace(/\\/g, '\\\\')}'` : `'${doubled}'`;
 }
 
 /** A string, or SQL NULL for undefined or null, as a literal. */
@@ -144,12 +146,12 @@ function parameterText(value: unknown): string | null {
         const text = parameterText(element);
         if (text === null) return null;
         // A nested array is written as it is; any other element quoted, with `\` and `"` escaped (pg's form).
-        // Most hold neither (ids, numbers, times): tested first, as a replace with a callback costs far more.
+        // Most hold neither (ids, numbers, times): tested first. Backslashes are doubled before quotes gain theirs.
         elements.push(
           Array.isArray(element)
             ? text
             : ARRAY_ELEMENT_ESCAPED.test(text)
-              ? `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`
+              ? `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
               : `"${text}"`,
         );
       }
