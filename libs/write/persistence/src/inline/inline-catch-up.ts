@@ -105,8 +105,9 @@ export class InlineCatchUp {
       await excludeInlineWriters(sql);
       await sql.rows(`DELETE FROM ${model.table}`);
       await forgetModel(sql, model.name);
+      const until = await lastPosition(sql);
       for (let after = '0'; ;) {
-        const chunk = await this.applyChunk(sql, model, after);
+        const chunk = await this.applyChunk(sql, model, after, until);
         events += chunk.events;
         if (chunk.last === null) break;
         after = chunk.last;
@@ -122,11 +123,14 @@ export class InlineCatchUp {
     // Positions are handed out before commit, but this only needs each event it has not seen to be found once: an
     // event committed late below `after` was written by a command, which applied it (commands running now are held
     // back), or by a replica without the model, which the next command on its stream (or the next start) makes up.
+    // The same holds for what is written after it started: it reads up to the last position it found then, so that
+    // writers faster than its chunks cannot keep it chasing.
+    const until = await lastPosition(sql);
     for (let after: string | null = '0'; after !== null;) {
       const from: string = after;
       after = await this.inTransaction(runner, async () => {
         await excludeInlineWriters(sql);
-        const chunk = await this.applyChunk(sql, model, from);
+        const chunk = await this.applyChunk(sql, model, from, until);
         events += chunk.events;
         return chunk.last;
       });
@@ -136,22 +140,25 @@ export class InlineCatchUp {
   }
 
   /**
-   * Applies the next events after position `after` that the model reads and has not seen (above its checkpoint of
-   * their stream), and moves the checkpoints past them. Returns the last position read, null when none were left.
+   * Applies the next events after position `after`, up to `until`, that the model reads and has not seen (above
+   * its checkpoint of their stream), and moves the checkpoints past them. Returns the last position read, null when
+   * none were left.
    */
   private async applyChunk(
     sql: Sql,
     model: InlineModel,
     after: string,
+    until: string,
   ): Promise<{ events: number; last: string | null }> {
     const rows = await sql.rows<StoredEventRow>(
       `SELECT ${STORED_EVENT_COLUMNS}
          FROM events e
          LEFT JOIN inline_checkpoints c ON c.model = $1 AND c.stream_id = e.stream_id
-        WHERE e.type = ANY($2::text[]) AND e.position > $3::bigint AND e.version > COALESCE(c.version, 0)
+        WHERE e.type = ANY($2::text[]) AND e.position > $3::bigint AND e.position <= $5::bigint
+          AND e.version > COALESCE(c.version, 0)
         ORDER BY e.position
         LIMIT $4`,
-      [model.name, handledTypes(model), after, this.chunkSize],
+      [model.name, handledTypes(model), after, this.chunkSize, until],
     );
     if (rows.length === 0) return { events: 0, last: null };
     await applyReadModel(model, rows.map(storedModelEvent), inlineContext(sql));
@@ -196,4 +203,12 @@ export class InlineCatchUp {
       throw error;
     }
   }
+}
+
+/** The highest position in the event store now ('0' when it is empty). */
+async function lastPosition(sql: Sql): Promise<string> {
+  const [row] = await sql.rows<{ last: string }>(
+    `SELECT COALESCE(max(position), 0)::text AS last FROM events`,
+  );
+  return row?.last ?? '0';
 }
