@@ -71,6 +71,20 @@ export function sqlLiteralOrNull(value: string | null | undefined): string {
   return value === undefined || value === null ? 'NULL' : sqlLiteral(value);
 }
 
+/** What a quoted element of an array's input form escapes. */
+const ARRAY_ELEMENT_ESCAPED = /["\\]/;
+
+/**
+ * One element of an array's input form, double-quoted, with `\` and `"` escaped as PostgreSQL's array input reads
+ * them (pg's own form). Most hold neither (ids, numbers, times): tested first. Backslashes are doubled before
+ * quotes gain theirs.
+ */
+function quotedArrayElement(text: string): string {
+  return ARRAY_ELEMENT_ESCAPED.test(text)
+    ? `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
+    : `"${text}"`;
+}
+
 /** What `textArrayLiteral` escapes: `"` and `\` for the array input, `'` (and `\`) for the string literal. */
 const NEEDS_ESCAPE_IN_ARRAY = /["'\\]/;
 
@@ -82,7 +96,7 @@ export function textArrayLiteral(values: readonly string[]): string {
   // Mostly stream ids, with nothing to escape: then the same literal, in one join.
   if (values.length > 0 && !values.some((v) => NEEDS_ESCAPE_IN_ARRAY.test(v)))
     return `'{"${values.join('","')}"}'`;
-  return sqlLiteral(`{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`);
+  return sqlLiteral(`{${values.map(quotedArrayElement).join(',')}}`);
 }
 
 /** An integer array literal (`'{1,2,3}'`); throws on anything but safe integers, so nothing else reaches the SQL. */
@@ -124,9 +138,6 @@ function parameterLiteral(value: unknown): string | null {
   return text === null ? null : sqlLiteral(text);
 }
 
-/** What a quoted element of an array's input form escapes. */
-const ARRAY_ELEMENT_ESCAPED = /["\\]/;
-
 function parameterText(value: unknown): string | null {
   switch (typeof value) {
     case 'string':
@@ -145,15 +156,8 @@ function parameterText(value: unknown): string | null {
         }
         const text = parameterText(element);
         if (text === null) return null;
-        // A nested array is written as it is; any other element quoted, with `\` and `"` escaped (pg's form).
-        // Most hold neither (ids, numbers, times): tested first. Backslashes are doubled before quotes gain theirs.
-        elements.push(
-          Array.isArray(element)
-            ? text
-            : ARRAY_ELEMENT_ESCAPED.test(text)
-              ? `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
-              : `"${text}"`,
-        );
+        // A nested array is written as it is; any other element quoted.
+        elements.push(Array.isArray(element) ? text : quotedArrayElement(text));
       }
       return `{${elements.join(',')}}`;
     }

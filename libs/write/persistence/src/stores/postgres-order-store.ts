@@ -126,21 +126,18 @@ export class PostgresOrderStore implements OrderStore {
     if (inline === null) {
       // Nothing reads its answer: it goes out with COMMIT. A concurrent append of the same version fails it there.
       this.sql.hold(`WITH appended AS (${appended}) ${outboxInsert(recorded, params)}`, params);
-    } else if (this.holdInlineClaims && inline.heldSelect !== null) {
-      this.sql.hold(
-        `WITH appended AS (${appended} RETURNING version), outboxed AS (${outboxInsert(recorded, params)}),
-           ${inline.parts.join(', ')}
-         ${inline.heldSelect}`,
-        params,
-      );
     } else {
-      const [answer] = await this.sql.rows<Record<string, unknown>>(
-        `WITH appended AS (${appended} RETURNING version), outboxed AS (${outboxInsert(recorded, params)}),
-           ${inline.parts.join(', ')}
-         ${inline.select}`,
-        params,
-      );
-      await inline.finish(this.sql, answer);
+      const withModels = `WITH appended AS (${appended} RETURNING version), outboxed AS (${outboxInsert(recorded, params)}),
+           ${inline.parts.join(', ')}`;
+      if (this.holdInlineClaims && inline.heldSelect !== null) {
+        this.sql.hold(`${withModels} ${inline.heldSelect}`, params);
+      } else {
+        const [answer] = await this.sql.rows<Record<string, unknown>>(
+          `${withModels} ${inline.select}`,
+          params,
+        );
+        await inline.finish(this.sql, answer);
+      }
     }
     this.written?.add(recorded);
     return expectedVersion + events.length;
